@@ -1,0 +1,57 @@
+# reportgen: every command the README needs. The first run creates .venv from
+# the lock file (uv.lock) with a pinned uv; nothing else must be installed by hand.
+
+PYTHON  ?= python3
+QUARTER ?= 1Q08
+DATA    ?= data/iij
+OUT     ?= output
+UV_VERSION := 0.13.9
+
+VENV  := .venv
+UVENV := .uv
+UV    := $(UVENV)/bin/uv
+PY    := $(VENV)/bin/python
+STAMP := $(VENV)/.synced
+
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export UV_PYTHON_DOWNLOADS := never
+
+.PHONY: all report check preview test lint format bench clean distclean
+
+all: report
+
+$(UV):
+	@$(PYTHON) -m venv $(UVENV)
+	@$(UVENV)/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(STAMP): $(UV) pyproject.toml uv.lock
+	@$(UV) sync --locked --quiet --python "$$(command -v $(PYTHON))"
+	@touch $@
+
+## report: build the PDF deck and the HTML preview of QUARTER into OUT/QUARTER
+report: $(STAMP)
+	@$(PY) -m reportgen build --quarter "$(QUARTER)" --data "$(DATA)" --out "$(OUT)"
+
+## check: print every tie-out of DATA as a table
+check: $(STAMP)
+	@$(PY) -m reportgen check --quarter "$(QUARTER)" --data "$(DATA)"
+
+## test: lint, then the test suite
+test: $(STAMP)
+	@$(VENV)/bin/ruff check .
+	@$(VENV)/bin/ruff format --check .
+	@$(VENV)/bin/pytest
+
+lint: $(STAMP)
+	@$(VENV)/bin/ruff check .
+	@$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	@$(VENV)/bin/ruff check --fix .
+	@$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf $(OUT)/*/ $(OUT)/.cache .pytest_cache .ruff_cache
+
+distclean: clean
+	rm -rf $(VENV) $(UVENV)

@@ -1,0 +1,56 @@
+"""Chart specifications: plain frozen data, so they hash, pickle and compare by value."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Series:
+    """One series of a chart; ``None`` values are gaps (not disclosed), never zero."""
+
+    label: str
+    values: tuple[float | None, ...]
+    kind: str = "bar"  # bar | line
+    axis: str = "left"  # left | right
+    unit: str = "jpy_m"  # jpy_m | pct | number | gbps
+    color: int = 0  # index into the palette
+
+
+@dataclass(frozen=True, slots=True)
+class ChartSpec:
+    """What to draw. ``kind`` is ``bars`` (stacked or grouped, optional lines) or ``waterfall``."""
+
+    kind: str
+    categories: tuple[str, ...]
+    series: tuple[Series, ...]
+    stacked: bool = True
+    totals: bool = True
+    width_in: float = 5.2
+    height_in: float = 3.2
+    left_unit: str = "jpy_m"
+    right_unit: str = "pct"
+    legend: bool = True
+    # Waterfall steps are (label, value, is_total); other kinds leave this empty.
+    steps: tuple[tuple[str, float, bool], ...] = field(default_factory=tuple)
+
+    def digest(self, salt: str) -> str:
+        payload = json.dumps(asdict(self), sort_keys=True, default=str) + salt
+        return hashlib.sha256(payload.encode()).hexdigest()[:20]
+
+    @property
+    def gaps(self) -> tuple[str, ...]:
+        """Categories where some series has no figure: they carry a 'not disclosed' note."""
+        return tuple(
+            cat
+            for i, cat in enumerate(self.categories)
+            if any(s.values[i] is None for s in self.series)
+        )
+
+    @property
+    def empty(self) -> bool:
+        if self.kind == "waterfall":
+            return not self.steps
+        return all(v is None for s in self.series for v in s.values)

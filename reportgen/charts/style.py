@@ -1,0 +1,41 @@
+"""Shared chart look: palette, fonts and rc settings, applied with ``rc_context``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from matplotlib import font_manager
+
+FONTS_DIR = Path(__file__).resolve().parents[2] / "fonts"
+FONT_FILES = ("Lato-Regular.ttf", "Lato-Bold.ttf", "IPAexGothic.ttf")
+
+# The deck's palette: navy for the main series, then blues and a warm accent.
+PALETTE = ("#1f3b73", "#4f7cc4", "#9fbbe6", "#7a8aa3", "#d98c2b", "#c9d6ea", "#5d9c8c")
+LINE_COLORS = ("#d9541e", "#2e8b57", "#8a4fbf")
+TEXT = "#2b2b2b"
+GRID = "#d9dee7"
+
+RC = {
+    "font.family": ["Lato", "IPAexGothic"],
+    "font.size": 8.5,
+    "axes.edgecolor": GRID,
+    "axes.labelcolor": TEXT,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "xtick.color": TEXT,
+    "ytick.color": TEXT,
+    "text.color": TEXT,
+    "legend.frameon": False,
+    # Text stays text so the PDF's figures can be read and searched; ids are
+    # salted so the same chart is byte-identical on every build.
+    "svg.fonttype": "none",
+    "svg.hashsalt": "reportgen",
+}
+
+
+def register_fonts() -> None:
+    """Make the shipped fonts known to matplotlib (idempotent)."""
+    known = {Path(f.fname).name for f in font_manager.fontManager.ttflist}
+    for name in FONT_FILES:
+        if name not in known:
+            font_manager.fontManager.addfont(str(FONTS_DIR / name))

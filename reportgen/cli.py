@@ -1,0 +1,120 @@
+"""Command line: parse arguments, set up logging, map errors to exit codes. No logic here."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from reportgen import __version__
+from reportgen.errors import InputError, ReportgenError
+from reportgen.quarters import Quarter
+
+log = logging.getLogger("reportgen")
+
+EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="reportgen", description="Build investor-relations results decks from data."
+    )
+    parser.add_argument("--version", action="version", version=f"reportgen {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
+    parser.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    def common(cmd: argparse.ArgumentParser) -> None:
+        cmd.add_argument("--quarter", required=True, help="quarter to build, such as 1Q08")
+        cmd.add_argument(
+            "--data",
+            type=Path,
+            default=Path("data/iij"),
+            help="company data folder (default: data/iij)",
+        )
+
+    build = commands.add_parser("build", help="build the PDF deck and the HTML preview")
+    common(build)
+    build.add_argument(
+        "--out", type=Path, default=Path("output"), help="output folder (default: output)"
+    )
+    build.add_argument("--no-pdf", action="store_true", help="write the HTML preview only")
+
+    check = commands.add_parser("check", help="run every tie-out and print them as a table")
+    common(check)
+    check.add_argument("--all", action="store_true", help="also list the checks that pass")
+    return parser
+
+
+def _configure_logging(stream: TextIO, debug: bool, quiet: bool) -> None:
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    level = logging.DEBUG if debug else logging.WARNING if quiet else logging.INFO
+    root.setLevel(logging.WARNING)
+    logging.getLogger("reportgen").setLevel(level)
+    # WeasyPrint and fontTools are chatty at INFO; their warnings still show.
+    for name in ("weasyprint", "fontTools", "matplotlib"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
+def _build(args: argparse.Namespace) -> int:
+    from reportgen.build import build
+
+    quarter = Quarter.parse(args.quarter)
+    result = build(args.data, quarter, args.out, pdf=not args.no_pdf)
+    out = result.output
+    if out.pdf is not None:
+        log.info("wrote %s (%d pages, %.0f KB)", out.pdf, out.pages, out.pdf_bytes / 1024)
+    log.info("preview %s", out.html)
+    log.info("built %s in %.1f s", quarter.name, out.seconds)
+    return EXIT_OK
+
+
+def _check(args: argparse.Namespace, stdout: TextIO) -> int:
+    from reportgen.data.load import load_dataset
+    from reportgen.data.validate import run_checks
+    from reportgen.report_checks import format_checks
+
+    Quarter.parse(args.quarter)
+    checks = run_checks(load_dataset(args.data))
+    stdout.write(format_checks(checks, show_all=args.all))
+    return EXIT_INPUT if any(c.severity == "error" for c in checks) else EXIT_OK
+
+
+def main(
+    argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None
+) -> int:
+    """Run the command line; return the exit code (the console script exits with it)."""
+    stdout = stdout or sys.stdout
+    stderr = stderr or sys.stderr
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    _configure_logging(stderr, args.debug, args.quiet)
+    try:
+        if args.command == "build":
+            return _build(args)
+        return _check(args, stdout)
+    except InputError as exc:
+        if args.debug:
+            log.exception("input error")
+        stderr.write(f"error: {exc}\n")
+        return EXIT_INPUT
+    except ReportgenError as exc:
+        if args.debug:
+            log.exception("build error")
+        stderr.write(f"error: {exc}\n")
+        return EXIT_INTERNAL
+    except KeyboardInterrupt:
+        stderr.write("interrupted\n")
+        return EXIT_INTERRUPTED
+
+
+def run() -> None:
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Data layer: read the company's files, validate them, and resolve figures."""

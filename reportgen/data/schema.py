@@ -1,0 +1,158 @@
+"""Schemas of the data files: one pydantic model per file, and the figure-value parser."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from reportgen.data.items import ITEMS, MEASURES
+
+FIGURE_COLUMNS = ("item", "value", "source", "status", "note")
+TARGET_COLUMNS = ("period", "item", "value", "announced", "source", "status", "note")
+
+# Analysts type figures as the releases print them, so "1,528", "(1,528)" and
+# full-width digits are accepted; anything else is rejected, never guessed.
+_NUMBER_RE = re.compile(r"(?P<neg>-)?(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d+)?")
+
+
+class Strict(BaseModel):
+    """Base for data-file records: unknown keys are errors, records are frozen."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Source(Strict):
+    """A document figures are taken from (a release, a filing, the seed deck)."""
+
+    title: str
+    date: date
+    url: str | None = None
+    kind: Literal["release", "filing", "press", "seed"] = "release"
+
+
+class Contact(Strict):
+    office: str
+    address: str
+    tel: str
+    fax: str | None = None
+    url: str | None = None
+    email: str | None = None
+
+
+class Company(Strict):
+    """``company.yaml``: who the company is and how its calendar runs."""
+
+    name: str
+    short_name: str = Field(pattern=r"^[A-Za-z0-9_-]{1,20}$")
+    display_name: str
+    fiscal_year_start_month: int = Field(ge=1, le=12)
+    ir_url: str | None = None
+    fictional: bool = False
+    contact: Contact | None = None
+    forward_looking_statement: str = ""
+
+
+def parse_number(raw: str) -> tuple[float, float]:
+    """Parse a figure as typed; return (value, half of its last digit's unit).
+
+    The second value is the rounding uncertainty the figure carries: ``16,328``
+    is known to ±0.5, ``323.5`` to ±0.05. Raises ValueError with the reason.
+    """
+    text = unicodedata.normalize("NFKC", raw).strip()
+    negative = text.startswith("(") and text.endswith(")")
+    if negative:
+        text = text[1:-1].strip()
+    match = _NUMBER_RE.fullmatch(text)
+    if match is None or (negative and match["neg"]):
+        raise ValueError(f"{raw!r} is not a number (expected e.g. 1528, 1,528, (1,528) or 19.2)")
+    value = float(match["int"].replace(",", "") + (match["frac"] or ""))
+    places = len(match["frac"]) - 1 if match["frac"] else 0
+    sign = -1.0 if negative or match["neg"] else 1.0
+    return sign * value, 0.5 * 10.0**-places
+
+
+def split_item(key: str) -> tuple[str, str | None]:
+    """Split ``operating_income:yoy`` into the item and the measure."""
+    item, _, measure = key.partition(":")
+    return item, measure or None
+
+
+class FigureRow(Strict):
+    """One row of ``figures/<period>.csv``."""
+
+    item: str
+    value: str
+    source: str = Field(min_length=1)
+    status: Literal["published", "seed"]
+    note: str = ""
+
+    @field_validator("item")
+    @classmethod
+    def _known_item(cls, key: str) -> str:
+        return check_item_key(key)
+
+    @field_validator("value")
+    @classmethod
+    def _numeric(cls, raw: str) -> str:
+        parse_number(raw)
+        return raw
+
+
+class TargetRow(FigureRow):
+    """One row of ``targets.csv``: a forecast for a period, as announced on a date."""
+
+    period: str
+    announced: date
+
+
+def check_item_key(key: str) -> str:
+    """Accept ``item`` or ``item:measure`` if both are known; else raise ValueError."""
+    item, measure = split_item(key)
+    if item not in ITEMS:
+        raise ValueError(f"unknown item {item!r}{_suggest(item, ITEMS)}")
+    if measure is not None and measure not in MEASURES:
+        raise ValueError(f"unknown measure {measure!r} (expected one of {', '.join(MEASURES)})")
+    if measure is None and not ITEMS[item].storable:
+        raise ValueError(f"{item!r} is derived by the model and may not be stored")
+    return key
+
+
+def _suggest(word: str, choices: dict[str, object]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+class Bullet(Strict):
+    """A commentary bullet: text with figure placeholders, and sub-bullets."""
+
+    text: str
+    sub: tuple[str, ...] = ()
+    emphasis: bool = False
+
+
+class SlideSpec(Strict):
+    """One slide of a deck file: which kind, its number and title, its commentary.
+
+    ``content`` carries the structured text of text slides (panels, tables of
+    companies, press releases); each slide kind checks the keys it needs.
+    """
+
+    kind: str = Field(pattern=r"^[a-z_]+$")
+    number: str = ""
+    title: str = ""
+    bullets: tuple[Bullet | str, ...] = ()
+    notes: tuple[str, ...] = ()
+    content: dict[str, object] = Field(default_factory=dict)
+
+
+class DeckSpec(Strict):
+    """``decks/<quarter>.yaml``: one quarter's deck."""
+
+    title: str
+    release_date: date
+    slides: tuple[SlideSpec, ...] = Field(min_length=1)

@@ -1,0 +1,248 @@
+"""Cross-file rules: tie-outs between figures, and published measures against computed ones.
+
+Each rule yields a ``Check``. An ``error`` stops the build; a ``warning`` is
+degraded data that the deck can still show honestly (a cash-flow gap the
+sources do not explain). ``reportgen check`` prints them all as a table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from reportgen import formatting
+from reportgen.data.items import IDENTITIES, Identity
+from reportgen.data.load import Dataset, shown
+from reportgen.data.schema import split_item
+from reportgen.errors import TieOutError
+from reportgen.model.figures import Figure, Figures
+from reportgen.model.quarter import computed_measure
+from reportgen.quarters import Period
+
+Severity = Literal["ok", "warning", "error"]
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """One tie-out or consistency check and its outcome."""
+
+    name: str
+    period: str
+    expected: float
+    actual: float
+    tolerance: float
+    severity: Severity
+    where: str
+    detail: str
+
+    @property
+    def difference(self) -> float:
+        return self.actual - self.expected
+
+    @property
+    def message(self) -> str:
+        return (
+            f"{self.where}: {self.name} fails for {self.period}: {self.detail} "
+            f"(difference {formatting.number(self.difference, 2)}, "
+            f"tolerance ±{formatting.number(self.tolerance, 2)})"
+        )
+
+
+def _file(root: Path, period: str) -> str:
+    return shown(root / "figures" / f"{period}.csv")
+
+
+def _outcome(diff: float, tolerance: float, failing: Severity) -> Severity:
+    return "ok" if abs(diff) <= tolerance + 1e-9 else failing
+
+
+def _terms_text(parts: list[tuple[int, Figure]]) -> str:
+    text = ""
+    for i, (sign, fig) in enumerate(parts):
+        op = ("" if sign > 0 else "−") if i == 0 else (" + " if sign > 0 else " − ")
+        text += f"{op}{fig.key} {formatting.number(fig.value, 2 if fig.uncertainty < 0.5 else 0)}"
+    return text
+
+
+def identity_checks(root: Path, figures: Figures, periods: list[str]) -> Iterator[Check]:
+    """Every identity whose terms are all known independently of it."""
+    for period in periods:
+        for identity in IDENTITIES:
+            yield from _identity_check(root, figures, identity, period)
+
+
+def _identity_check(
+    root: Path, figures: Figures, identity: Identity, period: str
+) -> Iterator[Check]:
+    exclude = frozenset({identity.name})
+    total = figures.get(identity.total, period, exclude=exclude)
+    parts = [(sign, figures.get(term, period, exclude=exclude)) for sign, term in identity.terms]
+    if total.missing or any(fig.missing for _, fig in parts):
+        return
+    # Only a check if something in it was stored, not all derived from elsewhere.
+    if all(fig.status == "derived" for fig in (total, *(f for _, f in parts))):
+        return
+    actual = sum(sign * (fig.value or 0.0) for sign, fig in parts)
+    expected = total.value or 0.0
+    yield Check(
+        name=f"tie-out '{identity.name}'",
+        period=period,
+        expected=expected,
+        actual=actual,
+        tolerance=identity.tolerance,
+        severity=_outcome(actual - expected, identity.tolerance, "error"),
+        where=_file(root, period),
+        detail=f"{identity.total} {formatting.number(expected)} ≠ {_terms_text(parts)} "
+        f"= {formatting.number(actual)}",
+    )
+
+
+def period_checks(root: Path, figures: Figures) -> Iterator[Check]:
+    """A stored half-year or full year against stored quarters and halves that make it up."""
+    stored = figures.stored
+    for (key, name), total in sorted(stored.items()):
+        period = Period.parse(name)
+        if period.kind == "Q" or ":" in key:
+            continue
+        for parts in _stored_partitions(figures, key, period):
+            actual = sum(fig.value or 0.0 for fig in parts)
+            expected = total.value or 0.0
+            yield Check(
+                name=f"period sum '{key}'",
+                period=name,
+                expected=expected,
+                actual=actual,
+                tolerance=1.0,
+                severity=_outcome(actual - expected, 1.0, "error"),
+                where=_file(root, name),
+                detail=f"{key} {name} {formatting.number(expected)} ≠ "
+                + " + ".join(f"{f.period} {formatting.number(f.value)}" for f in parts)
+                + f" = {formatting.number(actual)}",
+            )
+
+
+def _stored_partitions(figures: Figures, key: str, period: Period) -> Iterator[list[Figure]]:
+    """Ways to split ``period`` into two or more periods that are all stored for ``key``."""
+    stored = figures.stored
+    year = period.fiscal_year
+    pieces = [
+        Period(kind, n, year)
+        for kind, n in (("Q", 1), ("Q", 2), ("Q", 3), ("Q", 4), ("H", 1), ("H", 2), ("9M", 0))
+    ]
+    pieces = [
+        p for p in pieces if (key, p.name) in stored and set(p.quarters) < set(period.quarters)
+    ]
+
+    def search(left: set[object], start: int, chosen: list[Period]) -> Iterator[list[Period]]:
+        if not left:
+            yield chosen
+            return
+        for i in range(start, len(pieces)):
+            span = set(pieces[i].quarters)
+            if span <= left:
+                yield from search(left - span, i + 1, [*chosen, pieces[i]])
+
+    for combo in search(set(period.quarters), 0, []):
+        if len(combo) > 1:
+            yield [stored[(key, p.name)] for p in combo]
+
+
+def measure_checks(root: Path, figures: Figures) -> Iterator[Check]:
+    """Every published ratio or change against the one computed from the figures."""
+    for (key, name), published in sorted(figures.stored.items()):
+        item, measure = split_item(key)
+        if measure is None:
+            continue
+        computed = computed_measure(figures, item, measure, Period.parse(name))
+        if computed.missing or computed.value is None or published.value is None:
+            continue
+        tolerance = published.uncertainty + computed.uncertainty
+        yield Check(
+            name=f"published {key}",
+            period=name,
+            expected=published.value,
+            actual=computed.value,
+            tolerance=tolerance,
+            severity=_outcome(computed.value - published.value, tolerance, "error"),
+            where=_file(root, name),
+            detail=f"published {formatting.number(published.value, 2)} ≠ computed "
+            f"{formatting.number(computed.value, 2)} ({computed.formula})",
+        )
+
+
+def balance_checks(root: Path, figures: Figures, periods: list[str]) -> Iterator[Check]:
+    """Balance-sheet movements against the flows that explain them."""
+    for name in periods:
+        period = Period.parse(name)
+        quarter = period.quarter
+        if quarter is None:
+            continue
+        before = quarter.previous.name
+        rules = (
+            # The deficit grows by dividends and shrinks by net income.
+            (
+                "accumulated deficit movement",
+                "error",
+                1.0,
+                [(1, "accumulated_deficit", name), (-1, "accumulated_deficit", before)],
+                [(1, "cf_dividends_paid", name), (-1, "net_income", name)],
+            ),
+            # Exchange-rate effects are not in the three sections, so a gap is a warning.
+            (
+                "cash movement vs cash flows",
+                "warning",
+                1.0,
+                [(1, "cash", name), (-1, "cash", before)],
+                [(1, "cf_operating", name), (1, "cf_investing", name), (1, "cf_financing", name)],
+            ),
+        )
+        for rule, failing, tolerance, lhs, rhs in rules:
+            left = [(s, figures.get(k, p)) for s, k, p in lhs]
+            right = [(s, figures.get(k, p)) for s, k, p in rhs]
+            if any(f.missing for _, f in (*left, *right)):
+                continue
+            expected = sum(s * (f.value or 0.0) for s, f in left)
+            actual = sum(s * (f.value or 0.0) for s, f in right)
+            yield Check(
+                name=rule,
+                period=name,
+                expected=expected,
+                actual=actual,
+                tolerance=tolerance,
+                severity=_outcome(actual - expected, tolerance, failing),  # type: ignore[arg-type]
+                where=_file(root, name),
+                detail=f"change {formatting.number(expected)} ≠ {_terms_text(right)} "
+                f"= {formatting.number(actual)}",
+            )
+
+
+def run_checks(dataset: Dataset) -> list[Check]:
+    """Every check over the dataset, in a stable order."""
+    root, figures = dataset.root, dataset.figures
+    periods = sorted(figures.periods() | _quarters_between(figures), key=Period.parse)
+    return [
+        *identity_checks(root, figures, periods),
+        *period_checks(root, figures),
+        *measure_checks(root, figures),
+        *balance_checks(root, figures, periods),
+    ]
+
+
+def _quarters_between(figures: Figures) -> set[str]:
+    """Quarters that are not stored but may be derived (2Q07 from 1H07 − 1Q07)."""
+    names: set[str] = set()
+    for name in figures.periods():
+        names.update(q.name for q in Period.parse(name).quarters)
+    return names
+
+
+def validate(dataset: Dataset) -> list[Check]:
+    """Run every check; raise ``TieOutError`` on the first error, return the rest."""
+    checks = run_checks(dataset)
+    errors = [c for c in checks if c.severity == "error"]
+    if errors:
+        more = f" (and {len(errors) - 1} more; run 'reportgen check')" if len(errors) > 1 else ""
+        raise TieOutError(errors[0].message + more)
+    return checks

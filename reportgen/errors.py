@@ -1,0 +1,49 @@
+"""Errors raised by reportgen.
+
+Every error carries a one-line message that names the file, the row or item, the
+quarter and what was expected. The CLI maps them to exit codes; nothing below
+``cli.py`` exits the process.
+
+    ReportgenError
+    ├── InputError               bad input from the user: exit code 2
+    │   ├── QuarterError         a quarter or period name that is not valid
+    │   ├── DataError            a data file that cannot be read or fails its schema
+    │   │   └── TieOutError      figures that do not add up (a tie-out failed)
+    │   └── CommentaryError      a bullet whose placeholder names an unknown figure
+    ├── SlideError               a template that fails to render (missing variable, syntax)
+    └── RenderError              the PDF or the preview cannot be written
+"""
+
+from __future__ import annotations
+
+
+class ReportgenError(Exception):
+    """Base class of every error reportgen raises on purpose."""
+
+
+class InputError(ReportgenError):
+    """The user's input is wrong; the CLI exits with code 2."""
+
+
+class QuarterError(InputError):
+    """A quarter or period name is malformed or has no data."""
+
+
+class DataError(InputError):
+    """A data file is missing, unreadable or fails its schema."""
+
+
+class TieOutError(DataError):
+    """Figures that must agree do not (segments vs total, change vs balances)."""
+
+
+class CommentaryError(InputError):
+    """A commentary placeholder cannot be evaluated against the model."""
+
+
+class SlideError(ReportgenError):
+    """A slide template fails to render."""
+
+
+class RenderError(ReportgenError):
+    """The deck cannot be rendered or written to the output folder."""

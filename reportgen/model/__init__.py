@@ -1,0 +1,1 @@
+"""Model: resolve figures (stored, or derived from periods and identities) and measures."""

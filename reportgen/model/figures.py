@@ -1,0 +1,215 @@
+"""Figures with provenance, and the resolver that derives what is not stored.
+
+A figure is stored at the period it was published for. A quarter that was only
+published inside a half-year or full-year total is derived by subtraction
+(2Q07 = 1H07 − 1Q07), and one missing term of an identity by arithmetic (gross
+margin = revenue − cost). Every derived figure says how it was derived. What
+cannot be derived stays missing: it is never zero and never an estimate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from reportgen import formatting
+from reportgen.data.items import IDENTITIES, ITEMS, Identity
+from reportgen.quarters import Period, Quarter
+
+Status = Literal["published", "seed", "derived", "missing", "not_meaningful"]
+
+_PERIOD_ORDER = {"Q": 1, "H": 2, "9M": 3, "FY": 4}
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """A value with where it came from. ``value`` is None when it is missing."""
+
+    key: str
+    period: str
+    value: float | None
+    status: Status
+    source: str = ""
+    formula: str = ""
+    uncertainty: float = 0.0
+    note: str = ""
+
+    @property
+    def missing(self) -> bool:
+        return self.value is None
+
+    @property
+    def provenance(self) -> str:
+        """One line for a reader: status, source and, if derived, the formula."""
+        if self.status == "missing":
+            return f"{self.key} {self.period}: not disclosed in the published record"
+        if self.status == "not_meaningful":
+            return f"{self.key} {self.period}: not meaningful ({self.formula})"
+        parts = [f"{self.key} {self.period}", self.status]
+        if self.source:
+            parts.append(f"source {self.source}")
+        if self.formula:
+            parts.append(self.formula)
+        if self.note:
+            parts.append(self.note)
+        return " · ".join(parts)
+
+
+def missing(key: str, period: str) -> Figure:
+    return Figure(key, period, None, "missing")
+
+
+def _fmt(value: float) -> str:
+    return formatting.number(value, 0 if float(value).is_integer() else 2)
+
+
+def _sources(figures: Iterable[Figure]) -> str:
+    seen: list[str] = []
+    for fig in figures:
+        for src in fig.source.split(", "):
+            if src and src not in seen:
+                seen.append(src)
+    return ", ".join(seen)
+
+
+def _same_year_periods(year: int) -> list[Period]:
+    periods = [Period("Q", n, year) for n in range(1, 5)]
+    periods += [Period("H", 1, year), Period("H", 2, year), Period("9M", 0, year)]
+    return [*periods, Period("FY", 0, year)]
+
+
+class Figures:
+    """All of a company's figures, stored and derivable, keyed by item and period."""
+
+    def __init__(self, stored: Mapping[tuple[str, str], Figure]) -> None:
+        self._stored = dict(stored)
+        self._cache: dict[tuple[str, str, frozenset[str]], Figure] = {}
+        self._identities: dict[str, list[Identity]] = {}
+        for identity in IDENTITIES:
+            for key in (identity.total, *(term for _, term in identity.terms)):
+                self._identities.setdefault(key, []).append(identity)
+
+    @property
+    def stored(self) -> Mapping[tuple[str, str], Figure]:
+        return self._stored
+
+    def periods(self) -> set[str]:
+        return {period for _, period in self._stored}
+
+    def get(
+        self, key: str, period: Period | Quarter | str, *, exclude: frozenset[str] = frozenset()
+    ) -> Figure:
+        """Return the figure for ``key`` (an item, or ``item:measure``) in ``period``.
+
+        ``exclude`` names identities that may not be used, so that a tie-out is
+        never checked against a value derived from itself.
+        """
+        name = period if isinstance(period, str) else period.name
+        return self._resolve(key, Period.parse(name), exclude, ())
+
+    def _resolve(
+        self, key: str, period: Period, exclude: frozenset[str], stack: tuple[str, ...]
+    ) -> Figure:
+        cache_key = (key, period.name, exclude)
+        if cache_key in self._cache:
+            return self._cache[cache_key]
+        stored = self._stored.get((key, period.name))
+        if stored is not None:
+            return stored
+        here = f"{key}@{period.name}"
+        if here in stack or ":" in key:
+            return missing(key, period.name)
+        stack = (*stack, here)
+        result = self._from_periods(key, period, exclude, stack)
+        if result.missing:
+            result = self._from_identities(key, period, exclude, stack)
+        # A result found while an outer call was still open may depend on what that
+        # stack excluded, so only results from a top-level call are cached.
+        if len(stack) == 1:
+            self._cache[cache_key] = result
+        return result
+
+    def _from_periods(
+        self, key: str, period: Period, exclude: frozenset[str], stack: tuple[str, ...]
+    ) -> Figure:
+        item = ITEMS.get(key)
+        if item is None or item.kind != "flow":
+            return missing(key, period.name)
+        wanted = set(period.quarters)
+        if period.kind != "Q":
+            parts = self._cover(key, wanted, exclude, stack, skip=period)
+            if parts is not None:
+                return self._combine(key, period, [(1, p) for p in parts])
+        for whole in _same_year_periods(period.fiscal_year):
+            outer = set(whole.quarters)
+            if whole == period or not wanted < outer or (key, whole.name) not in self._stored:
+                continue
+            rest = self._cover(key, outer - wanted, exclude, stack, skip=period)
+            if rest is not None:
+                total = self._stored[(key, whole.name)]
+                return self._combine(key, period, [(1, total), *((-1, p) for p in rest)])
+        return missing(key, period.name)
+
+    def _cover(
+        self,
+        key: str,
+        quarters: set[Quarter],
+        exclude: frozenset[str],
+        stack: tuple[str, ...],
+        skip: Period,
+    ) -> list[Figure] | None:
+        """Cover ``quarters`` exactly with stored periods, largest first, then quarters."""
+        left = set(quarters)
+        parts: list[Figure] = []
+        year = next(iter(quarters)).fiscal_year
+        candidates = sorted(_same_year_periods(year), key=lambda p: -_PERIOD_ORDER[p.kind])
+        for candidate in candidates:
+            span = set(candidate.quarters)
+            if candidate != skip and span <= left and (key, candidate.name) in self._stored:
+                parts.append(self._stored[(key, candidate.name)])
+                left -= span
+        for quarter in sorted(left):
+            fig = self._resolve(key, Period.of(quarter), exclude, stack)
+            if fig.missing:
+                return None
+            parts.append(fig)
+        return sorted(parts, key=lambda f: Period.parse(f.period))
+
+    def _from_identities(
+        self, key: str, period: Period, exclude: frozenset[str], stack: tuple[str, ...]
+    ) -> Figure:
+        for identity in self._identities.get(key, ()):
+            if identity.name in exclude:
+                continue
+            terms = [(1, identity.total), *((-sign, t) for sign, t in identity.terms)]
+            # total - sum(sign*term) == 0, so key == -(others) / its own coefficient.
+            own = next(sign for sign, t in terms if t == key)
+            others: list[tuple[int, Figure]] = []
+            for sign, term in terms:
+                if term == key:
+                    continue
+                fig = self._resolve(term, period, exclude | {identity.name}, stack)
+                if fig.missing:
+                    break
+                others.append((-sign * own, fig))
+            else:
+                return self._combine(key, period, others)
+        return missing(key, period.name)
+
+    @staticmethod
+    def _combine(key: str, period: Period, parts: list[tuple[int, Figure]]) -> Figure:
+        value = sum(sign * (fig.value or 0.0) for sign, fig in parts)
+        text = ""
+        for i, (sign, fig) in enumerate(parts):
+            op = ("" if sign > 0 else "−") if i == 0 else (" + " if sign > 0 else " − ")
+            text += f"{op}{fig.key} {fig.period} ({_fmt(fig.value or 0.0)})"
+        return Figure(
+            key=key,
+            period=period.name,
+            value=value,
+            status="derived",
+            source=_sources(fig for _, fig in parts),
+            formula=text,
+            uncertainty=sum(fig.uncertainty for _, fig in parts),
+        )

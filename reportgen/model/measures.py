@@ -1,0 +1,79 @@
+"""Measures over figures: changes, ratios and point changes, each with its uncertainty.
+
+Inputs rounded to the unit carry ±0.5, so a ratio computed from them is only
+known within an interval. The interval is what lets a published ratio (computed
+by the company from unrounded figures) be checked against the one computed here.
+"""
+
+from __future__ import annotations
+
+from itertools import product
+
+from reportgen.model.figures import Figure, missing
+
+
+def _interval(fig: Figure) -> tuple[float, float]:
+    value = fig.value or 0.0
+    return value - fig.uncertainty, value + fig.uncertainty
+
+
+def _derived(
+    key: str, period: str, value: float, spread: float, formula: str, inputs: tuple[Figure, ...]
+) -> Figure:
+    sources: list[str] = []
+    for fig in inputs:
+        for src in fig.source.split(", "):
+            if src and src not in sources:
+                sources.append(src)
+    return Figure(key, period, value, "derived", ", ".join(sources), formula, spread)
+
+
+def change(current: Figure, base: Figure, key: str) -> Figure:
+    """Percent change from ``base`` to ``current``; not meaningful if the base is not positive."""
+    now, then = current.value, base.value
+    if now is None or then is None:
+        return missing(key, current.period)
+    formula = f"{current.period} / {base.period} − 1"
+    if then <= 0:
+        return Figure(key, current.period, None, "not_meaningful", formula=formula)
+    value = (now / then - 1) * 100
+    corners = [(c / b - 1) * 100 for c, b in product(_interval(current), _interval(base)) if b > 0]
+    spread = max(abs(c - value) for c in corners) if corners else 0.0
+    return _derived(key, current.period, value, spread, formula, (current, base))
+
+
+def ratio(part: Figure, whole: Figure, key: str) -> Figure:
+    """``part`` as a percentage of ``whole``."""
+    numerator, denominator = part.value, whole.value
+    if numerator is None or denominator is None:
+        return missing(key, part.period)
+    formula = f"{part.key} / {whole.key}"
+    if denominator <= 0:
+        return Figure(key, part.period, None, "not_meaningful", formula=formula)
+    value = numerator / denominator * 100
+    corners = [p / w * 100 for p, w in product(_interval(part), _interval(whole)) if w > 0]
+    spread = max(abs(c - value) for c in corners) if corners else 0.0
+    return _derived(key, part.period, value, spread, formula, (part, whole))
+
+
+def difference(current: Figure, base: Figure, key: str) -> Figure:
+    """``current − base``: a balance-sheet change, or a ratio's change in points."""
+    now, then = current.value, base.value
+    if now is None or then is None:
+        return missing(key, current.period)
+    return _derived(
+        key,
+        current.period,
+        now - then,
+        current.uncertainty + base.uncertainty,
+        f"{current.period} − {base.period}",
+        (current, base),
+    )
+
+
+def consistent(published: Figure, computed: Figure) -> bool:
+    """Whether a published figure agrees with the computed one within their rounding."""
+    if published.value is None or computed.value is None:
+        return True
+    bound = published.uncertainty + computed.uncertainty + 1e-9
+    return abs(published.value - computed.value) <= bound

@@ -1,0 +1,238 @@
+"""Deck → HTML (the preview) → PDF, written atomically into the output folder.
+
+Nothing reaches the output folder until every step has succeeded: the build
+happens in a staging folder beside it and is moved into place at the end, so
+a failed build never leaves half a deck and never destroys the last good one.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+import time
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
+
+from reportgen import __version__
+from reportgen.charts.cache import ensure_charts
+from reportgen.errors import RenderError, SlideError
+from reportgen.slides.base import Slide
+from reportgen.slides.deck import Deck
+from reportgen.slides.registry import SLIDE_KINDS
+
+log = logging.getLogger(__name__)
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+TEMPLATES = PROJECT_ROOT / "templates"
+FONTS = PROJECT_ROOT / "fonts"
+FONT_FILES = (
+    "Lato-Regular.ttf",
+    "Lato-Bold.ttf",
+    "Lato-Italic.ttf",
+    "Lato-Semibold.ttf",
+    "IPAexGothic.ttf",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    """Where a build put its files, and what it made."""
+
+    folder: Path
+    pdf: Path | None
+    html: Path
+    pages: int
+    pdf_bytes: int
+    seconds: float
+
+
+def jinja_environment(templates: Path) -> Environment:
+    """Autoescaping, strict environment: a missing variable fails the build."""
+    return Environment(
+        loader=FileSystemLoader(templates),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def pdf_name(deck: Deck, language: str = "en") -> str:
+    return f"{deck.dataset.company.short_name}-{deck.quarter.name}-results-{language}.pdf"
+
+
+def render_html(deck: Deck, templates: Path) -> str:
+    env = jinja_environment(templates)
+    company = deck.dataset.company
+    try:
+        return env.get_template("deck.html").render(
+            deck=deck,
+            company=company,
+            lang=deck.messages.language,
+            t=deck.messages,
+            templates={kind: k.template for kind, k in SLIDE_KINDS.items()},
+            generator=f"reportgen {__version__}",
+            created=deck.spec.release_date.isoformat() + "T00:00:00+00:00",
+        )
+    except TemplateError as exc:
+        raise SlideError(
+            f"{template_location(exc, templates)}: {exc.message} ({deck.quarter.name})"
+        ) from None
+
+
+def template_location(exc: TemplateError, templates: Path) -> str:
+    """``templates/slides/x.html, line 3``: where in which template an error happened."""
+    name, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
+    if name is None:
+        # Jinja rewrites tracebacks so that template frames carry the template's file.
+        for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+            if frame.filename.endswith(".html"):
+                name, line = frame.filename, frame.lineno
+                break
+    if name is None:
+        return str(templates)
+    path = Path(name)
+    shown_name = (
+        path.relative_to(templates.parent) if path.is_relative_to(templates.parent) else path
+    )
+    return f"{shown_name}" + (f", line {line}" if line else "")
+
+
+@contextmanager
+def staging(out_root: Path, name: str) -> Iterator[Path]:
+    """A private folder beside the output, removed whatever happens."""
+    try:
+        out_root.mkdir(parents=True, exist_ok=True)
+        folder = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=out_root))
+    except OSError as exc:
+        raise RenderError(
+            f"{out_root}: cannot write to the output folder ({exc.strerror})"
+        ) from None
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _with_chart_sources(deck: Deck, paths: dict[object, Path]) -> Deck:
+    slides = tuple(
+        replace(s, charts=tuple(replace(c, src=f"charts/{paths[c.spec].name}") for c in s.charts))
+        for s in deck.slides
+    )
+    return replace(deck, slides=slides)
+
+
+def write_preview(
+    deck: Deck, html: str, chart_paths: dict[object, Path], folder: Path, templates: Path
+) -> Path:
+    """Write the HTML deck with its CSS, fonts and charts beside it: openable from disk."""
+    (folder / "charts").mkdir(parents=True)
+    (folder / "fonts").mkdir()
+    for path in set(chart_paths.values()):
+        shutil.copyfile(path, folder / "charts" / path.name)
+    for name in FONT_FILES:
+        shutil.copyfile(FONTS / name, folder / "fonts" / name)
+    shutil.copyfile(templates / "deck.css", folder / "deck.css")
+    index = folder / "index.html"
+    index.write_text(html, encoding="utf-8")
+    return index
+
+
+def _overflowing(deck: Deck, pages: list[object]) -> Slide | None:
+    """The first slide whose content runs onto a second page."""
+    first_page: dict[str, int] = {}
+    for number, page in enumerate(pages):
+        for anchor in getattr(page, "anchors", {}):
+            first_page.setdefault(anchor, number)
+    for index, slide in enumerate(deck.slides):
+        start = first_page.get(slide.anchor)
+        end = (
+            first_page.get(deck.slides[index + 1].anchor, len(pages))
+            if index + 1 < len(deck.slides)
+            else len(pages)
+        )
+        if start is not None and end - start > 1:
+            return slide
+    return None
+
+
+def write_pdf(deck: Deck, index: Path, target: Path, roots: list[Path]) -> int:
+    """Lay out the deck, check one page per slide, then write the PDF."""
+    from weasyprint import HTML  # imported here: it is the slowest import of the build
+
+    from reportgen.fetch import ProjectFetcher
+
+    fetcher = ProjectFetcher(roots)
+    document = HTML(filename=str(index), url_fetcher=fetcher).render()
+    if fetcher.refused:
+        raise RenderError(
+            f"{deck.quarter.name}: the deck refers to {fetcher.refused[0]}, outside the project; "
+            "only the project's own files may be used"
+        )
+    if len(document.pages) != len(deck.slides):
+        slide = _overflowing(deck, document.pages)
+        which = f"slide {slide.number or slide.kind} ({slide.title})" if slide else "a slide"
+        raise RenderError(
+            f"{deck.quarter.name}: {which} does not fit on one page "
+            f"({len(document.pages)} pages for {len(deck.slides)} slides); shorten its content"
+        )
+    document.write_pdf(target)
+    return len(document.pages)
+
+
+def publish(staged: Path, final: Path) -> None:
+    """Move a staged file or folder into place, replacing the old one only at the end."""
+    if staged.is_dir():
+        old = final.with_name(f".{final.name}.old-{os.getpid()}")
+        if final.exists():
+            os.replace(final, old)
+        os.replace(staged, final)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.replace(staged, final)
+
+
+def render_deck(
+    deck: Deck,
+    out_root: Path,
+    *,
+    pdf: bool = True,
+    templates: Path = TEMPLATES,
+    cache_dir: Path | None = None,
+) -> Output:
+    """Draw charts, write the preview and the PDF for ``deck`` under ``out_root/<quarter>``."""
+    started = time.perf_counter()
+    specs = [c.spec for s in deck.slides for c in s.charts if not c.spec.empty]
+    chart_paths = ensure_charts(specs, cache_dir or out_root / ".cache" / "charts")
+    deck = _with_chart_sources(deck, chart_paths)
+    html = render_html(deck, templates)
+    final = out_root / deck.quarter.name
+    with staging(out_root, deck.quarter.name) as stage:
+        index = write_preview(deck, html, chart_paths, stage / "html", templates)
+        pages, size, pdf_target = 0, 0, None
+        if pdf:
+            pdf_target = stage / pdf_name(deck)
+            pages = write_pdf(deck, index, pdf_target, [stage, PROJECT_ROOT])
+            size = pdf_target.stat().st_size
+        try:
+            final.mkdir(parents=True, exist_ok=True)
+            if pdf_target is not None:
+                publish(pdf_target, final / pdf_target.name)
+            publish(stage / "html", final / "html")
+        except OSError as exc:
+            raise RenderError(f"{final}: cannot write the deck ({exc.strerror})") from None
+    return Output(
+        folder=final,
+        pdf=final / pdf_name(deck) if pdf else None,
+        html=final / "html" / "index.html",
+        pages=pages,
+        pdf_bytes=size,
+        seconds=time.perf_counter() - started,
+    )

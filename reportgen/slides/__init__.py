@@ -1,0 +1,1 @@
+"""Slides: for each kind of slide, the context its template renders (formatted text only)."""

@@ -1,0 +1,144 @@
+"""Commentary: bullets written in data, with figures as placeholders evaluated here.
+
+A bullet such as ``Recurring revenues {{ 'revenue_recurring'|yoy_dir }} YoY``
+takes its number from the model, so its sign and unit can never drift from
+the tables. Placeholders run in Jinja's sandbox: data cannot reach Python.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from jinja2 import StrictUndefined, TemplateError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markupsafe import Markup, escape
+
+from reportgen import formatting
+from reportgen.data.items import ITEMS
+from reportgen.data.schema import Bullet
+from reportgen.errors import CommentaryError
+from reportgen.model.figures import Figure
+from reportgen.model.quarter import QuarterModel
+from reportgen.slides.cells import NOT_MEANINGFUL
+
+# A run of digits in commentary text outside a placeholder; used by ``check`` to
+# warn about figures typed by hand.
+TYPED_NUMBER_RE = re.compile(r"(?<![\w{])\d[\d,]*(?:\.\d+)?%?")
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedBullet:
+    text: Markup
+    sub: tuple[Markup, ...]
+    emphasis: bool
+
+
+def _span(figure: Figure, text: str) -> Markup:
+    if figure.status == "not_meaningful":
+        text = NOT_MEANINGFUL
+    return Markup('<span class="fig st-{}" title="{}">{}</span>').format(
+        figure.status, figure.provenance, text
+    )
+
+
+def _direction(figure: Figure, text: str, up: str = "up", down: str = "down") -> str:
+    if figure.value is None:
+        return text
+    word = formatting.direction(figure.value, up, down)
+    return f"{word} {text}"
+
+
+def _filters(model: QuarterModel) -> dict[str, Callable[..., Markup]]:
+    def key_of(key: str) -> str:
+        item = key.partition(":")[0]
+        if item not in ITEMS:
+            raise CommentaryError(f"unknown item {key!r} in a placeholder")
+        return key
+
+    def amount(fmt: Callable[[float | None], str]) -> Callable[..., Markup]:
+        def apply(key: str, period: str | None = None) -> Markup:
+            fig = model.value(key_of(key), period)
+            return _span(fig, fmt(fig.value))
+
+        return apply
+
+    def change(measure: str, fmt: Callable[[Figure], str]) -> Callable[..., Markup]:
+        def apply(key: str, period: str | None = None) -> Markup:
+            fig = getattr(model, measure)(key_of(key), period)
+            return _span(fig, fmt(fig))
+
+        return apply
+
+    def pct_signed(fig: Figure) -> str:
+        return formatting.percent(fig.value)
+
+    def pct_dir(fig: Figure) -> str:
+        return _direction(fig, formatting.magnitude_percent(fig.value))
+
+    def pts_dir(fig: Figure) -> str:
+        size = formatting.MISSING if fig.value is None else formatting.number(abs(fig.value), 1)
+        return _direction(fig, f"{size} points")
+
+    def count_dir(fig: Figure) -> str:
+        size = formatting.MISSING if fig.value is None else formatting.number(abs(fig.value))
+        return _direction(fig, size, "an increase of", "a decrease of")
+
+    return {
+        "m": amount(formatting.jpy_million),
+        "bn": amount(formatting.jpy_billion),
+        "count": amount(formatting.number),
+        "yoy": change("yoy", pct_signed),
+        "qoq": change("qoq", pct_signed),
+        "yoy_dir": change("yoy", pct_dir),
+        "qoq_dir": change("qoq", pct_dir),
+        "ratio": change("ratio", pct_signed),
+        "ratio_yoy_pt_dir": change("ratio_yoy_pt", pts_dir),
+        "ratio_qoq_pt_dir": change("ratio_qoq_pt", pts_dir),
+        "yoy_change_dir": change("yoy_change", count_dir),
+        "qoq_change_dir": change("qoq_change", count_dir),
+    }
+
+
+class Commentary:
+    """Evaluates bullet text against one quarter's model."""
+
+    def __init__(self, model: QuarterModel, where: str) -> None:
+        self._where = where
+        self._env = ImmutableSandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+        self._env.filters.update(_filters(model))
+        self._env.globals.update(
+            quarter=model.quarter.name,
+            prior_quarter=model.quarter.previous.name,
+            year_ago_quarter=model.quarter.year_ago.name,
+        )
+
+    def text(self, source: str) -> Markup:
+        """Render one piece of commentary; raise ``CommentaryError`` naming the file."""
+        try:
+            return Markup(self._env.from_string(source).render())
+        except CommentaryError as exc:
+            raise CommentaryError(f"{self._where}: {exc} in {source[:60]!r}") from None
+        except TemplateError as exc:
+            raise CommentaryError(
+                f"{self._where}: placeholder error ({exc.message}) in {source[:60]!r}"
+            ) from None
+
+    def bullets(self, bullets: tuple[Bullet | str, ...]) -> tuple[RenderedBullet, ...]:
+        rendered = []
+        for bullet in bullets:
+            spec = Bullet(text=bullet) if isinstance(bullet, str) else bullet
+            rendered.append(
+                RenderedBullet(
+                    self.text(spec.text),
+                    tuple(self.text(s) for s in spec.sub),
+                    spec.emphasis,
+                )
+            )
+        return tuple(rendered)
+
+
+def plain(text: str) -> Markup:
+    """Escape text that has no placeholders."""
+    return escape(text)

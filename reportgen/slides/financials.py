@@ -1,0 +1,128 @@
+"""Financial statement slides: results summary, operating and net income, balance sheet."""
+
+from __future__ import annotations
+
+from reportgen import formatting
+from reportgen.charts.spec import ChartSpec, Series
+from reportgen.data.schema import SlideSpec
+from reportgen.slides.base import BuildContext, Chart
+from reportgen.slides.cells import Row, Table, blank, cell, signed
+from reportgen.slides.charts import alt_text, gap_note
+
+SUMMARY_ITEMS = (
+    "revenue",
+    "cost",
+    "gross_margin",
+    "sga",
+    "operating_income",
+    "income_before_tax",
+    "net_income",
+)
+
+BALANCE_SHEET_ITEMS = (
+    "cash",
+    "accounts_receivable",
+    "inventories",
+    "prepaid_expenses",
+    "afs_securities",
+    "property_equipment",
+    "goodwill_intangibles",
+    "other_assets",
+    "short_term_borrowings",
+    "accumulated_deficit",
+    "aoci",
+    "total_equity",
+    "total_assets",
+)
+
+TAX_TABLE_ITEMS = ("income_tax", "minority_interests", "equity_method_income")
+
+
+def results_summary(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object], tuple]:
+    """Slide 1: the quarter against the same quarter a year earlier, in JPY billion."""
+    t, model = ctx.messages, ctx.model
+    now, then = ctx.quarter, ctx.quarter.year_ago
+    pct = t("column.pct_of_revenues")
+    header = (("", pct, ctx.period_label(now), pct, ctx.period_label(then), t("column.yoy")),)
+    rows = []
+    for key in SUMMARY_ITEMS:
+        ratio_cells = [
+            blank() if key == "revenue" else cell(model.ratio(key, q), formatting.percent)
+            for q in (now, then)
+        ]
+        rows.append(
+            Row(
+                t.item(key),
+                (
+                    ratio_cells[0],
+                    cell(model.value(key, now), formatting.jpy_billion),
+                    ratio_cells[1],
+                    cell(model.value(key, then), formatting.jpy_billion),
+                    cell(model.yoy(key, now), formatting.percent),
+                ),
+                style="total" if key in ("revenue", "operating_income", "net_income") else "",
+            )
+        )
+    table = Table(header, tuple(rows), ("label", "ratio", "num", "ratio", "num", "num"))
+    return {"table": table, "unit": t("unit.jpy_billion")}, ()
+
+
+def operating_net_income(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object], tuple]:
+    """Slide 5: operating and net income over five quarters, with the margin line."""
+    t, model = ctx.messages, ctx.model
+    quarters = ctx.quarter.trailing(5)
+    names = tuple(q.name for q in quarters)
+    chart_spec = ChartSpec(
+        kind="bars",
+        categories=names,
+        series=(
+            Series(
+                t.item("operating_income"),
+                tuple(model.value("operating_income", q).value for q in quarters),
+                color=0,
+            ),
+            Series(
+                t.item("net_income"),
+                tuple(model.value("net_income", q).value for q in quarters),
+                color=2,
+            ),
+            Series(
+                t("chart.operating_margin"),
+                tuple(model.ratio("operating_income", q).value for q in quarters),
+                kind="line",
+                axis="right",
+                unit="pct",
+            ),
+        ),
+        stacked=False,
+        width_in=5.6,
+        height_in=3.0,
+    )
+    chart = Chart(chart_spec, alt_text(chart_spec, t("unit.jpy_million")), gap_note(chart_spec, t))
+    rows = tuple(
+        Row(t.item(key), tuple(cell(model.value(key, q), formatting.jpy_million) for q in quarters))
+        for key in TAX_TABLE_ITEMS
+    )
+    table = Table((("", *names),), rows, ("label", *("num",) * len(names)))
+    return {"table": table, "unit": t("unit.jpy_million")}, (chart,)
+
+
+def balance_sheet(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object], tuple]:
+    """Slide 13: balances at the quarter end and the prior quarter end, and the change."""
+    t, model = ctx.messages, ctx.model
+    now, before = ctx.quarter, ctx.quarter.previous
+    header = (("", ctx.end_date_label(now), ctx.end_date_label(before), t("column.changes")),)
+    rows = tuple(
+        Row(
+            t.item(key),
+            (
+                cell(model.value(key, now), formatting.jpy_million),
+                cell(model.value(key, before), formatting.jpy_million),
+                cell(model.change(key, now, before), signed(formatting.jpy_million)),
+            ),
+            style="total" if key in ("total_assets", "total_equity") else "",
+        )
+        for key in BALANCE_SHEET_ITEMS
+    )
+    table = Table(header, rows, ("label", "num", "num", "num"))
+    return {"table": table, "unit": t("unit.jpy_million")}, ()

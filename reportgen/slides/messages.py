@@ -1,0 +1,56 @@
+"""Message catalogues: every label, heading and unit text a slide shows, per language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from reportgen.data.items import ITEMS
+from reportgen.errors import SlideError
+
+
+@dataclass(frozen=True, slots=True)
+class Messages:
+    """Look up ``key`` in a language's catalogue; a missing key fails the build."""
+
+    language: str
+    entries: dict[str, str]
+
+    @classmethod
+    def load(cls, templates: Path, language: str) -> Messages:
+        path = templates / "i18n" / f"{language}.yaml"
+        try:
+            raw: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise SlideError(f"{path}: no message catalogue for language {language!r}") from None
+        return cls(language, _flatten(raw or {}))
+
+    def __call__(self, key: str, **values: object) -> str:
+        try:
+            text = self.entries[key]
+        except KeyError:
+            raise SlideError(
+                f"message {key!r} is missing from the {self.language!r} catalogue "
+                f"(templates/i18n/{self.language}.yaml)"
+            ) from None
+        return text.format(**values) if values else text
+
+    def item(self, key: str) -> str:
+        """The display label of a line item (English falls back to the catalogue of items)."""
+        if f"item.{key}" in self.entries or self.language != "en":
+            return self(f"item.{key}")
+        return ITEMS[key].label
+
+
+def _flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, str]:
+    flat: dict[str, str] = {}
+    for key, value in tree.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(_flatten(value, f"{name}."))
+        else:
+            flat[name] = str(value)
+    return flat

@@ -1,0 +1,65 @@
+"""Shared fixtures: the IIJ dataset, and its 1Q08 deck built once per run."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from reportgen.build import BuildResult, build
+from reportgen.data.load import Dataset, load_dataset
+from reportgen.model.quarter import QuarterModel
+from reportgen.quarters import Quarter
+
+ROOT = Path(__file__).resolve().parents[1]
+IIJ = ROOT / "data" / "iij"
+
+
+@dataclass(frozen=True)
+class BuiltDeck:
+    result: BuildResult
+    pages: list[str]
+    html: str
+
+    def page(self, kind: str) -> str:
+        """Text of the page of the first slide of ``kind``."""
+        return self.pages[self.kinds.index(kind)]
+
+    @property
+    def kinds(self) -> list[str]:
+        return [s.split('data-kind="')[1].split('"')[0] for s in self.html.split("<section")[1:]]
+
+
+def pdf_pages(path: Path) -> list[str]:
+    """Text of each page, with runs of white space (line wraps) folded to one space."""
+    return [" ".join(page.extract_text().split()) for page in PdfReader(path).pages]
+
+
+@pytest.fixture(scope="session")
+def iij() -> Dataset:
+    return load_dataset(IIJ)
+
+
+@pytest.fixture(scope="session")
+def iij_model(iij: Dataset) -> QuarterModel:
+    return QuarterModel(iij.figures, Quarter.parse("1Q08"), iij.calendar)
+
+
+@pytest.fixture(scope="session")
+def iij_1q08(tmp_path_factory: pytest.TempPathFactory) -> BuiltDeck:
+    out = tmp_path_factory.mktemp("out")
+    result = build(IIJ, Quarter.parse("1Q08"), out)
+    assert result.output.pdf is not None
+    html = result.output.html.read_text(encoding="utf-8")
+    return BuiltDeck(result, pdf_pages(result.output.pdf), html)
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    """A private copy of the IIJ data folder, to break on purpose."""
+    target = tmp_path / "iij"
+    shutil.copytree(IIJ, target)
+    return target

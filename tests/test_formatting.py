@@ -1,0 +1,119 @@
+import math
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from reportgen import formatting as fmt
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (9943, "9,943"),
+        (-1528, "(1,528)"),
+        (0, "0"),
+        (0.4, "0"),
+        (-0.4, "0"),
+        (None, fmt.MISSING),
+        (1234567, "1,234,567"),
+        (2.5, "3"),
+        (-2.5, "(3)"),
+    ],
+    ids=[
+        "plain",
+        "negative",
+        "zero",
+        "rounds-down",
+        "negative-zero",
+        "missing",
+        "millions",
+        "half-up",
+        "half-away",
+    ],
+)
+def test_jpy_million(value: float | None, expected: str) -> None:
+    assert fmt.jpy_million(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(931, "+931"), (-19, "(19)"), (0, "0"), (1, "+1")],
+    ids=["increase", "decrease", "zero", "one"],
+)
+def test_signed_change(value: float, expected: str) -> None:
+    assert fmt.jpy_million(value, signed=True) == expected
+
+
+@pytest.mark.parametrize(
+    ("value_jpy_m", "expected"),
+    [
+        (16328, "16.3"),
+        (13696, "13.7"),
+        (411, "0.4"),
+        (-2695, "(2.7)"),
+        (66835, "66.8"),
+        (None, fmt.MISSING),
+    ],
+    ids=["revenue", "prior", "small", "negative", "year", "missing"],
+)
+def test_jpy_billion(value_jpy_m: float | None, expected: str) -> None:
+    assert fmt.jpy_billion(value_jpy_m) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (19.2, "19.2%"),
+        (-40.5, "(40.5%)"),
+        (9.85, "9.9%"),
+        (0.0985 * 100, "9.9%"),
+        (-9.85, "(9.9%)"),
+        (-0.04, "0.0%"),
+        (None, fmt.MISSING),
+    ],
+    ids=["up", "down", "half", "float-noise-half", "negative-half", "tiny-negative", "missing"],
+)
+def test_percent(value: float | None, expected: str) -> None:
+    assert fmt.percent(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(-1.6, "(1.6)pt"), (1.0, "+1.0pt"), (0.0, "0.0pt")],
+    ids=["down", "up", "flat"],
+)
+def test_points(value: float, expected: str) -> None:
+    assert fmt.points(value) == expected
+
+
+def test_per_share_yen() -> None:
+    assert fmt.jpy(25184.28) == "JPY25,184"
+    assert fmt.jpy(250, signed=True) == "+JPY250"
+
+
+def _unformat(text: str) -> float:
+    negative = text.startswith("(")
+    body = text.strip("()%").replace(",", "")
+    return -float(body) if negative else float(body)
+
+
+finite = st.floats(min_value=-1e9, max_value=1e9, allow_nan=False, allow_infinity=False)
+
+
+@given(finite)
+def test_million_round_trips_within_half_a_unit(value: float) -> None:
+    text = fmt.jpy_million(value)
+    assert "-" not in text
+    assert math.isclose(_unformat(text), value, abs_tol=0.5 + 1e-6)
+    if text.startswith("("):
+        assert value < 0
+
+
+@given(finite)
+def test_percent_sign_is_parentheses(value: float) -> None:
+    text = fmt.percent(value)
+    assert text.endswith(("%", "%)"))
+    if text.startswith("("):
+        assert value < 0
+    assert abs(_unformat(text) - value) <= 0.05 + 1e-6
