@@ -139,10 +139,16 @@ def write_preview(
         shutil.copyfile(path, folder / "charts" / path.name)
     for name in FONT_FILES:
         shutil.copyfile(FONTS / name, folder / "fonts" / name)
-    shutil.copyfile(templates / "deck.css", folder / "deck.css")
+    (folder / "deck.css").write_text(stylesheet(templates), encoding="utf-8")
     index = folder / "index.html"
     index.write_text(html, encoding="utf-8")
     return index
+
+
+def stylesheet(templates: Path) -> str:
+    """The deck's CSS: every ``templates/css/*.css`` in name order, one file per concern."""
+    parts = sorted((templates / "css").glob("*.css"))
+    return "\n".join(f"/* {p.name} */\n{p.read_text(encoding='utf-8')}" for p in parts)
 
 
 def _overflowing(deck: Deck, pages: list[object]) -> Slide | None:

@@ -70,3 +70,13 @@ class Slide:
 
 
 Builder = Callable[[BuildContext, SlideSpec], tuple[dict[str, object], tuple[Chart, ...]]]
+
+
+@dataclass(frozen=True, slots=True)
+class SlideKind:
+    """A kind of slide a deck file may list: its template and its context builder."""
+
+    template: str
+    build: Builder
+    # Catalogue key of the default title; {quarter_label} is filled in.
+    title_key: str = ""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reportgen.charts.draw import label
+from reportgen.charts.labels import label
 from reportgen.charts.spec import ChartSpec
 from reportgen.slides.messages import Messages
 

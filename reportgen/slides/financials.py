@@ -5,7 +5,7 @@ from __future__ import annotations
 from reportgen import formatting
 from reportgen.charts.spec import ChartSpec, Series
 from reportgen.data.schema import SlideSpec
-from reportgen.slides.base import BuildContext, Chart
+from reportgen.slides.base import BuildContext, Chart, SlideKind
 from reportgen.slides.cells import Row, Table, blank, cell, signed
 from reportgen.slides.charts import alt_text, gap_note
 
@@ -126,3 +126,14 @@ def balance_sheet(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object]
     )
     table = Table(header, rows, ("label", "num", "num", "num"))
     return {"table": table, "unit": t("unit.jpy_million")}, ()
+
+
+KINDS = {
+    "results_summary": SlideKind(
+        "slides/results_summary.html", results_summary, "slide.results_summary"
+    ),
+    "operating_net_income": SlideKind(
+        "slides/operating_net_income.html", operating_net_income, "slide.operating_net_income"
+    ),
+    "balance_sheet": SlideKind("slides/balance_sheet.html", balance_sheet, "slide.balance_sheet"),
+}

@@ -21,12 +21,19 @@ class Messages:
 
     @classmethod
     def load(cls, templates: Path, language: str) -> Messages:
-        path = templates / "i18n" / f"{language}.yaml"
-        try:
+        """Merge every ``templates/i18n/<language>/*.yaml``; a key defined twice is an error."""
+        folder = templates / "i18n" / language
+        files = sorted(folder.glob("*.yaml"))
+        if not files:
+            raise SlideError(f"{folder}: no message catalogue for language {language!r}")
+        entries: dict[str, str] = {}
+        for path in files:
             raw: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise SlideError(f"{path}: no message catalogue for language {language!r}") from None
-        return cls(language, _flatten(raw or {}))
+            for key, text in _flatten(raw or {}).items():
+                if key in entries:
+                    raise SlideError(f"{path}: message {key!r} is defined twice ({language})")
+                entries[key] = text
+        return cls(language, entries)
 
     def __call__(self, key: str, **values: object) -> str:
         try:
@@ -34,7 +41,7 @@ class Messages:
         except KeyError:
             raise SlideError(
                 f"message {key!r} is missing from the {self.language!r} catalogue "
-                f"(templates/i18n/{self.language}.yaml)"
+                f"(templates/i18n/{self.language}/)"
             ) from None
         return text.format(**values) if values else text
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from reportgen.data.schema import SlideSpec
-from reportgen.slides.base import BuildContext
+from reportgen.slides.base import BuildContext, SlideKind
 
 
 def cover(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object], tuple]:
@@ -16,3 +16,8 @@ def cover(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object], tuple]
         "ir_url": company.ir_url or "",
         "fictional": company.fictional,
     }, ()
+
+
+KINDS = {
+    "cover": SlideKind("slides/cover.html", cover),
+}

@@ -1,0 +1,30 @@
+"""Chart labels and axis look shared by every kind of chart."""
+
+from __future__ import annotations
+
+from matplotlib.axes import Axes
+
+from reportgen import formatting
+from reportgen.charts import style
+
+
+def label(value: float | None, unit: str) -> str:
+    """Format a value on a chart as the tables do (accounting style)."""
+    if unit == "pct":
+        return formatting.percent(value)
+    if unit == "gbps":
+        return formatting.number(value, 1)
+    return formatting.number(value)
+
+
+def axis_style(ax: Axes, unit: str) -> None:
+    ax.yaxis.set_major_formatter(lambda v, _pos: label(v, unit))
+    ax.grid(axis="y", color=style.GRID, linewidth=0.6)
+    ax.set_axisbelow(True)
+    ax.tick_params(length=0)
+
+
+def ink_on(color: str) -> str:
+    """Text colour readable on ``color``."""
+    r, g, b = (int(color[i : i + 2], 16) for i in (1, 3, 5))
+    return "#ffffff" if (0.299 * r + 0.587 * g + 0.114 * b) < 150 else style.TEXT
