@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True, slots=True)
 class BuildResult:
     output: Output
+    deck: Deck
     warnings: tuple[Check, ...]
 
 
@@ -52,4 +53,4 @@ def build(
     """Build the deck of ``quarter`` into ``out_root/<quarter>``."""
     _, deck, warnings = prepare(data_root, quarter, templates)
     output = render_deck(deck, out_root, pdf=pdf, templates=templates)
-    return BuildResult(output, warnings)
+    return BuildResult(output, deck, warnings)

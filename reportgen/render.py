@@ -16,6 +16,7 @@ import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
@@ -47,6 +48,7 @@ class Output:
 
     folder: Path
     pdf: Path | None
+    xlsx: Path | None
     html: Path
     pages: int
     pdf_bytes: int
@@ -66,6 +68,10 @@ def jinja_environment(templates: Path) -> Environment:
 
 def pdf_name(deck: Deck, language: str = "en") -> str:
     return f"{deck.dataset.company.short_name}-{deck.quarter.name}-results-{language}.pdf"
+
+
+def xlsx_name(deck: Deck) -> str:
+    return f"{deck.dataset.company.short_name}-{deck.quarter.name}-data.xlsx"
 
 
 def render_html(deck: Deck, templates: Path) -> str:
@@ -169,10 +175,17 @@ def _overflowing(deck: Deck, pages: list[object]) -> Slide | None:
     return None
 
 
+def page_labels(deck: Deck) -> list[str]:
+    """Each page's label: the slide number as printed, or the slide's title."""
+    return [slide.number or slide.title for slide in deck.slides]
+
+
 def write_pdf(deck: Deck, index: Path, target: Path, roots: list[Path]) -> int:
     """Lay out the deck, check one page per slide, then write the PDF."""
     from weasyprint import HTML  # imported here: it is the slowest import of the build
 
+    from reportgen import pdf
+    from reportgen.datapack import figures_csv
     from reportgen.fetch import ProjectFetcher
 
     fetcher = ProjectFetcher(roots)
@@ -189,7 +202,13 @@ def write_pdf(deck: Deck, index: Path, target: Path, roots: list[Path]) -> int:
             f"{deck.quarter.name}: {which} does not fit on one page "
             f"({len(document.pages)} pages for {len(deck.slides)} slides); shorten its content"
         )
-    document.write_pdf(target)
+    data = pdf.DataFile(
+        name=f"{deck.dataset.company.short_name}-{deck.quarter.name}-figures.csv",
+        content=figures_csv(deck),
+        description=f"Every figure in {deck.title}, with its source",
+    )
+    created = datetime.combine(deck.spec.release_date, datetime.min.time(), tzinfo=UTC)
+    pdf.write(document, target, labels=page_labels(deck), attachments=[data], created=created)
     return len(document.pages)
 
 
@@ -222,21 +241,26 @@ def render_deck(
     final = out_root / deck.quarter.name
     with staging(out_root, deck.quarter.name) as stage:
         index = write_preview(deck, html, chart_paths, stage / "html", templates)
-        pages, size, pdf_target = 0, 0, None
+        pages, size, staged = 0, 0, []
         if pdf:
+            from reportgen.datapack import write_xlsx
+
             pdf_target = stage / pdf_name(deck)
             pages = write_pdf(deck, index, pdf_target, [stage, PROJECT_ROOT])
             size = pdf_target.stat().st_size
+            write_xlsx(deck, stage / xlsx_name(deck))
+            staged = [pdf_target, stage / xlsx_name(deck)]
         try:
             final.mkdir(parents=True, exist_ok=True)
-            if pdf_target is not None:
-                publish(pdf_target, final / pdf_target.name)
+            for path in staged:
+                publish(path, final / path.name)
             publish(stage / "html", final / "html")
         except OSError as exc:
             raise RenderError(f"{final}: cannot write the deck ({exc.strerror})") from None
     return Output(
         folder=final,
         pdf=final / pdf_name(deck) if pdf else None,
+        xlsx=final / xlsx_name(deck) if pdf else None,
         html=final / "html" / "index.html",
         pages=pages,
         pdf_bytes=size,

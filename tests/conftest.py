@@ -23,10 +23,15 @@ class BuiltDeck:
     result: BuildResult
     pages: list[str]
     html: str
+    slides: tuple
 
     def page(self, kind: str) -> str:
         """Text of the page of the first slide of ``kind``."""
         return self.pages[self.kinds.index(kind)]
+
+    @property
+    def result_slides(self) -> tuple:
+        return self.slides
 
     @property
     def kinds(self) -> list[str]:
@@ -54,7 +59,7 @@ def iij_1q08(tmp_path_factory: pytest.TempPathFactory) -> BuiltDeck:
     result = build(IIJ, Quarter.parse("1Q08"), out)
     assert result.output.pdf is not None
     html = result.output.html.read_text(encoding="utf-8")
-    return BuiltDeck(result, pdf_pages(result.output.pdf), html)
+    return BuiltDeck(result, pdf_pages(result.output.pdf), html, result.deck.slides)
 
 
 @pytest.fixture

@@ -1,4 +1,9 @@
-"""Table cells: a figure formatted for display, carrying its provenance for the preview."""
+"""Table cells: a figure formatted for display, carrying its value and provenance.
+
+The text is what the slide prints; the value and its spreadsheet number format
+are what the Excel data pack and the PDF's attached data carry, so a reader can
+check every printed number against an unrounded one.
+"""
 
 from __future__ import annotations
 
@@ -10,15 +15,47 @@ from reportgen.model.figures import Figure
 
 NOT_MEANINGFUL = "n/m"
 
+Formatter = Callable[[float | None], str]
+
+
+@dataclass(frozen=True, slots=True)
+class Style:
+    """How a value is shown: as slide text, and as a number in a spreadsheet."""
+
+    text: Formatter
+    excel: str = "General"
+    # Spreadsheet value = model value x scale (JPY billion columns, % as fractions).
+    scale: float = 1.0
+
+
+MILLION = Style(formatting.jpy_million, "#,##0;(#,##0)")
+BILLION = Style(formatting.jpy_billion, "#,##0.0;(#,##0.0)", 0.001)
+PERCENT = Style(formatting.percent, "0.0%;(0.0%)", 0.01)
+POINTS = Style(formatting.points, '+0.0"pt";(0.0)"pt"')
+NUMBER = Style(formatting.number, "#,##0;(#,##0)")
+YEN = Style(formatting.jpy, '"JPY"#,##0;("JPY"#,##0)')
+
+_BY_FUNCTION: dict[Callable[..., str], Style] = {
+    formatting.jpy_million: MILLION,
+    formatting.jpy_billion: BILLION,
+    formatting.percent: PERCENT,
+    formatting.points: POINTS,
+    formatting.number: NUMBER,
+    formatting.jpy: YEN,
+}
+
 
 @dataclass(frozen=True, slots=True)
 class Cell:
-    """Text of one table cell; ``source`` is shown on hover in the preview."""
+    """One table cell: text, the value behind it, and its provenance (shown on hover)."""
 
     text: str
     source: str = ""
     status: str = ""
     negative: bool = False
+    value: float | None = None  # the model's value, in the item's own unit
+    excel: str = "General"
+    scale: float = 1.0  # spreadsheet value = value x scale
 
     @property
     def classes(self) -> str:
@@ -49,19 +86,31 @@ class Table:
     def has_gaps(self) -> bool:
         return any(c.text == formatting.MISSING for r in self.rows for c in r.cells)
 
+    @property
+    def has_not_meaningful(self) -> bool:
+        return any(c.text == NOT_MEANINGFUL for r in self.rows for c in r.cells)
 
-Formatter = Callable[[float | None], str]
+
+def style_of(fmt: Formatter | Style) -> Style:
+    if isinstance(fmt, Style):
+        return fmt
+    return _BY_FUNCTION.get(fmt, Style(fmt))
 
 
-def cell(figure: Figure, fmt: Formatter) -> Cell:
+def cell(figure: Figure, fmt: Formatter | Style) -> Cell:
     """Format a figure; a missing one shows ``n/d`` and a not-meaningful one ``n/m``."""
     if figure.status == "not_meaningful":
         return Cell(NOT_MEANINGFUL, figure.provenance, figure.status)
+    style = style_of(fmt)
+    text = style.text(figure.value)
     return Cell(
-        text=fmt(figure.value),
+        text=text,
         source=figure.provenance,
         status=figure.status,
-        negative=figure.value is not None and fmt(figure.value).startswith("("),
+        negative=text.startswith("("),
+        value=figure.value,
+        excel=style.excel,
+        scale=style.scale,
     )
 
 
@@ -69,6 +118,12 @@ def blank() -> Cell:
     return Cell("")
 
 
-def signed(fmt: Callable[..., str]) -> Formatter:
-    """A formatter that marks increases with ``+``, as change columns do."""
-    return lambda value: fmt(value, signed=True)
+def signed(fmt: Callable[..., str]) -> Style:
+    """A style that marks increases with ``+``, as change columns do."""
+    base = style_of(fmt)
+    excel = (
+        base.excel
+        if base.excel.startswith("+")
+        else f"+{base.excel.split(';')[0]};" + (";".join(base.excel.split(";")[1:2]) or "-0") + ";0"
+    )
+    return Style(lambda v: fmt(v, signed=True), excel, base.scale)

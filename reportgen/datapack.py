@@ -1,0 +1,168 @@
+"""The deck's data: every figure shown, as a CSV attached to the PDF and an Excel pack.
+
+Each record names the slide, the table row or chart series, the column, the
+value as the model holds it, the text the slide prints, and its provenance.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from reportgen import formatting
+from reportgen.charts.labels import label
+from reportgen.slides.base import Slide
+from reportgen.slides.cells import Table
+from reportgen.slides.deck import Deck
+
+CSV_COLUMNS = ("slide", "title", "row", "column", "value", "shown", "status", "source")
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    slide: str
+    title: str
+    row: str
+    column: str
+    value: float | None
+    shown: str
+    status: str
+    source: str
+
+
+def _tables(slide: Slide) -> Iterator[Table]:
+    for value in slide.body.values():
+        if isinstance(value, Table):
+            yield value
+
+
+def records(deck: Deck) -> Iterator[Record]:
+    """Every figure on every slide, in slide order."""
+    for slide in deck.slides:
+        number = slide.number or slide.kind
+        for table in _tables(slide):
+            columns = table.header[-1][1:] if table.header else ()
+            for row in table.rows:
+                for column, cell in zip(columns, row.cells, strict=False):
+                    if cell.text:
+                        yield Record(
+                            number,
+                            slide.title,
+                            row.label,
+                            column,
+                            cell.value,
+                            cell.text,
+                            cell.status,
+                            cell.source,
+                        )
+        for chart in slide.charts:
+            for series in chart.spec.series:
+                for category, value in zip(chart.spec.categories, series.values, strict=True):
+                    yield Record(
+                        number,
+                        slide.title,
+                        series.label,
+                        category,
+                        value,
+                        label(value, series.unit),
+                        "chart",
+                        "",
+                    )
+            for name, value, _ in chart.spec.steps:
+                yield Record(
+                    number, slide.title, name, "", value, formatting.jpy_million(value), "chart", ""
+                )
+
+
+def figures_csv(deck: Deck) -> str:
+    """The records as CSV text (UTF-8, one header row)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for r in records(deck):
+        value = "" if r.value is None else repr(float(r.value))
+        writer.writerow((r.slide, r.title, r.row, r.column, value, r.shown, r.status, r.source))
+    return buffer.getvalue()
+
+
+_SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\]")
+_HEADER_FILL = PatternFill("solid", fgColor="1F3B73")
+
+
+def _sheet_name(slide: Slide, used: set[str]) -> str:
+    base = _SHEET_UNSAFE.sub(" ", f"{slide.number} {slide.title}" if slide.number else slide.title)
+    name = base[:31].strip()
+    suffix = 2
+    while name in used:
+        name = f"{base[:27].strip()} ({suffix})"
+        suffix += 1
+    used.add(name)
+    return name
+
+
+def write_xlsx(deck: Deck, target: Path) -> None:
+    """One sheet per slide that has figures: tables as numbers with number formats."""
+    book = Workbook()
+    book.remove(book.active)
+    created = datetime.combine(deck.spec.release_date, datetime.min.time())
+    book.properties.creator = deck.dataset.company.name
+    book.properties.title = f"{deck.title}: data"
+    book.properties.created = book.properties.modified = created
+    used: set[str] = set()
+    for slide in deck.slides:
+        tables = list(_tables(slide))
+        if not tables and not slide.charts:
+            continue
+        sheet = book.create_sheet(_sheet_name(slide, used))
+        sheet.append([slide.label])
+        sheet["A1"].font = Font(bold=True, size=12)
+        for table in tables:
+            sheet.append([])
+            for header in table.header:
+                sheet.append(list(header))
+                for cell in sheet[sheet.max_row]:
+                    cell.font = Font(bold=True, color="FFFFFF")
+                    cell.fill = _HEADER_FILL
+            for row in table.rows:
+                sheet.append([row.label, *(c.text for c in row.cells)])
+                for target_cell, source in zip(sheet[sheet.max_row][1:], row.cells, strict=True):
+                    if source.value is not None and source.text not in ("", "n/m"):
+                        target_cell.value = source.value * source.scale
+                        target_cell.number_format = source.excel
+                    target_cell.alignment = Alignment(horizontal="right")
+        for chart in slide.charts:
+            sheet.append([])
+            sheet.append([chart.title or "Chart", *chart.spec.categories])
+            for cell in sheet[sheet.max_row]:
+                cell.font = Font(bold=True)
+            for series in chart.spec.series:
+                sheet.append(
+                    [
+                        series.label,
+                        *(
+                            (v / 100 if series.unit == "pct" else v)
+                            if v is not None
+                            else formatting.MISSING
+                            for v in series.values
+                        ),
+                    ]
+                )
+                for cell in sheet[sheet.max_row][1:]:
+                    if isinstance(cell.value, float | int):
+                        cell.number_format = "0.0%" if series.unit == "pct" else "#,##0;(#,##0)"
+            for name, value, _ in chart.spec.steps:
+                sheet.append([name, value])
+                sheet.cell(sheet.max_row, 2).number_format = "#,##0;(#,##0)"
+        sheet.column_dimensions["A"].width = 48
+        for index in range(2, sheet.max_column + 1):
+            sheet.column_dimensions[get_column_letter(index)].width = 16
+    book.save(target)
