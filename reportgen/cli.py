@@ -46,6 +46,11 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="run every tie-out and print them as a table")
     common(check)
     check.add_argument("--all", action="store_true", help="also list the checks that pass")
+
+    sources = commands.add_parser(
+        "sources", help="list every figure on every slide with its source"
+    )
+    common(sources)
     return parser
 
 
@@ -76,14 +81,33 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace, stdout: TextIO) -> int:
+    from reportgen.data.commentary_check import typed_numbers
     from reportgen.data.load import load_dataset
     from reportgen.data.validate import run_checks
+    from reportgen.model.quarter import QuarterModel
     from reportgen.report_checks import format_checks
+    from reportgen.slides.deck import deck_path, load_deck_spec
 
-    Quarter.parse(args.quarter)
-    checks = run_checks(load_dataset(args.data))
+    quarter = Quarter.parse(args.quarter)
+    dataset = load_dataset(args.data)
+    checks = run_checks(dataset)
     stdout.write(format_checks(checks, show_all=args.all))
+    if deck_path(dataset, quarter).exists():
+        model = QuarterModel(dataset.figures, quarter, dataset.calendar)
+        for typed in typed_numbers(load_deck_spec(dataset, quarter), model):
+            stdout.write(f"warning: {deck_path(dataset, quarter)}, {typed.message}\n")
     return EXIT_INPUT if any(c.severity == "error" for c in checks) else EXIT_OK
+
+
+def _sources(args: argparse.Namespace, stdout: TextIO) -> int:
+    from reportgen.build import prepare
+    from reportgen.datapack import records
+
+    _, deck, _ = prepare(args.data, Quarter.parse(args.quarter))
+    for r in records(deck):
+        where = f"{r.slide} | {r.row} | {r.column}".strip(" |")
+        stdout.write(f"{where}: {r.shown} [{r.status}] {r.source}\n")
+    return EXIT_OK
 
 
 def main(
@@ -100,6 +124,8 @@ def main(
     try:
         if args.command == "build":
             return _build(args)
+        if args.command == "sources":
+            return _sources(args, stdout)
         return _check(args, stdout)
     except InputError as exc:
         if args.debug:
@@ -114,6 +140,9 @@ def main(
     except KeyboardInterrupt:
         stderr.write("interrupted\n")
         return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader of our output went away (e.g. `| head`); that is not an error.
+        return EXIT_OK
 
 
 def run() -> None:

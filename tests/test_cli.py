@@ -62,3 +62,19 @@ def test_check_prints_the_table(tmp_path: Path) -> None:
     assert "tie-out 'net income'" in out
     assert "WARNING  1Q08    cash movement vs cash flows" in out
     assert "errors" in out.splitlines()[-2] or "errors" in out
+
+
+def test_check_warns_about_a_typed_figure(data_copy: Path) -> None:
+    deck = data_copy / "decks" / "1Q08.yaml"
+    text = deck.read_text()
+    deck.write_text(text.replace("{{ 'revenue_recurring'|yoy }}", "22.5%", 1))
+    code, out, _ = run("check", "--quarter", "1Q08", "--data", str(data_copy))
+    assert code == 0
+    assert "typed number '22.5%' equals revenue_recurring:yoy" in out
+
+
+def test_sources_lists_each_figure_with_its_source() -> None:
+    code, out, _ = run("-q", "sources", "--quarter", "1Q08", "--data", str(IIJ))
+    assert code == 0
+    assert "1 | Operating Income | YoY: (40.5%) [published] operating_income:yoy 1Q08" in out
+    assert "13 | Cash | Changes: (1,528) [derived]" in out

@@ -43,8 +43,9 @@ class Check:
 
     @property
     def message(self) -> str:
+        verb = "leaves a gap" if self.severity == "warning" else "fails"
         return (
-            f"{self.where}: {self.name} fails for {self.period}: {self.detail} "
+            f"{self.where}: {self.name} {verb} for {self.period}: {self.detail} "
             f"(difference {formatting.number(self.difference, 2)}, "
             f"tolerance ±{formatting.number(self.tolerance, 2)})"
         )
