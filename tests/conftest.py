@@ -13,6 +13,7 @@ from reportgen.build import BuildResult, build
 from reportgen.data.load import Dataset, load_dataset
 from reportgen.model.quarter import QuarterModel
 from reportgen.quarters import Quarter
+from reportgen.slides.base import Slide
 
 ROOT = Path(__file__).resolve().parents[1]
 IIJ = ROOT / "data" / "iij"
@@ -23,15 +24,11 @@ class BuiltDeck:
     result: BuildResult
     pages: list[str]
     html: str
-    slides: tuple
+    slides: tuple[Slide, ...]
 
     def page(self, kind: str) -> str:
         """Text of the page of the first slide of ``kind``."""
         return self.pages[self.kinds.index(kind)]
-
-    @property
-    def result_slides(self) -> tuple:
-        return self.slides
 
     @property
     def kinds(self) -> list[str]:
@@ -53,13 +50,17 @@ def iij_model(iij: Dataset) -> QuarterModel:
     return QuarterModel(iij.figures, Quarter.parse("1Q08"), iij.calendar)
 
 
-@pytest.fixture(scope="session")
-def iij_1q08(tmp_path_factory: pytest.TempPathFactory) -> BuiltDeck:
-    out = tmp_path_factory.mktemp("out")
-    result = build(IIJ, Quarter.parse("1Q08"), out)
+def build_and_read(data: Path, quarter: str, out: Path) -> BuiltDeck:
+    """Build a deck and read back its PDF text and preview HTML."""
+    result = build(data, Quarter.parse(quarter), out)
     assert result.output.pdf is not None
     html = result.output.html.read_text(encoding="utf-8")
     return BuiltDeck(result, pdf_pages(result.output.pdf), html, result.deck.slides)
+
+
+@pytest.fixture(scope="session")
+def iij_1q08(tmp_path_factory: pytest.TempPathFactory) -> BuiltDeck:
+    return build_and_read(IIJ, "1Q08", tmp_path_factory.mktemp("out"))
 
 
 @pytest.fixture

@@ -49,7 +49,7 @@ def test_every_font_is_embedded_and_subset(reader: PdfReader) -> None:
 
 
 def test_outline_and_page_labels_follow_the_slides(reader: PdfReader, iij_1q08: BuiltDeck) -> None:
-    slides = iij_1q08.result_slides
+    slides = iij_1q08.slides
     assert [item["/Title"] for item in reader.outline] == [s.label for s in slides]
     assert reader.page_labels == [s.number or s.title for s in slides]
 
@@ -99,7 +99,7 @@ def test_charts_have_alternative_text(reader: PdfReader, iij_1q08: BuiltDeck) ->
                 walk(child)
 
     walk(reader.trailer["/Root"]["/StructTreeRoot"])
-    charts = [c for s in iij_1q08.result_slides for c in s.charts if not c.spec.empty]
+    charts = [c for s in iij_1q08.slides for c in s.charts if not c.spec.empty]
     for chart in charts:
         assert chart.alt in alts
 

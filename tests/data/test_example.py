@@ -12,14 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.build import build
 from reportgen.data.items import ITEMS
 from reportgen.data.load import Dataset, load_dataset
 from reportgen.data.validate import run_checks
-from reportgen.quarters import Quarter
 from reportgen.render import TEMPLATES
 from reportgen.slides.messages import Messages
-from tests.conftest import ROOT, BuiltDeck, pdf_pages
+from tests.conftest import ROOT, BuiltDeck, build_and_read
 
 EXAMPLE = ROOT / "data" / "examples" / "fictional"
 QUARTERS = tuple(f"{n}Q{year}" for year in ("24", "25") for n in range(1, 5))
@@ -59,11 +57,7 @@ def example() -> Dataset:
 
 @pytest.fixture(scope="module")
 def example_1q25(tmp_path_factory: pytest.TempPathFactory) -> BuiltDeck:
-    out = tmp_path_factory.mktemp("example")
-    result = build(EXAMPLE, Quarter.parse("1Q25"), out)
-    assert result.output.pdf is not None
-    html = result.output.html.read_text(encoding="utf-8")
-    return BuiltDeck(result, pdf_pages(result.output.pdf), html)
+    return build_and_read(EXAMPLE, "1Q25", tmp_path_factory.mktemp("example"))
 
 
 def test_example_validates_without_errors_or_warnings(example: Dataset) -> None:
