@@ -16,7 +16,7 @@ STAMP := $(VENV)/.synced
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: all report check preview test lint format bench clean distclean
+.PHONY: all report report-all check preview test lint format bench clean distclean
 
 all: report
 
@@ -31,6 +31,10 @@ $(STAMP): $(UV) pyproject.toml uv.lock
 ## report: build the PDF deck and the HTML preview of QUARTER into OUT/QUARTER
 report: $(STAMP)
 	@$(PY) -m reportgen build --quarter "$(QUARTER)" --data "$(DATA)" --out "$(OUT)"
+
+## report-all: build every quarter of DATA that has a deck file, in parallel
+report-all: $(STAMP)
+	@$(PY) -m reportgen build --all --data "$(DATA)" --out "$(OUT)"
 
 ## check: print every tie-out of DATA as a table
 check: $(STAMP)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,7 +30,9 @@ def prepare(
     """Load and validate the data and build every slide; nothing is written."""
     dataset = load_dataset(data_root)
     checks = validate(dataset)
-    warnings = tuple(c for c in checks if c.severity == "warning")
+    # Warnings about periods this deck does not show would be noise in its build log.
+    shown = {q.name for q in quarter.trailing(5)}
+    warnings = tuple(c for c in checks if c.severity == "warning" and c.period in shown)
     for check in warnings:
         log.warning("%s", check.message)
     log.info(
@@ -49,8 +52,10 @@ def build(
     *,
     pdf: bool = True,
     templates: Path = TEMPLATES,
+    progress: Callable[[str], None] = lambda stage: None,
 ) -> BuildResult:
-    """Build the deck of ``quarter`` into ``out_root/<quarter>``."""
+    """Build the deck of ``quarter`` into ``out_root/<quarter>``; tell ``progress`` each stage."""
+    progress("data")
     _, deck, warnings = prepare(data_root, quarter, templates)
-    output = render_deck(deck, out_root, pdf=pdf, templates=templates)
+    output = render_deck(deck, out_root, pdf=pdf, templates=templates, progress=progress)
     return BuildResult(output, deck, warnings)

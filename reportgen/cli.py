@@ -37,7 +37,20 @@ def _parser() -> argparse.ArgumentParser:
         )
 
     build = commands.add_parser("build", help="build the PDF deck and the HTML preview")
-    common(build)
+    target = build.add_mutually_exclusive_group(required=True)
+    target.add_argument("--quarter", help="quarter to build, such as 1Q08")
+    target.add_argument(
+        "--all", action="store_true", help="build every quarter that has a deck file, in parallel"
+    )
+    build.add_argument(
+        "--data",
+        type=Path,
+        default=Path("data/iij"),
+        help="company data folder (default: data/iij)",
+    )
+    build.add_argument(
+        "--jobs", type=int, default=None, help="processes for --all (default: one per CPU)"
+    )
     build.add_argument(
         "--out", type=Path, default=Path("output"), help="output folder (default: output)"
     )
@@ -65,6 +78,19 @@ def _configure_logging(stream: TextIO, debug: bool, quiet: bool) -> None:
     # WeasyPrint and fontTools are chatty at INFO; their warnings still show.
     for name in ("weasyprint", "fontTools", "matplotlib"):
         logging.getLogger(name).setLevel(logging.ERROR)
+
+
+def _build_all(args: argparse.Namespace, stdout: TextIO) -> int:
+    from rich.console import Console
+
+    from reportgen.batch import build_all, summary
+
+    outcomes = build_all(args.data, args.out, workers=args.jobs)
+    Console(file=stdout, width=160).print(summary(outcomes))
+    failed = [o for o in outcomes if not o.ok]
+    if not failed:
+        return EXIT_OK
+    return EXIT_INPUT if all(o.input_error for o in failed) else EXIT_INTERNAL
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -123,7 +149,7 @@ def main(
     _configure_logging(stderr, args.debug, args.quiet)
     try:
         if args.command == "build":
-            return _build(args)
+            return _build_all(args, stdout) if args.all else _build(args)
         if args.command == "sources":
             return _sources(args, stdout)
         return _check(args, stdout)

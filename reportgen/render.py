@@ -13,7 +13,7 @@ import shutil
 import tempfile
 import time
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -231,12 +231,18 @@ def render_deck(
     pdf: bool = True,
     templates: Path = TEMPLATES,
     cache_dir: Path | None = None,
+    progress: Callable[[str], None] = lambda stage: None,
 ) -> Output:
-    """Draw charts, write the preview and the PDF for ``deck`` under ``out_root/<quarter>``."""
+    """Draw charts, write the preview and the PDF for ``deck`` under ``out_root/<quarter>``.
+
+    ``progress`` is told the name of each stage as it starts.
+    """
     started = time.perf_counter()
+    progress("charts")
     specs = [c.spec for s in deck.slides for c in s.charts if not c.spec.empty]
     chart_paths = ensure_charts(specs, cache_dir or out_root / ".cache" / "charts")
     deck = _with_chart_sources(deck, chart_paths)
+    progress("html")
     html = render_html(deck, templates)
     final = out_root / deck.quarter.name
     with staging(out_root, deck.quarter.name) as stage:
@@ -245,6 +251,7 @@ def render_deck(
         if pdf:
             from reportgen.datapack import write_xlsx
 
+            progress("pdf")
             pdf_target = stage / pdf_name(deck)
             pages = write_pdf(deck, index, pdf_target, [stage, PROJECT_ROOT])
             size = pdf_target.stat().st_size

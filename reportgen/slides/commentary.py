@@ -85,8 +85,12 @@ def _filters(model: QuarterModel) -> dict[str, Callable[..., Markup]]:
         size = formatting.MISSING if fig.value is None else formatting.number(abs(fig.value))
         return _direction(fig, size, "an increase of", "a decrease of")
 
+    def size_million(value: float | None) -> str:
+        return formatting.jpy_million(None if value is None else abs(value))
+
     return {
         "m": amount(formatting.jpy_million),
+        "m_abs": amount(size_million),
         "bn": amount(formatting.jpy_billion),
         "count": amount(formatting.number),
         "yoy": change("yoy", pct_signed),

@@ -1,0 +1,160 @@
+"""Build every quarter that has a deck file, in parallel, with progress and a summary."""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import queue
+import time
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from reportgen.errors import DataError, InputError, QuarterError, ReportgenError
+from reportgen.quarters import Quarter
+
+log = logging.getLogger(__name__)
+
+STAGES = ("data", "charts", "html", "pdf", "done")
+
+
+@dataclass(frozen=True, slots=True)
+class DeckOutcome:
+    """How one deck of a batch went."""
+
+    quarter: str
+    ok: bool
+    pages: int = 0
+    pdf_bytes: int = 0
+    seconds: float = 0.0
+    warnings: int = 0
+    error: str = ""
+    input_error: bool = False
+
+
+def deck_quarters(data_root: Path) -> list[Quarter]:
+    """The quarters that have a deck file, oldest first."""
+    folder = data_root / "decks"
+    if not folder.is_dir():
+        raise DataError(f"{folder}: folder not found; expected one deck file per quarter")
+    quarters = []
+    for path in folder.glob("*.yaml"):
+        try:
+            quarters.append(Quarter.parse(path.stem))
+        except QuarterError:
+            raise DataError(
+                f"{path}: file name is not a quarter; expected e.g. 1Q08.yaml"
+            ) from None
+    return sorted(quarters)
+
+
+def _quiet_worker() -> None:
+    # The summary reports each deck's warnings; workers' logs would break the progress bar.
+    logging.getLogger("reportgen").setLevel(logging.ERROR)
+
+
+def build_one(data_root: Path, quarter: str, out_root: Path, events: Any) -> DeckOutcome:
+    """Build one deck; never raise, so that one failing quarter does not stop the others."""
+    from reportgen.build import build
+
+    started = time.perf_counter()
+
+    def progress(stage: str) -> None:
+        if events is not None:
+            events.put((quarter, stage))
+
+    try:
+        result = build(data_root, Quarter.parse(quarter), out_root, progress=progress)
+    except ReportgenError as exc:
+        return DeckOutcome(
+            quarter,
+            False,
+            seconds=time.perf_counter() - started,
+            error=str(exc),
+            input_error=isinstance(exc, InputError),
+        )
+    except Exception as exc:  # a bug in one deck must not hide the others' results
+        log.debug("internal error building %s", quarter, exc_info=True)
+        return DeckOutcome(
+            quarter, False, seconds=time.perf_counter() - started, error=f"internal error: {exc!r}"
+        )
+    finally:
+        progress("done")
+    out = result.output
+    return DeckOutcome(
+        quarter, True, out.pages, out.pdf_bytes, time.perf_counter() - started, len(result.warnings)
+    )
+
+
+def build_all(
+    data_root: Path,
+    out_root: Path,
+    *,
+    workers: int | None = None,
+    console: Console | None = None,
+) -> list[DeckOutcome]:
+    """Build every quarter's deck across ``workers`` processes, showing each deck's stage."""
+    quarters = [q.name for q in deck_quarters(data_root)]
+    workers = max(1, min(workers or os.cpu_count() or 1, len(quarters)))
+    console = console or Console(stderr=True)
+    outcomes: dict[str, DeckOutcome] = {}
+    with multiprocessing.Manager() as manager:
+        events = manager.Queue()
+        columns = (
+            TextColumn("{task.fields[quarter]:>5}"),
+            BarColumn(),
+            TextColumn("{task.fields[stage]:<7}"),
+            TimeElapsedColumn(),
+        )
+        with (
+            Progress(*columns, console=console, transient=False) as bar,
+            ProcessPoolExecutor(max_workers=workers, initializer=_quiet_worker) as pool,
+        ):
+            tasks = {
+                q: bar.add_task("", total=len(STAGES) - 1, quarter=q, stage="queued")
+                for q in quarters
+            }
+            futures: dict[Future[DeckOutcome], str] = {
+                pool.submit(build_one, data_root, q, out_root, events): q for q in quarters
+            }
+            while len(outcomes) < len(quarters):
+                try:
+                    quarter, stage = events.get(timeout=0.2)
+                    bar.update(tasks[quarter], completed=STAGES.index(stage), stage=stage)
+                except queue.Empty:
+                    pass
+                for future, quarter in futures.items():
+                    if quarter not in outcomes and future.done():
+                        outcomes[quarter] = future.result()
+                        done = outcomes[quarter]
+                        bar.update(
+                            tasks[quarter],
+                            completed=len(STAGES) - 1,
+                            stage="done" if done.ok else "failed",
+                        )
+    return [outcomes[q] for q in quarters]
+
+
+def summary(outcomes: list[DeckOutcome]) -> Table:
+    table = Table(title="Decks built")
+    for name in ("quarter", "status", "pages", "size", "time", "warnings", "error"):
+        table.add_column(
+            name, justify="right" if name in ("pages", "size", "time", "warnings") else "left"
+        )
+    for o in outcomes:
+        table.add_row(
+            o.quarter,
+            "ok" if o.ok else "FAILED",
+            str(o.pages) if o.ok else "",
+            f"{o.pdf_bytes / 1024:.0f} KB" if o.ok else "",
+            f"{o.seconds:.1f} s",
+            str(o.warnings) if o.ok else "",
+            o.error,
+        )
+    return table

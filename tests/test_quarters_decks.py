@@ -1,0 +1,107 @@
+"""Decks of other quarters, a quarter added by an analyst, and the batch build."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+
+from reportgen.batch import build_all
+from reportgen.cli import main
+from reportgen.slides.deck import load_deck_spec
+from tests.conftest import IIJ, ROOT, BuiltDeck, build_and_read
+
+EXAMPLE = ROOT / "data" / "examples" / "fictional"
+
+
+@pytest.fixture(scope="module", params=["4Q07", "2Q08"])
+def other_quarter(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> BuiltDeck:
+    return build_and_read(IIJ, request.param, tmp_path_factory.mktemp(request.param))
+
+
+def test_one_page_per_listed_slide(other_quarter: BuiltDeck) -> None:
+    spec = other_quarter.result.deck.spec
+    assert len(other_quarter.pages) == len(spec.slides)
+    assert spec.title in other_quarter.pages[0]
+
+
+@pytest.mark.parametrize(
+    ("quarter", "labels", "title"),
+    [
+        ("4Q07", ("4Q07 (08/1 ~ 08/3)", "4Q06 (07/1 ~ 07/3)"), "4Q FY2007"),
+        ("2Q08", ("2Q08 (08/7 ~ 08/9)", "2Q07 (07/7 ~ 07/9)"), "2Q FY2008"),
+    ],
+    ids=["4Q07", "2Q08"],
+)
+def test_comparison_columns_point_to_the_right_quarters(
+    tmp_path: Path, quarter: str, labels: tuple[str, str], title: str
+) -> None:
+    deck = build_and_read(IIJ, quarter, tmp_path)
+    page = deck.page("results_summary")
+    for label in labels:
+        assert label in page
+    assert f"Consolidated Financial Results for {title}" in page
+    assert "n/d: not disclosed in the published record" in page
+
+
+def test_balance_sheet_compares_with_the_previous_quarter_end(other_quarter: BuiltDeck) -> None:
+    quarter = other_quarter.result.deck.quarter
+    page = other_quarter.page("balance_sheet")
+    end = {
+        "4Q07": ("March 31, 2008", "December 31, 2007"),
+        "2Q08": ("September 30, 2008", "June 30, 2008"),
+    }[quarter.name]
+    for label in end:
+        assert label in page
+
+
+def test_an_added_quarter_builds(tmp_path: Path) -> None:
+    data = tmp_path / "fictional"
+    shutil.copytree(EXAMPLE, data)
+    source = (data / "decks" / "1Q25.yaml").read_text()
+    (data / "decks" / "2Q25.yaml").write_text(
+        source.replace("1st Quarter FY2025", "2nd Quarter FY2025").replace(
+            "release_date: 2025-08-12", "release_date: 2025-11-12"
+        )
+    )
+    deck = build_and_read(data, "2Q25", tmp_path / "out")
+    assert len(deck.pages) == len(
+        load_deck_spec(deck.result.deck.dataset, deck.result.deck.quarter).slides
+    )
+    assert "2nd Quarter FY2025" in deck.pages[0]
+    assert "2Q25 (25/7 ~ 25/9)" in deck.page("results_summary")
+    assert "2Q24 (24/7 ~ 24/9)" in deck.page("results_summary")
+
+
+def test_batch_reports_a_broken_quarter_and_builds_the_others(
+    tmp_path: Path, data_copy: Path
+) -> None:
+    broken = data_copy / "decks" / "2Q08.yaml"
+    broken.write_text(broken.read_text().replace("kind: balance_sheet", "kind: balance_shet"))
+    outcomes = build_all(data_copy, tmp_path / "out", workers=2)
+    by_quarter = {o.quarter: o for o in outcomes}
+    assert sorted(by_quarter) == ["1Q08", "2Q08", "4Q07"]
+    assert not by_quarter["2Q08"].ok
+    assert "unknown kind 'balance_shet'" in by_quarter["2Q08"].error
+    assert by_quarter["2Q08"].input_error
+    for name in ("1Q08", "4Q07"):
+        assert by_quarter[name].ok
+        assert by_quarter[name].pages > 0
+        assert (tmp_path / "out" / name / f"IIJ-{name}-results-en.pdf").is_file()
+
+
+def test_batch_cli_exit_code_and_summary(tmp_path: Path, data_copy: Path) -> None:
+    (data_copy / "decks" / "2Q08.yaml").write_text("title: [broken\n")
+    out, err = io.StringIO(), io.StringIO()
+    code = main(
+        ["build", "--all", "--data", str(data_copy), "--out", str(tmp_path)], stdout=out, stderr=err
+    )
+    assert code == 2
+    summary = out.getvalue()
+    assert "FAILED" in summary
+    assert "YAML syntax error" in summary
+    assert summary.count(" ok ") == 2
