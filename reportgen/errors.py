@@ -9,7 +9,8 @@ quarter and what was expected. The CLI maps them to exit codes; nothing below
     │   ├── QuarterError         a quarter or period name that is not valid
     │   ├── DataError            a data file that cannot be read or fails its schema
     │   │   └── TieOutError      figures that do not add up (a tie-out failed)
-    │   └── CommentaryError      a bullet whose placeholder names an unknown figure
+    │   ├── CommentaryError      a bullet whose placeholder names an unknown figure
+    │   └── LayoutError          slide content too long to fit on its one page
     ├── SlideError               a template that fails to render (missing variable, syntax)
     └── RenderError              the PDF or the preview cannot be written
 """
@@ -39,6 +40,10 @@ class TieOutError(DataError):
 
 class CommentaryError(InputError):
     """A commentary placeholder cannot be evaluated against the model."""
+
+
+class LayoutError(InputError):
+    """A slide's content (bullets, rows) does not fit on its one page."""
 
 
 class SlideError(ReportgenError):

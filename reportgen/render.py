@@ -23,7 +23,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 
 from reportgen import __version__
 from reportgen.charts.cache import ensure_charts
-from reportgen.errors import RenderError, SlideError
+from reportgen.errors import LayoutError, RenderError, SlideError
 from reportgen.slides.base import Slide
 from reportgen.slides.deck import Deck
 from reportgen.slides.registry import SLIDE_KINDS
@@ -94,21 +94,34 @@ def render_html(deck: Deck, templates: Path) -> str:
 
 
 def template_location(exc: TemplateError, templates: Path) -> str:
-    """``templates/slides/x.html, line 3``: where in which template an error happened."""
+    """``templates/slides/x.html, line 3``: where in which template an error happened.
+
+    An undefined value usually fails inside a shared macro; the slide template
+    that passed it is named first, since that is the file to fix.
+    """
+
+    def shown(name: str, line: int | None) -> str:
+        path = Path(name)
+        if path.is_relative_to(templates.parent):
+            path = path.relative_to(templates.parent)
+        return f"{path}" + (f", line {line}" if line else "")
+
     name, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
-    if name is None:
-        # Jinja rewrites tracebacks so that template frames carry the template's file.
-        for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-            if frame.filename.endswith(".html"):
-                name, line = frame.filename, frame.lineno
-                break
-    if name is None:
+    if name is not None:
+        return shown(name, line)
+    # Jinja rewrites tracebacks so that template frames carry the template's file.
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(".html")]
+    if not frames:
         return str(templates)
-    path = Path(name)
-    shown_name = (
-        path.relative_to(templates.parent) if path.is_relative_to(templates.parent) else path
-    )
-    return f"{shown_name}" + (f", line {line}" if line else "")
+    innermost = frames[-1]
+    slide_frames = [f for f in frames if "/slides/" in f.filename]
+    if slide_frames and slide_frames[-1] is not innermost:
+        outer = slide_frames[-1]
+        return (
+            f"{shown(outer.filename, outer.lineno)} "
+            f"(in {shown(innermost.filename, innermost.lineno)})"
+        )
+    return shown(innermost.filename, innermost.lineno)
 
 
 @contextmanager
@@ -198,7 +211,7 @@ def write_pdf(deck: Deck, index: Path, target: Path, roots: list[Path]) -> int:
     if len(document.pages) != len(deck.slides):
         slide = _overflowing(deck, document.pages)
         which = f"slide {slide.number or slide.kind} ({slide.title})" if slide else "a slide"
-        raise RenderError(
+        raise LayoutError(
             f"{deck.quarter.name}: {which} does not fit on one page "
             f"({len(document.pages)} pages for {len(deck.slides)} slides); shorten its content"
         )
@@ -237,6 +250,25 @@ def render_deck(
 
     ``progress`` is told the name of each stage as it starts.
     """
+    try:
+        return _render_deck(deck, out_root, pdf, templates, cache_dir, progress)
+    except OSError as exc:
+        # Any write that fails (full disk, a file where a folder should be) ends
+        # the build cleanly; the staging folder is gone and the old deck is intact.
+        raise RenderError(
+            f"{out_root / deck.quarter.name}: cannot write the deck "
+            f"({exc.strerror or exc}{': ' + str(exc.filename) if exc.filename else ''})"
+        ) from None
+
+
+def _render_deck(
+    deck: Deck,
+    out_root: Path,
+    pdf: bool,
+    templates: Path,
+    cache_dir: Path | None,
+    progress: Callable[[str], None],
+) -> Output:
     started = time.perf_counter()
     progress("charts")
     specs = [c.spec for s in deck.slides for c in s.charts if not c.spec.empty]
@@ -257,13 +289,10 @@ def render_deck(
             size = pdf_target.stat().st_size
             write_xlsx(deck, stage / xlsx_name(deck))
             staged = [pdf_target, stage / xlsx_name(deck)]
-        try:
-            final.mkdir(parents=True, exist_ok=True)
-            for path in staged:
-                publish(path, final / path.name)
-            publish(stage / "html", final / "html")
-        except OSError as exc:
-            raise RenderError(f"{final}: cannot write the deck ({exc.strerror})") from None
+        final.mkdir(parents=True, exist_ok=True)
+        for path in staged:
+            publish(path, final / path.name)
+        publish(stage / "html", final / "html")
     return Output(
         folder=final,
         pdf=final / pdf_name(deck) if pdf else None,

@@ -25,6 +25,7 @@ from reportgen.slides.cells import NOT_MEANINGFUL
 
 # A run of digits in commentary text outside a placeholder; used by ``check`` to
 # warn about figures typed by hand.
+_PLACEHOLDER_RE = re.compile(r"(\{\{.*?\}\})", re.DOTALL)
 TYPED_NUMBER_RE = re.compile(r"(?<![\w{])\d[\d,]*(?:\.\d+)?%?")
 
 
@@ -119,9 +120,18 @@ class Commentary:
         )
 
     def text(self, source: str) -> Markup:
-        """Render one piece of commentary; raise ``CommentaryError`` naming the file."""
+        """Render one piece of commentary; raise ``CommentaryError`` naming the file.
+
+        Autoescaping only covers what placeholders print, so the text around
+        them is escaped here: a ``<script>`` typed in a bullet stays text.
+        """
+        parts = _PLACEHOLDER_RE.split(source)
+        template = "".join(
+            part if index % 2 else str(escape(part)).replace("{", "&#123;")
+            for index, part in enumerate(parts)
+        )
         try:
-            return Markup(self._env.from_string(source).render())
+            return Markup(self._env.from_string(template).render())
         except CommentaryError as exc:
             raise CommentaryError(f"{self._where}: {exc} in {source[:60]!r}") from None
         except TemplateError as exc:

@@ -1,0 +1,271 @@
+"""Bad input never crashes, never lies, never loses the last good deck (issue catalogue)."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import shutil
+import subprocess
+import sys
+import tempfile
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pypdf import PdfReader
+
+from reportgen import render
+from reportgen.build import build
+from reportgen.cli import main
+from reportgen.data.load import load_figures
+from reportgen.data.schema import Source
+from reportgen.errors import DataError, RenderError, SlideError
+from reportgen.quarters import Quarter
+from tests.conftest import IIJ, ROOT
+
+Q = Quarter.parse("1Q08")
+
+
+def run(*argv: str) -> tuple[int, str]:
+    err = io.StringIO()
+    code = main(list(argv), stdout=io.StringIO(), stderr=err)
+    return code, err.getvalue()
+
+
+def one_error_line(err: str) -> str:
+    """The error, which must be exactly one line, with no traceback around it."""
+    assert "Traceback" not in err
+    (line,) = [line for line in err.splitlines() if line.startswith("error:")]
+    return line
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def built(tmp_path: Path, data_copy: Path) -> tuple[Path, Path, str]:
+    """A good deck already in the output folder: (data, out, sha256 of its PDF)."""
+    out = tmp_path / "out"
+    build(data_copy, Q, out)
+    pdf = out / "1Q08" / "IIJ-1Q08-results-en.pdf"
+    return data_copy, out, sha(pdf)
+
+
+def _pdf(out: Path) -> Path:
+    return out / "1Q08" / "IIJ-1Q08-results-en.pdf"
+
+
+def _leftovers(out: Path) -> list[str]:
+    return sorted(p.name for p in out.iterdir() if p.name.startswith(".1Q08"))
+
+
+def test_lowercase_quarter_is_accepted(tmp_path: Path) -> None:
+    code, err = run(
+        "-q", "build", "--quarter", "1q08", "--data", str(IIJ), "--out", str(tmp_path), "--no-pdf"
+    )
+    assert code == 0, err
+    assert (tmp_path / "1Q08" / "html" / "index.html").is_file()
+
+
+def test_hostile_text_stays_text(tmp_path: Path, data_copy: Path) -> None:
+    deck = data_copy / "decks" / "1Q08.yaml"
+    hostile = "<script>alert(1)</script> <img src=x onerror=alert(2)> </div>"
+    deck.write_text(
+        deck.read_text().replace(
+            "  - kind: balance_sheet\n",
+            f"  - kind: balance_sheet\n    bullets:\n      - '{hostile}'\n",
+        )
+    )
+    company = data_copy / "company.yaml"
+    company.write_text(
+        company.read_text().replace(
+            "display_name: Internet Initiative Japan", "display_name: IIJ </div><b>bold</b>"
+        )
+    )
+    result = build(data_copy, Q, tmp_path)
+    html = result.output.html.read_text()
+    assert "<script>alert(1)" not in html
+    assert "<img src=x" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "IIJ &lt;/div&gt;&lt;b&gt;bold&lt;/b&gt;" in html
+    assert result.output.pdf is not None
+    text = " ".join(page.extract_text() for page in PdfReader(result.output.pdf).pages)
+    assert "<script>alert(1)</script>" in text
+
+
+def test_placeholders_cannot_reach_python(tmp_path: Path, data_copy: Path) -> None:
+    deck = data_copy / "decks" / "1Q08.yaml"
+    deck.write_text(
+        deck.read_text().replace(
+            "{{ 'sga'|yoy }}", "{{ ''.__class__.__mro__[1].__subclasses__() }}"
+        )
+    )
+    code, err = run("build", "--quarter", "1Q08", "--data", str(data_copy), "--out", str(tmp_path))
+    assert code == 2
+    assert "1Q08.yaml: placeholder error (access to attribute '__class__'" in one_error_line(err)
+
+
+@pytest.fixture
+def templates(tmp_path: Path) -> Path:
+    copy = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", copy)
+    return copy
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["file:///etc/passwd", "http://example.com/x.png", "https://example.com/x.css"],
+    ids=["file-outside", "http", "https"],
+)
+def test_resources_outside_the_project_are_refused(
+    tmp_path: Path, templates: Path, url: str
+) -> None:
+    (templates / "css" / "99-hostile.css").write_text(f"body {{ background: url({url}); }}\n")
+    with pytest.raises(RenderError, match=f"the deck refers to {url}, outside the project"):
+        build(IIJ, Q, tmp_path / "out", templates=templates)
+
+
+def test_template_typo_names_file_and_line(tmp_path: Path, templates: Path) -> None:
+    path = templates / "slides" / "balance_sheet.html"
+    path.write_text(path.read_text().replace("slide.body.unit", "slide.body.unti"))
+    with pytest.raises(
+        SlideError,
+        match=r"templates/slides/balance_sheet\.html, line 1 "
+        r"\(in templates/macros\.html, line \d+\): .*unti",
+    ):
+        build(IIJ, Q, tmp_path / "out", templates=templates)
+
+
+def test_missing_translation_key_names_key_and_language(tmp_path: Path, templates: Path) -> None:
+    path = templates / "i18n" / "en" / "common.yaml"
+    path.write_text(path.read_text().replace('  changes: "Changes"\n', ""))
+    with pytest.raises(SlideError, match=r"message 'column.changes' is missing from the 'en'"):
+        build(IIJ, Q, tmp_path / "out", templates=templates)
+
+
+def test_unwritable_output_folder(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    code, err = run("build", "--quarter", "1Q08", "--data", str(IIJ), "--out", str(blocker / "out"))
+    assert code == 1
+    assert "cannot write the deck (Not a directory" in one_error_line(err)
+
+
+def test_failing_write_keeps_the_last_good_deck(
+    built: tuple[Path, Path, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data, out, before = built
+
+    def disk_full(*_args: object, **_kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("reportgen.datapack.write_xlsx", disk_full)
+    code, err = run("build", "--quarter", "1Q08", "--data", str(data), "--out", str(out))
+    assert code == 1
+    assert "No space left on device" in one_error_line(err)
+    assert sha(_pdf(out)) == before
+    assert _leftovers(out) == []
+
+
+def test_interrupted_build_leaves_nothing_behind(
+    built: tuple[Path, Path, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data, out, before = built
+
+    def interrupt(*_args: object, **_kwargs: object) -> int:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(render, "write_pdf", interrupt)
+    code, err = run("build", "--quarter", "1Q08", "--data", str(data), "--out", str(out))
+    assert code == 130
+    assert err.splitlines()[-1] == "interrupted"
+    assert sha(_pdf(out)) == before
+    assert _leftovers(out) == []
+
+
+def test_long_bullet_fails_clearly(tmp_path: Path, data_copy: Path) -> None:
+    deck = data_copy / "decks" / "1Q08.yaml"
+    long_text = "Long commentary. " * 120
+    deck.write_text(
+        deck.read_text().replace(
+            "  - kind: balance_sheet\n",
+            f"  - kind: balance_sheet\n    bullets:\n      - '{long_text}'\n",
+        )
+    )
+    code, err = run("build", "--quarter", "1Q08", "--data", str(data_copy), "--out", str(tmp_path))
+    assert code == 2
+    assert "slide 13 (Consolidated Balance Sheets) does not fit on one page" in one_error_line(err)
+
+
+def test_two_builds_at_once_do_not_corrupt_each_other(tmp_path: Path) -> None:
+    command = [
+        sys.executable,
+        "-m",
+        "reportgen",
+        "-q",
+        "build",
+        "--quarter",
+        "1Q08",
+        "--data",
+        str(IIJ),
+        "--out",
+        str(tmp_path),
+    ]
+    first = subprocess.Popen(command, cwd=ROOT)
+    second = subprocess.Popen(command, cwd=ROOT)
+    assert first.wait() == 0
+    assert second.wait() == 0
+    reader = PdfReader(_pdf(tmp_path))
+    assert len(reader.pages) > 0
+    assert _leftovers(tmp_path) == []
+
+
+# Values as analysts type them, with the number each must load as.
+NUMBERS = st.integers(min_value=-(10**9), max_value=10**9).flatmap(
+    lambda n: st.sampled_from(
+        [
+            (str(n), n),
+            (f"{n:,}", n),
+            (f"({abs(n):,})" if n < 0 else f"{n:,}", n),
+            (f" {n} ", n),
+        ]
+    )
+)
+GARBAGE = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12
+).map(lambda s: (s, None))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.one_of(NUMBERS, GARBAGE))
+def test_loader_accepts_the_right_number_or_fails_cleanly(case: tuple[str, int | None]) -> None:
+    raw, expected = case
+    sources = {"S1": Source(title="t", date=date(2008, 1, 1))}
+    with tempfile.TemporaryDirectory() as folder:
+        figures = Path(folder) / "figures"
+        figures.mkdir()
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows(
+            [("item", "value", "source", "status", "note"), ("revenue", raw, "S1", "published", "")]
+        )
+        (figures / "1Q08.csv").write_text(buffer.getvalue(), encoding="utf-8")
+        try:
+            stored = load_figures(figures, sources)
+        except DataError as exc:
+            error = str(exc)
+        else:
+            error = ""
+    if error:
+        assert "\n" not in error
+        assert "1Q08.csv, line 2" in error
+        assert expected is None, f"{raw!r} should load as {expected}"
+        return
+    value = stored[("revenue", "1Q08")].value
+    if expected is not None:
+        assert value == expected
+    else:
+        assert value is not None
