@@ -43,8 +43,10 @@ def draw_bars(fig: Figure, ax: Axes, spec: ChartSpec) -> None:
     bars = [s for s in spec.series if s.kind == "bar"]
     lines = [s for s in spec.series if s.kind == "line"]
     legend: list[tuple[Artist, str]] = []
+    # Bars make room for the lines only if some line has a point to draw.
+    drawn_lines = any(v is not None for s in lines for v in s.values)
     if bars or spec.column_totals:
-        legend += _draw_bars(ax, x, bars, spec, room=_BAR_ROOM if lines else 0.87)
+        legend += _draw_bars(ax, x, bars, spec, room=_BAR_ROOM if drawn_lines else 0.87)
     axis_style(ax, spec.left_unit)
     ax.set_xticks(x, spec.categories)
     ax.set_xlim(-0.5, len(x) - 0.5)

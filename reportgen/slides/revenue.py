@@ -99,8 +99,8 @@ def connectivity_revenue(ctx: BuildContext, spec: SlideSpec) -> tuple[Body, tupl
         total="revenue_connectivity_outsourcing",
         parts=CONNECTIVITY_PARTS,
         lines=(Line("bandwidth_gbps", "revenue.chart.bandwidth", unit="gbps"),),
-        width_in=4.6,
-        height_in=2.5,
+        width_in=4.8,
+        height_in=3.3,
     )
     return _body(ctx, factors=_factors(ctx, spec)), (chart,)
 
