@@ -1,8 +1,7 @@
 """Bar charts: stacked or grouped bars, optional lines on a secondary axis, gaps marked.
 
-Layout is measured, not guessed: the legend gets as many rows as its labels
-need and the plot is shrunk to sit above it, so legend, tick labels and plot
-never overlap whatever the labels' length. Lines over bars live in a band above
+Layout is measured (``layout.fit_layout``), so legend, tick labels and plot never
+overlap whatever the labels' length. Lines over bars live in a band above
 the tallest bar, and their points are labelled, so the right axis carries no
 tick labels of its own.
 """
@@ -10,18 +9,15 @@ tick labels of its own.
 from __future__ import annotations
 
 import itertools
-import math
-from collections.abc import Sequence
 
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
-from matplotlib.backend_bases import RendererBase
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from reportgen.charts import style
 from reportgen.charts.labels import axis_style, ink_on, label
+from reportgen.charts.layout import fit_layout
 from reportgen.charts.spec import ChartSpec, Series
 
 # Segments thinner than this share of the axis get no inside label: it would not fit.
@@ -62,7 +58,7 @@ def draw_bars(fig: Figure, ax: Axes, spec: ChartSpec) -> None:
         right.set_ylim(*_line_limits(lines, banded=right is not ax))
         legend += _draw_lines(right, x, lines, spec.height_in)
     _mark_empty_columns(ax, spec, bars)
-    _lay_out(fig, axes, legend if spec.legend else [])
+    fit_layout(fig, axes, legend if spec.legend else [])
 
 
 def _column_total(spec: ChartSpec, bars: list[Series], i: int) -> float | None:
@@ -282,46 +278,3 @@ def _mark_empty_columns(ax: Axes, spec: ChartSpec, bars: list[Series]) -> None:
                 fontsize=7.5,
                 color=_MUTED,
             )
-
-
-def _lay_out(fig: Figure, axes: Sequence[Axes], legend: list[tuple[Artist, str]]) -> None:
-    """Fit legend, tick labels and plot into the figure without any of them overlapping."""
-    renderer: RendererBase = FigureCanvasAgg(fig).get_renderer()
-    fig_w, fig_h = fig.bbox.width, fig.bbox.height
-    pad = 4 * fig.dpi / 72
-    legend_top = 0.0
-    if legend:
-        handles = [h for h, _ in legend]
-        names = [n for _, n in legend]
-        for rows in range(1, len(names) + 1):
-            ncol = math.ceil(len(names) / rows)
-            box = fig.legend(
-                handles,
-                names,
-                loc="lower center",
-                bbox_to_anchor=(0.5, 0.0),
-                ncol=ncol,
-                fontsize=7.5,
-                handlelength=1.2,
-                columnspacing=1.2,
-                borderaxespad=0.2,
-            )
-            extent = box.get_window_extent(renderer)
-            if extent.width <= fig_w - 2 * pad or ncol == 1:
-                legend_top = extent.y1
-                break
-            box.remove()
-    main = axes[0]
-    fig.draw_without_rendering()  # tick labels get their text only when drawn
-    # Room under the plot for the category labels, beside it for the value labels.
-    tick_h = max(t.get_window_extent(renderer).height for t in main.get_xticklabels())
-    tick_w = max(
-        (t.get_window_extent(renderer).width for t in main.get_yticklabels() if t.get_text()),
-        default=0.0,
-    )
-    left = (tick_w + 2 * pad) / fig_w
-    bottom = (legend_top + tick_h + 2.5 * pad) / fig_h
-    top = 1 - pad / fig_h
-    right = 1 - pad / fig_w
-    for ax in axes:
-        ax.set_position((left, bottom, right - left, top - bottom))
