@@ -1,16 +1,36 @@
-"""Bar charts: stacked or grouped bars, optional lines on a secondary axis, gaps marked."""
+"""Bar charts: stacked or grouped bars, optional lines on a secondary axis, gaps marked.
+
+Layout is measured (``layout.fit_layout``), so legend, tick labels and plot never
+overlap whatever the labels' length. Lines over bars live in a band above
+the tallest bar, and their points are labelled, so the right axis carries no
+tick labels of its own.
+"""
 
 from __future__ import annotations
 
+import itertools
+
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 
 from reportgen.charts import style
 from reportgen.charts.labels import axis_style, ink_on, label
+from reportgen.charts.layout import fit_layout
 from reportgen.charts.spec import ChartSpec, Series
 
 # Segments thinner than this share of the axis get no inside label: it would not fit.
 _MIN_LABEL_SHARE = 0.07
+# With lines over bars, bars and their total labels stay below _BAR_ROOM of the
+# plot height, and lines are drawn between _LINE_BAND[0] and _LINE_BAND[1].
+_BAR_ROOM = 0.58
+_LINE_BAND = (0.70, 0.90)
+# Two line labels at one category closer than this (points) would overlap.
+_LABEL_CLEARANCE_PT = 11.0
+_UNDISCLOSED_COLOR = "#eef1f6"
+_UNDISCLOSED_EDGE = "#9aa3b5"
+_MUTED = "#8a8f99"
 
 
 def draw_bars(fig: Figure, ax: Axes, spec: ChartSpec) -> None:
@@ -18,26 +38,237 @@ def draw_bars(fig: Figure, ax: Axes, spec: ChartSpec) -> None:
     x = list(range(len(spec.categories)))
     bars = [s for s in spec.series if s.kind == "bar"]
     lines = [s for s in spec.series if s.kind == "line"]
-    handles, names = [], []
-    if bars:
-        handles += _draw_bars(ax, x, bars, spec)
-        names += [s.label for s in bars]
+    legend: list[tuple[Artist, str]] = []
+    # Bars make room for the lines only if some line has a point to draw.
+    drawn_lines = any(v is not None for s in lines for v in s.values)
+    if bars or spec.column_totals:
+        legend += _draw_bars(ax, x, bars, spec, room=_BAR_ROOM if drawn_lines else 0.87)
     axis_style(ax, spec.left_unit)
     ax.set_xticks(x, spec.categories)
-    ax.axhline(0, color="#8a8f99", linewidth=0.8)
+    ax.set_xlim(-0.5, len(x) - 0.5)
+    ax.axhline(0, color=_MUTED, linewidth=0.8)
+    axes = [ax]
     if lines:
-        right = ax.twinx() if bars else ax
-        for i, series in enumerate(lines):
-            handles.append(_draw_line(right, x, series, i))
-            names.append(series.label)
+        right = ax.twinx() if bars or spec.column_totals else ax
         if right is not ax:
+            axes.append(right)
             right.spines["right"].set_visible(False)
-            right.tick_params(length=0)
-            right.yaxis.set_major_formatter(lambda v, _pos: label(v, spec.right_unit))
-            lo, hi = _line_limits(lines)
-            right.set_ylim(lo, hi)
+            # Every point is labelled; a second scale would only compete with the first.
+            right.set_yticks([])
+        right.set_ylim(*_line_limits(lines, banded=right is not ax))
+        legend += _draw_lines(right, x, lines, spec.height_in)
+    _mark_empty_columns(ax, spec, bars)
+    fit_layout(fig, axes, legend if spec.legend else [])
+
+
+def _column_total(spec: ChartSpec, bars: list[Series], i: int) -> float | None:
+    """The column's total: as disclosed if given, else the sum of its parts if all are known."""
+    if spec.column_totals and spec.column_totals[i] is not None:
+        return spec.column_totals[i]
+    column = [s.values[i] for s in bars]
+    if not column or any(v is None for v in column):
+        return None
+    return sum(v for v in column if v is not None)
+
+
+def _draw_bars(
+    ax: Axes, x: list[int], bars: list[Series], spec: ChartSpec, room: float
+) -> list[tuple[Artist, str]]:
+    legend: list[tuple[Artist, str]] = []
+    count = len(bars)
+    stacked = spec.stacked or count <= 1
+    width = 0.58 if stacked else 0.8 / count
+    totals = [_column_total(spec, bars, i) for i in x]
+    tops = [
+        max(sum(v for s in bars if (v := s.values[i]) is not None and v > 0), totals[i] or 0.0)
+        if stacked
+        else max([0.0, *(v for s in bars if (v := s.values[i]) is not None)])
+        for i in x
+    ]
+    lows = [min([0.0, *(v for s in bars if (v := s.values[i]) is not None)]) for i in x]
+    span = max([*tops, *(abs(v) for v in lows), 1.0])
+    bottom_limit = min(lows) * 1.25 if min(lows) < 0 else 0.0
+    ax.set_ylim(bottom_limit, max([*tops, 1.0]) / room)
+    pos_base = [0.0] * len(x)
+    neg_base = [0.0] * len(x)
+    for k, series in enumerate(bars):
+        color = style.PALETTE[series.color % len(style.PALETTE)]
+        heights = [v if v is not None else 0.0 for v in series.values]
+        if stacked:
+            bottoms = [pos_base[i] if h >= 0 else neg_base[i] for i, h in enumerate(heights)]
+            offsets = x
+        else:
+            bottoms = [0.0] * len(x)
+            offsets = [i - 0.4 + width * (k + 0.5) for i in x]
+        handle = ax.bar(offsets, heights, width, bottom=bottoms, color=color, linewidth=0)
+        if any(v is not None for v in series.values):
+            legend.append((handle, series.label))
+        for i, h in enumerate(heights):
+            if series.values[i] is None:
+                continue
+            _label_segment(ax, offsets[i], bottoms[i], h, series, color, stacked, count, span)
+            if stacked:
+                if h >= 0:
+                    pos_base[i] += h
+                else:
+                    neg_base[i] += h
+    if stacked:
+        hidden = _draw_undisclosed(ax, x, totals, pos_base, width)
+        if hidden and spec.undisclosed_label:
+            legend.append((_undisclosed_patch(), spec.undisclosed_label))
+    if stacked and spec.totals and (count > 1 or spec.column_totals):
+        unit = bars[0].unit if bars else spec.left_unit
+        for i in x:
+            if totals[i] is not None:
+                ax.annotate(
+                    label(totals[i], unit),
+                    (i, max(pos_base[i], totals[i] or 0.0)),
+                    textcoords="offset points",
+                    xytext=(0, 3),
+                    ha="center",
+                    fontsize=8,
+                    fontweight="bold",
+                )
+    return legend
+
+
+def _label_segment(
+    ax: Axes,
+    x: float,
+    bottom: float,
+    height: float,
+    series: Series,
+    color: str,
+    stacked: bool,
+    count: int,
+    span: float,
+) -> None:
+    if stacked and count > 1:
+        if abs(height) / span >= _MIN_LABEL_SHARE:
+            ax.text(
+                x,
+                bottom + height / 2,
+                label(height, series.unit),
+                ha="center",
+                va="center",
+                fontsize=7,
+                color=ink_on(color),
+            )
+        return
+    ax.annotate(
+        label(height, series.unit),
+        (x, height),
+        textcoords="offset points",
+        xytext=(0, 3 if height >= 0 else -10),
+        ha="center",
+        fontsize=7.5,
+    )
+
+
+def _draw_undisclosed(
+    ax: Axes, x: list[int], totals: list[float | None], stacked_to: list[float], width: float
+) -> bool:
+    """Hatch the part of each disclosed total that its known parts do not explain."""
+    drawn = False
+    for i in x:
+        total = totals[i]
+        if total is None or total - stacked_to[i] <= 0.5:
+            continue
+        ax.bar(
+            i,
+            total - stacked_to[i],
+            width,
+            bottom=stacked_to[i],
+            color=_UNDISCLOSED_COLOR,
+            edgecolor=_UNDISCLOSED_EDGE,
+            hatch="////",
+            linewidth=0.6,
+        )
+        drawn = True
+    return drawn
+
+
+def _undisclosed_patch() -> Patch:
+    return Patch(
+        facecolor=_UNDISCLOSED_COLOR, edgecolor=_UNDISCLOSED_EDGE, hatch="////", linewidth=0.6
+    )
+
+
+def _line_limits(lines: list[Series], banded: bool) -> tuple[float, float]:
+    """Axis limits that put the lines' values inside the band above the bars."""
+    values = [v for s in lines for v in s.values if v is not None]
+    if not values:
+        return 0.0, 1.0
+    lo, hi = min(values), max(values)
+    # A flat or single-point line still needs a scale; give it one around its level.
+    least = max(abs(hi), abs(lo), 1.0) * 0.2
+    if hi - lo < least:
+        middle = (hi + lo) / 2
+        lo, hi = middle - least / 2, middle + least / 2
+    if not banded:
+        lo, hi = min(lo, 0.0), hi
+        pad = (hi - lo) * 0.15
+        return lo - (pad if lo < 0 else 0.0), hi + pad
+    band_lo, band_hi = _LINE_BAND
+    scale = (hi - lo) / (band_hi - band_lo)
+    return lo - band_lo * scale, hi + (1 - band_hi) * scale
+
+
+def _draw_lines(
+    ax: Axes, x: list[int], lines: list[Series], height_in: float
+) -> list[tuple[Artist, str]]:
+    legend: list[tuple[Artist, str]] = []
+    below = _labels_below(ax, lines, height_in)
+    for index, series in enumerate(lines):
+        if all(v is None for v in series.values):
+            continue  # nothing to draw; the chart's note names the series
+        color = style.LINE_COLORS[index % len(style.LINE_COLORS)]
+        (handle,) = ax.plot(
+            x,
+            [v if v is not None else float("nan") for v in series.values],
+            color=color,
+            marker="o",
+            markersize=3.5,
+            linewidth=1.6,
+        )
+        legend.append((handle, series.label))
+        for i, value in enumerate(series.values):
+            if value is None:
+                continue
+            under = (index, i) in below
+            ax.annotate(
+                label(value, series.unit),
+                (i, value),
+                textcoords="offset points",
+                xytext=(0, -11 if under else 5),
+                ha="center",
+                fontsize=7.5,
+                color=color,
+            )
+    return legend
+
+
+def _labels_below(ax: Axes, lines: list[Series], height_in: float) -> set[tuple[int, int]]:
+    """(line, category) pairs whose label goes under the point, clear of the line above."""
+    lo, hi = ax.get_ylim()
+    points_per_unit = height_in * 72 * 0.7 / ((hi - lo) or 1.0)
+    below: set[tuple[int, int]] = set()
+    for i in range(len(lines[0].values) if lines else 0):
+        here = sorted((v, k) for k, s in enumerate(lines) if (v := s.values[i]) is not None)
+        for (low, k), (high, _) in itertools.pairwise(here):
+            if (high - low) * points_per_unit < _LABEL_CLEARANCE_PT:
+                below.add((k, i))
+    return below
+
+
+def _mark_empty_columns(ax: Axes, spec: ChartSpec, bars: list[Series]) -> None:
+    """Write ``n/d`` where a column has no bar at all, so the gap reads as one."""
+    if not bars and not spec.column_totals:
+        return
     for i in range(len(spec.categories)):
-        if any(s.values[i] is None for s in spec.series):
+        known = [s.values[i] for s in bars if s.values[i] is not None]
+        total = spec.column_totals[i] if spec.column_totals else None
+        if not known and total is None:
             ax.annotate(
                 "n/d",
                 (i, 0),
@@ -45,121 +276,5 @@ def draw_bars(fig: Figure, ax: Axes, spec: ChartSpec) -> None:
                 xytext=(0, 4),
                 ha="center",
                 fontsize=7.5,
-                color="#8a8f99",
+                color=_MUTED,
             )
-    if spec.legend and handles:
-        fig.legend(
-            handles,
-            names,
-            loc="lower center",
-            ncol=min(len(names), 4),
-            bbox_to_anchor=(0.5, 0.0),
-            fontsize=7.5,
-            handlelength=1.2,
-        )
-
-
-def _draw_bars(ax: Axes, x: list[int], bars: list[Series], spec: ChartSpec) -> list[object]:
-    handles: list[object] = []
-    count = len(bars)
-    width = 0.58 if spec.stacked or count == 1 else 0.8 / count
-    pos_base = [0.0] * len(x)
-    neg_base = [0.0] * len(x)
-    values = [[v for v in s.values] for s in bars]
-    tops = (
-        [max(sum(v for v in col if v and v > 0), 0.0) for col in zip(*values, strict=True)]
-        if values
-        else []
-    )
-    span = max([abs(t) for t in tops] + [1.0])
-    ax.set_ylim(min(0.0, min((v or 0.0) for col in values for v in col) * 1.25), span * 1.22)
-    for k, series in enumerate(bars):
-        color = style.PALETTE[series.color % len(style.PALETTE)]
-        heights = [v if v is not None else 0.0 for v in series.values]
-        if spec.stacked:
-            bottoms = [pos_base[i] if h >= 0 else neg_base[i] for i, h in enumerate(heights)]
-            offsets = x
-        else:
-            bottoms = [0.0] * len(x)
-            offsets = [i - 0.4 + width * (k + 0.5) for i in x]
-        handle = ax.bar(offsets, heights, width, bottom=bottoms, color=color, linewidth=0)
-        handles.append(handle)
-        for i, h in enumerate(heights):
-            if series.values[i] is None:
-                continue
-            if spec.stacked and abs(h) / span < _MIN_LABEL_SHARE:
-                pass
-            elif spec.stacked and count > 1:
-                ax.text(
-                    offsets[i],
-                    bottoms[i] + h / 2,
-                    label(h, series.unit),
-                    ha="center",
-                    va="center",
-                    fontsize=7,
-                    color=ink_on(color),
-                )
-            else:
-                ax.annotate(
-                    label(h, series.unit),
-                    (offsets[i], h),
-                    textcoords="offset points",
-                    xytext=(0, 3 if h >= 0 else -10),
-                    ha="center",
-                    fontsize=7.5,
-                )
-            if spec.stacked:
-                if h >= 0:
-                    pos_base[i] += h
-                else:
-                    neg_base[i] += h
-    if spec.stacked and spec.totals and count > 1:
-        for i in x:
-            column = [s.values[i] for s in bars]
-            if any(v is None for v in column):
-                continue
-            total = sum(v for v in column if v is not None)
-            ax.annotate(
-                label(total, bars[0].unit),
-                (i, pos_base[i]),
-                textcoords="offset points",
-                xytext=(0, 3),
-                ha="center",
-                fontsize=8,
-                fontweight="bold",
-            )
-    return handles
-
-
-def _line_limits(lines: list[Series]) -> tuple[float, float]:
-    values = [v for s in lines for v in s.values if v is not None]
-    if not values:
-        return 0.0, 1.0
-    lo, hi = min([*values, 0.0]), max(values)
-    pad = (hi - lo) * 0.25 or 1.0
-    # Lines sit in the upper part of the plot so they clear the bars below them.
-    return lo - (hi - lo) * 1.6 - pad, hi + pad
-
-
-def _draw_line(ax: Axes, x: list[int], series: Series, index: int) -> object:
-    color = style.LINE_COLORS[index % len(style.LINE_COLORS)]
-    (handle,) = ax.plot(
-        x,
-        [v if v is not None else float("nan") for v in series.values],
-        color=color,
-        marker="o",
-        markersize=3.5,
-        linewidth=1.6,
-    )
-    for i, value in enumerate(series.values):
-        if value is not None:
-            ax.annotate(
-                label(value, series.unit),
-                (i, value),
-                textcoords="offset points",
-                xytext=(0, 5),
-                ha="center",
-                fontsize=7.5,
-                color=color,
-            )
-    return handle

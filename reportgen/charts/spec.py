@@ -35,6 +35,11 @@ class ChartSpec:
     legend: bool = True
     # Waterfall steps are (label, value, is_total); other kinds leave this empty.
     steps: tuple[tuple[str, float, bool], ...] = field(default_factory=tuple)
+    # Stacked bars: the disclosed total of each column. Where the parts shown do
+    # not make it up (a split the company did not disclose), the rest is drawn
+    # hatched under ``undisclosed_label``, so the total is shown but never split.
+    column_totals: tuple[float | None, ...] = field(default_factory=tuple)
+    undisclosed_label: str = ""
 
     def digest(self, salt: str) -> str:
         payload = json.dumps(asdict(self), sort_keys=True, default=str) + salt
@@ -53,4 +58,5 @@ class ChartSpec:
     def empty(self) -> bool:
         if self.kind == "waterfall":
             return not self.steps
-        return all(v is None for s in self.series for v in s.values)
+        values = [v for s in self.series for v in s.values]
+        return all(v is None for v in (*values, *self.column_totals))

@@ -58,6 +58,9 @@ ITEMS: dict[str, Item] = _items(
     Item("revenue_systems_operation", "Systems Operation and Maintenance", ratio_base=REV),
     Item("revenue_equipment", "Equipment Sales and Other", ratio_base=REV, storable=False),
     Item("revenue_recurring", "Recurring Revenues", ratio_base=REV),
+    # One-time items the deck names as factors of a change between quarters.
+    Item("revenue_voip_support_onetime", "One-time Revenue from VoIP System Support"),
+    Item("revenue_ntt_commission_onetime", "One-time Commission Payment from NTT"),
     # Costs and gross margin
     Item("cost", "Total Costs", ratio_base=REV),
     Item(

@@ -100,6 +100,13 @@ class QuarterModel:
     def ratio_qoq_pt(self, key: str, period: PeriodLike | None = None) -> Figure:
         return shown_measure(self.figures, key, "ratio_qoq_pt", _period(period or self.quarter))
 
+    # The commentary filters ``yoy_change_dir`` and ``qoq_change_dir`` call these.
+    def yoy_change(self, key: str, period: PeriodLike | None = None) -> Figure:
+        return shown_measure(self.figures, key, "yoy_change", _period(period or self.quarter))
+
+    def qoq_change(self, key: str, period: PeriodLike | None = None) -> Figure:
+        return shown_measure(self.figures, key, "qoq_change", _period(period or self.quarter))
+
     def change(self, key: str, period: PeriodLike, base: PeriodLike) -> Figure:
         """Difference between two periods, such as a balance-sheet change."""
         return measures.difference(self.value(key, period), self.value(key, base), f"{key}:change")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from reportgen.slides import financials, text
+from reportgen.slides import financials, revenue, text
 from reportgen.slides.base import SlideKind
 
 SLIDE_KINDS: dict[str, SlideKind] = {
     **text.KINDS,
     **financials.KINDS,
+    **revenue.KINDS,
 }

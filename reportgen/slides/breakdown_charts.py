@@ -1,0 +1,137 @@
+"""Breakdown charts: a line item over five quarters, stacked by its parts, with ratio lines.
+
+IIJ discloses most splits for a few quarters only, so each column shows what
+exists: the parts where they are known, the disclosed total hatched where only
+the total is, ``n/d`` where neither is. The note under the chart says which
+quarters lack what, series by series; it never fills a gap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from reportgen.charts.labels import label
+from reportgen.charts.spec import ChartSpec, Series
+from reportgen.model.quarter import QuarterModel
+from reportgen.slides.base import Chart
+from reportgen.slides.charts import alt_text
+from reportgen.slides.messages import Messages
+
+QUARTERS_SHOWN = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """A part of the stacked total: its item and its palette colour."""
+
+    key: str
+    color: int
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """A line over the bars: an item's ratio (``pct``) or its value (``gbps``)."""
+
+    key: str
+    label_key: str
+    unit: str = "pct"
+
+
+def breakdown_chart(
+    model: QuarterModel,
+    t: Messages,
+    *,
+    total: str,
+    parts: Sequence[Part],
+    lines: Sequence[Line] = (),
+    width_in: float = 5.2,
+    height_in: float = 3.3,
+) -> Chart:
+    """Stack ``parts`` of ``total`` over the five quarters to the model's quarter."""
+    quarters = model.quarter.trailing(QUARTERS_SHOWN)
+    series = [
+        Series(
+            t(f"revenue.part.{part.key}"),
+            tuple(model.value(part.key, q).value for q in quarters),
+            color=part.color,
+        )
+        for part in parts
+    ]
+    for line in lines:
+        values = tuple(
+            (model.ratio(line.key, q) if line.unit == "pct" else model.value(line.key, q)).value
+            for q in quarters
+        )
+        series.append(Series(t(line.label_key), values, kind="line", axis="right", unit=line.unit))
+    spec = ChartSpec(
+        kind="bars",
+        categories=tuple(q.name for q in quarters),
+        series=tuple(series),
+        column_totals=tuple(model.value(total, q).value for q in quarters),
+        undisclosed_label=t("revenue.chart.undisclosed"),
+        width_in=width_in,
+        height_in=height_in,
+        right_unit=lines[0].unit if lines else "pct",
+    )
+    return Chart(spec, describe(spec, t), gap_footnote(spec, t))
+
+
+def describe(spec: ChartSpec, t: Messages) -> str:
+    """Alternative text: every series and value, then the disclosed totals."""
+    text = alt_text(spec, t("unit.jpy_million"))
+    totals = ", ".join(
+        f"{cat} {label(v, 'jpy_m') if v is not None else 'not disclosed'}"
+        for cat, v in zip(spec.categories, spec.column_totals, strict=True)
+    )
+    return f"{text} {t('revenue.chart.totals')}: {totals}."
+
+
+def gap_footnote(spec: ChartSpec, t: Messages) -> str:
+    """Say which quarters lack what: whole columns, breakdowns, then each line."""
+    if spec.empty:
+        return t("note.no_data")
+    cats = spec.categories
+    bars = [s for s in spec.series if s.kind == "bar"]
+    totals = spec.column_totals or (None,) * len(cats)
+    empty = [i for i in range(len(cats)) if totals[i] is None and _no_bars(bars, i)]
+    split = [
+        i
+        for i in range(len(cats))
+        if totals[i] is not None and any(s.values[i] is None for s in bars)
+    ]
+    notes = []
+    if empty:
+        notes.append(t("revenue.note.empty_columns", periods=periods(cats, empty, t)))
+    if split:
+        notes.append(t("revenue.note.breakdown", periods=periods(cats, split, t)))
+    explained = set(empty) | set(split)
+    for s in spec.series:
+        skip = explained if s.kind == "bar" else set()
+        gaps = [i for i, v in enumerate(s.values) if v is None and i not in skip]
+        if gaps:
+            notes.append(t("revenue.note.series", series=s.label, periods=periods(cats, gaps, t)))
+    return t("revenue.note.separator").join(notes)
+
+
+def _no_bars(bars: Sequence[Series], i: int) -> bool:
+    return all(s.values[i] is None for s in bars)
+
+
+def periods(categories: Sequence[str], indexes: Sequence[int], t: Messages) -> str:
+    """A range (``revenue.note.range``) for a run of three or more neighbours, else a list."""
+    runs: list[list[int]] = []
+    for i in sorted(indexes):
+        if runs and runs[-1][-1] == i - 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    parts = []
+    for run in runs:
+        names = [categories[i] for i in run]
+        parts.append(
+            t("revenue.note.range", first=names[0], last=names[-1])
+            if len(run) >= 3
+            else ", ".join(names)
+        )
+    return ", ".join(parts)

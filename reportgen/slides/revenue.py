@@ -1,0 +1,183 @@
+"""Revenue and cost slides: revenues, cost of revenues, SG&A, and results by service.
+
+Each builder returns one breakdown chart (see ``breakdown_charts``) and, where
+the slide has one, a callout or a box of factors; the bullets come from the
+deck file with their figures as placeholders.
+"""
+
+from __future__ import annotations
+
+from reportgen import formatting
+from reportgen.data.schema import SlideSpec
+from reportgen.errors import SlideError
+from reportgen.slides.base import BuildContext, Builder, Chart, SlideKind
+from reportgen.slides.breakdown_charts import Line, Part, breakdown_chart
+from reportgen.slides.commentary import RenderedBullet
+
+Body = dict[str, object]
+
+REVENUE_PARTS = (
+    Part("revenue_connectivity_outsourcing", 0),
+    Part("revenue_si", 1),
+    Part("revenue_equipment", 3),
+)
+COST_PARTS = (
+    Part("cost_connectivity_outsourcing", 0),
+    Part("cost_si", 1),
+    Part("cost_equipment", 3),
+)
+SGA_PARTS = (Part("sga_sales_marketing", 0), Part("sga_general_admin", 1), Part("sga_rnd", 4))
+CONNECTIVITY_PARTS = (
+    Part("revenue_home", 2),
+    Part("revenue_corporate", 0),
+    Part("revenue_outsourcing", 1),
+)
+CONNECTIVITY_COST_PARTS = (
+    Part("cost_co_circuit", 0),
+    Part("cost_co_network_operation", 1),
+    Part("cost_co_personnel", 2),
+    Part("cost_co_outsourcing", 3),
+    Part("cost_co_other", 5),
+)
+SI_PARTS = (Part("revenue_systems_construction", 1), Part("revenue_systems_operation", 0))
+SI_COST_PARTS = (
+    Part("cost_si_purchasing", 0),
+    Part("cost_si_personnel", 1),
+    Part("cost_si_outsourcing", 2),
+    Part("cost_si_other", 3),
+)
+GROSS_MARGIN_LINES = (
+    Line("gross_margin_co", "revenue.chart.gm_ratio_co"),
+    Line("gross_margin_si", "revenue.chart.gm_ratio_si"),
+)
+
+
+def _body(ctx: BuildContext, **extra: object) -> Body:
+    """Every slide of this module has the same keys, so one template serves them all."""
+    body: Body = {"unit": ctx.messages("unit.jpy_million"), "callout": None, "factors": None}
+    body.update(extra)
+    return body
+
+
+def revenues(ctx: BuildContext, spec: SlideSpec) -> tuple[Body, tuple[Chart, ...]]:
+    """Slide 2: revenues by business over five quarters, with the recurring share."""
+    chart = breakdown_chart(
+        ctx.model,
+        ctx.messages,
+        total="revenue",
+        parts=REVENUE_PARTS,
+        lines=(Line("revenue_recurring", "revenue.chart.recurring_share"),),
+    )
+    return _body(ctx), (chart,)
+
+
+def cost_of_revenues(ctx: BuildContext, spec: SlideSpec) -> tuple[Body, tuple[Chart, ...]]:
+    """Slide 3: cost of revenues by business, with each business's gross margin ratio."""
+    chart = breakdown_chart(
+        ctx.model, ctx.messages, total="cost", parts=COST_PARTS, lines=GROSS_MARGIN_LINES
+    )
+    return _body(ctx), (chart,)
+
+
+def sga(ctx: BuildContext, spec: SlideSpec) -> tuple[Body, tuple[Chart, ...]]:
+    """Slide 4: SG&A and R&D by type, with their share of revenues."""
+    chart = breakdown_chart(
+        ctx.model,
+        ctx.messages,
+        total="sga",
+        parts=SGA_PARTS,
+        lines=(Line("sga", "revenue.chart.sga_ratio"),),
+    )
+    return _body(ctx), (chart,)
+
+
+def connectivity_revenue(ctx: BuildContext, spec: SlideSpec) -> tuple[Body, tuple[Chart, ...]]:
+    """Slide 7: connectivity and outsourcing revenues by line, with contracted bandwidth."""
+    chart = breakdown_chart(
+        ctx.model,
+        ctx.messages,
+        total="revenue_connectivity_outsourcing",
+        parts=CONNECTIVITY_PARTS,
+        lines=(Line("bandwidth_gbps", "revenue.chart.bandwidth", unit="gbps"),),
+        width_in=4.8,
+        height_in=3.3,
+    )
+    return _body(ctx, factors=_factors(ctx, spec)), (chart,)
+
+
+def connectivity_cost(ctx: BuildContext, spec: SlideSpec) -> tuple[Body, tuple[Chart, ...]]:
+    """Slide 8: cost of connectivity and outsourcing services by type."""
+    chart = breakdown_chart(
+        ctx.model,
+        ctx.messages,
+        total="cost_connectivity_outsourcing",
+        parts=CONNECTIVITY_COST_PARTS,
+    )
+    return _body(ctx), (chart,)
+
+
+def si_revenue(ctx: BuildContext, spec: SlideSpec) -> tuple[Body, tuple[Chart, ...]]:
+    """Slide 9: SI revenues, construction against operation, with SI gross margin ratio."""
+    chart = breakdown_chart(
+        ctx.model,
+        ctx.messages,
+        total="revenue_si",
+        parts=SI_PARTS,
+        lines=(GROSS_MARGIN_LINES[1],),
+        height_in=2.9,
+    )
+    return _body(ctx, callout=_wip_callout(ctx)), (chart,)
+
+
+def si_cost(ctx: BuildContext, spec: SlideSpec) -> tuple[Body, tuple[Chart, ...]]:
+    """Slide 10: cost of SI by type."""
+    chart = breakdown_chart(ctx.model, ctx.messages, total="cost_si", parts=SI_COST_PARTS)
+    return _body(ctx), (chart,)
+
+
+def _wip_callout(ctx: BuildContext) -> dict[str, str] | None:
+    """Revenue and income held in SI work in process; no callout if either is not disclosed."""
+    revenue = ctx.model.value("si_wip_unrealized_revenue")
+    income = ctx.model.value("si_wip_unrealized_income")
+    if revenue.missing or income.missing:
+        return None
+    t = ctx.messages
+    return {
+        "title": t("revenue.si_wip.title"),
+        "revenue": t("revenue.si_wip.revenue", amount=formatting.jpy_million(revenue.value)),
+        "income": t("revenue.si_wip.income", amount=formatting.jpy_million(income.value)),
+    }
+
+
+def _factors(ctx: BuildContext, spec: SlideSpec) -> dict[str, object] | None:
+    """The box of main factors a deck file may give: ``content.factors_title`` and ``factors``."""
+    factors = spec.content.get("factors")
+    if factors is None:
+        return None
+    title = spec.content.get("factors_title", "")
+    if (
+        not isinstance(title, str)
+        or not isinstance(factors, list)
+        or not all(isinstance(f, str) for f in factors)
+    ):
+        raise SlideError(
+            f"slide {spec.number or spec.kind} ({ctx.quarter.name}): content.factors must be a "
+            "list of texts and content.factors_title a text"
+        )
+    bullets: tuple[RenderedBullet, ...] = ctx.commentary.bullets(tuple(factors))
+    return {"title": ctx.commentary.text(title), "bullets": bullets}
+
+
+def _kind(name: str, build: Builder) -> SlideKind:
+    return SlideKind("slides/breakdown.html", build, f"slide.{name}")
+
+
+KINDS = {
+    "revenues": _kind("revenues", revenues),
+    "cost_of_revenues": _kind("cost_of_revenues", cost_of_revenues),
+    "sga": _kind("sga", sga),
+    "connectivity_revenue": _kind("connectivity_revenue", connectivity_revenue),
+    "connectivity_cost": _kind("connectivity_cost", connectivity_cost),
+    "si_revenue": _kind("si_revenue", si_revenue),
+    "si_cost": _kind("si_cost", si_cost),
+}
