@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from reportgen.slides import financials, text
+from reportgen.slides import financials, narrative, reference, statements, text
 from reportgen.slides.base import SlideKind
 
 SLIDE_KINDS: dict[str, SlideKind] = {
     **text.KINDS,
     **financials.KINDS,
+    **statements.KINDS,
+    **narrative.KINDS,
+    **reference.KINDS,
 }
