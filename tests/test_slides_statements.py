@@ -124,6 +124,17 @@ def test_japanese_text_uses_the_shipped_font(iij_1q08: BuiltDeck) -> None:
     assert any("IPAexGothic" in name for name in names), names
 
 
+def test_only_shipped_fonts_are_embedded(iij_1q08: BuiltDeck) -> None:
+    # A glyph missing from Lato and IPAexGothic would fall back to a system font.
+    assert iij_1q08.result.output.pdf is not None
+    reader = PdfReader(iij_1q08.result.output.pdf)
+    for page in reader.pages:
+        fonts = page["/Resources"]["/Font"]
+        for name in fonts:
+            base = str(fonts[name].get_object()["/BaseFont"]).split("+")[-1]
+            assert base.startswith(("Lato", "IPAexGothic")), base
+
+
 def test_seil_smf(iij_1q08: BuiltDeck) -> None:
     page = iij_1q08.page("seil_smf")
     assert "IIJ In-house Developed “SEIL/SMF”" in page

@@ -104,8 +104,10 @@ def _draw_bars(ax: Axes, x: list[int], bars: list[Series], spec: ChartSpec) -> l
                     label(h, series.unit),
                     (offsets[i], h),
                     textcoords="offset points",
-                    xytext=(0, 3 if h >= 0 else -10),
+                    xytext=(0, 3 if h >= 0 else -3),
                     ha="center",
+                    # A negative bar's label hangs below its end instead of overlapping it.
+                    va="bottom" if h >= 0 else "top",
                     fontsize=7.5,
                 )
             if spec.stacked:

@@ -173,7 +173,7 @@ def cash_flows(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object], t
     content = parse_content(ctx, spec, CashFlowContent)
     charts, sections = [], []
     for name, key in CASH_FLOW_SECTIONS:
-        charts.append(_quarter_chart(ctx, key, 2.9, 1.75))
+        charts.append(_quarter_chart(ctx, key, 2.9, 2.05))
         value = model.value(key).value
         direction = "used" if value is not None and value < 0 else "provided"
         sections.append(
