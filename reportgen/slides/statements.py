@@ -60,28 +60,25 @@ def _bridge_steps(ctx: BuildContext) -> tuple[tuple[str, float, bool], ...]:
     """Operating income a year ago, the gross margin and SG&A changes, operating income now."""
     t, model = ctx.messages, ctx.model
     now, then = ctx.quarter, ctx.quarter.year_ago
-    start = model.value("operating_income", then)
-    end = model.value("operating_income", now)
-    margin = model.change("gross_margin", now, then)
-    sga = model.change("sga", now, then)
-    if any(f.value is None for f in (start, end, margin, sga)):
+    start = model.value("operating_income", then).value
+    end = model.value("operating_income", now).value
+    margin = model.change("gross_margin", now, then).value
+    sga = model.change("sga", now, then).value
+    if start is None or end is None or margin is None or sga is None:
         return ()
-    assert start.value is not None
-    assert end.value is not None
-    assert margin.value is not None
-    assert sga.value is not None
-    margin_word = "up" if margin.value >= 0 else "down"
-    sga_word = "up" if sga.value >= 0 else "down"
+    margin_word = "up" if margin >= 0 else "down"
+    sga_word = "up" if sga >= 0 else "down"
     steps = [
-        (t("bridge.start", quarter=then.name), start.value, True),
-        (t(f"bridge.gross_margin_{margin_word}"), margin.value, False),
+        (t("bridge.start", quarter=then.name), start, True),
+        (t(f"bridge.gross_margin_{margin_word}"), margin, False),
         # Higher SG&A lowers operating income, so its step has the opposite sign.
-        (t(f"bridge.sga_{sga_word}"), -sga.value, False),
+        (t(f"bridge.sga_{sga_word}"), -sga, False),
     ]
-    rest = end.value - start.value - margin.value + sga.value
+    # Published totals may not tie to the unit; a residual is shown, never hidden.
+    rest = end - start - margin + sga
     if abs(rest) >= 0.5:
         steps.append((t("bridge.other"), rest, False))
-    steps.append((t("bridge.end", quarter=now.name), end.value, True))
+    steps.append((t("bridge.end", quarter=now.name), end, True))
     return tuple(steps)
 
 
