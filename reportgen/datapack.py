@@ -129,12 +129,15 @@ def write_xlsx(deck: Deck, target: Path) -> None:
             sheet.append([])
             for header in table.header:
                 sheet.append(list(header))
-                for cell in sheet[sheet.max_row]:
+                for column in range(1, len(header) + 1):
+                    cell = sheet.cell(row=sheet.max_row, column=column)
                     cell.font = Font(bold=True, color="FFFFFF")
                     cell.fill = _HEADER_FILL
             for row in table.rows:
                 sheet.append([row.label, *(c.text for c in row.cells)])
-                for target_cell, source in zip(sheet[sheet.max_row][1:], row.cells, strict=True):
+                line = sheet.max_row
+                for column, source in enumerate(row.cells, start=2):
+                    target_cell = sheet.cell(row=line, column=column)
                     if source.value is not None and source.text not in ("", "n/m"):
                         target_cell.value = source.value * source.scale
                         target_cell.number_format = source.excel

@@ -45,11 +45,11 @@ def jpy_million(value: float | None, *, signed: bool = False) -> str:
     return _accounting(value, 0, signed=signed)
 
 
-def jpy_billion(value_jpy_m: float | None, *, signed: bool = False) -> str:
-    """Format a JPY-million amount in JPY billions with one decimal: ``16.3``."""
+def jpy_billion(value_jpy_m: float | None, *, signed: bool = False, places: int = 1) -> str:
+    """Format a JPY-million amount in JPY billions, one decimal by default: ``16.3``."""
     if value_jpy_m is None:
         return MISSING
-    return _accounting(value_jpy_m / 1000, 1, signed=signed)
+    return _accounting(value_jpy_m / 1000, places, signed=signed)
 
 
 def jpy(value: float | None, *, signed: bool = False) -> str:

@@ -141,8 +141,15 @@ def staging(out_root: Path, name: str) -> Iterator[Path]:
 
 
 def _with_chart_sources(deck: Deck, paths: dict[object, Path]) -> Deck:
+    # A chart with no data at all is not drawn: its slide shows a "not disclosed" panel.
     slides = tuple(
-        replace(s, charts=tuple(replace(c, src=f"charts/{paths[c.spec].name}") for c in s.charts))
+        replace(
+            s,
+            charts=tuple(
+                replace(c, src=f"charts/{paths[c.spec].name}") if c.spec in paths else c
+                for c in s.charts
+            ),
+        )
         for s in deck.slides
     )
     return replace(deck, slides=slides)

@@ -159,8 +159,10 @@ def _label_segment(
         label(height, series.unit),
         (x, height),
         textcoords="offset points",
-        xytext=(0, 3 if height >= 0 else -10),
+        xytext=(0, 3 if height >= 0 else -3),
         ha="center",
+        # A negative bar's label hangs below its end instead of overlapping it.
+        va="bottom" if height >= 0 else "top",
         fontsize=7.5,
     )
 

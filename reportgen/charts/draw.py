@@ -26,7 +26,10 @@ def draw(spec: ChartSpec) -> bytes:
     style.register_fonts()
     with mpl.rc_context(style.RC):
         fig = Figure(figsize=(spec.width_in, spec.height_in))
-        ax = fig.add_axes((0.08, 0.2, 0.84, 0.72) if spec.legend else (0.08, 0.1, 0.84, 0.82))
+        # Side margins are fixed in inches, so tick labels fit a narrow chart as a wide one.
+        side = min(0.45 / spec.width_in, 0.2)
+        width = 1 - 2 * side
+        ax = fig.add_axes((side, 0.2, width, 0.72) if spec.legend else (side, 0.1, width, 0.82))
         DRAWERS[spec.kind](fig, ax, spec)
         buffer = io.BytesIO()
         fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})

@@ -1,42 +1,116 @@
-"""Waterfall charts: a total, the signed steps that change it, and the new total."""
+"""Waterfall charts: a total, the signed steps that change it, and the new total.
+
+Drawn as IR bridges are: totals in navy from zero, increases in green and
+decreases in red floating between the levels they join, dashed connectors from
+one level to the next, and every bar labelled with its amount.
+"""
 
 from __future__ import annotations
+
+import textwrap
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from reportgen import formatting
 from reportgen.charts import style
-from reportgen.charts.labels import axis_style, label
+from reportgen.charts.labels import axis_style, ink_on, label
 from reportgen.charts.spec import ChartSpec
+
+UP = "#3f8f5f"
+DOWN = "#c4513b"
+CONNECTOR = "#8a8f99"
+_BAR_WIDTH = 0.56
+# Category labels wrap at this many characters so four or five fit side by side.
+_WRAP = 16
+# A step shorter than this share of the axis gets its label outside the bar.
+_MIN_INSIDE_SHARE = 0.09
+
+
+def _levels(spec: ChartSpec) -> list[tuple[float, float]]:
+    """(bottom, top) of each bar."""
+    running = 0.0
+    levels = []
+    for _, value, is_total in spec.steps:
+        if is_total:
+            levels.append((min(0.0, value), max(0.0, value)))
+            running = value
+        else:
+            levels.append((min(running, running + value), max(running, running + value)))
+            running += value
+    return levels
 
 
 def draw_waterfall(fig: Figure, ax: Axes, spec: ChartSpec) -> None:
     """A bridge from one total to another through signed steps."""
+    levels = _levels(spec)
+    low = min(0.0, *(b for b, _ in levels))
+    high = max(1.0, *(t for _, t in levels))
+    span = high - low
+    ax.set_ylim(low - span * 0.04 if low < 0 else 0.0, high + span * 0.14)
     running = 0.0
-    labels = []
-    for i, (name, value, is_total) in enumerate(spec.steps):
-        labels.append(name)
-        if is_total:
-            bottom, height, color = 0.0, value, style.PALETTE[0]
-            running = value
-        else:
-            bottom = running if value >= 0 else running + value
-            height = abs(value)
-            color = "#4f9a6a" if value >= 0 else "#c4513b"
-            running += value
-        ax.bar(i, height, 0.6, bottom=bottom, color=color, linewidth=0)
-        text = label(value, "jpy_m") if is_total else formatting.jpy_million(value, signed=True)
+    for i, ((_, value, is_total), (bottom, top)) in enumerate(zip(spec.steps, levels, strict=True)):
+        color = style.PALETTE[0] if is_total else UP if value >= 0 else DOWN
+        ax.bar(i, top - bottom, _BAR_WIDTH, bottom=bottom, color=color, linewidth=0, zorder=3)
+        level_after = value if is_total else running + value
+        if i + 1 < len(spec.steps):
+            # The connector runs at the level this bar leaves the total at.
+            ax.plot(
+                (i + _BAR_WIDTH / 2, i + 1 - _BAR_WIDTH / 2),
+                (level_after, level_after),
+                color=CONNECTOR,
+                linewidth=0.8,
+                linestyle=(0, (3, 2)),
+                zorder=2,
+            )
+        running = level_after
+        _label_bar(ax, i, value, is_total, bottom, top, color, span)
+    axis_style(ax, spec.left_unit)
+    ax.set_xticks(
+        range(len(spec.steps)),
+        [textwrap.fill(name, _WRAP) for name, _, _ in spec.steps],
+        fontsize=7.5,
+        linespacing=1.15,
+    )
+    ax.set_xlim(-0.55, len(spec.steps) - 0.45)
+    ax.axhline(0, color=CONNECTOR, linewidth=0.8, zorder=4)
+
+
+def _label_bar(
+    ax: Axes,
+    i: int,
+    value: float,
+    is_total: bool,
+    bottom: float,
+    top: float,
+    color: str,
+    span: float,
+) -> None:
+    """Totals are labelled above the bar; a step inside it, or beside it if too short."""
+    text = label(value, "jpy_m") if is_total else formatting.jpy_million(value, signed=True)
+    if is_total or (top - bottom) / span < _MIN_INSIDE_SHARE:
+        above = value >= 0 or is_total
         ax.annotate(
             text,
-            (i, bottom + height),
+            (i, top if above else bottom),
             textcoords="offset points",
-            xytext=(0, 3),
+            xytext=(0, 3 if above else -3),
             ha="center",
-            fontsize=8,
+            va="bottom" if above else "top",
+            fontsize=8.5,
+            fontweight="bold",
+            color=style.TEXT,
+            zorder=5,
         )
-    axis_style(ax, spec.left_unit)
-    ax.set_xticks(range(len(labels)), labels, fontsize=7.5)
-    ax.axhline(0, color="#8a8f99", linewidth=0.8)
-    top = max(max(abs(v) for _, v, _ in spec.steps), 1.0)
-    ax.set_ylim(min(0.0, ax.get_ylim()[0]), ax.get_ylim()[1] + top * 0.1)
+        return
+    ax.text(
+        i,
+        (bottom + top) / 2,
+        text,
+        ha="center",
+        va="center",
+        fontsize=8.5,
+        fontweight="bold",
+        color=ink_on(color),
+        zorder=5,
+    )

@@ -26,6 +26,8 @@ OPENING = "4Q23"
 # Storable items the example deliberately does not store, and why.
 LEFT_OUT = {
     "revenue_vas_former": "a former IIJ classification; a new company never published it",
+    "revenue_voip_support_onetime": "an IIJ one-off (4Q07), memo only",
+    "revenue_ntt_commission_onetime": "an IIJ one-off (4Q07), memo only",
     "gross_margin_co": "derived from segment revenue − segment cost; storing it would duplicate",
     "gross_margin_si": "derived from segment revenue − segment cost; storing it would duplicate",
 }

@@ -1,0 +1,121 @@
+"""``group_companies.csv``: the group's subsidiaries and equity-method investees.
+
+Ownership is a figure like any other: it is typed once here, with its source,
+and every slide that names a company's share (new business, group companies)
+reads it from this file, so the table and the text cannot disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+
+from reportgen.data.load import parse_record, read_table, shown
+from reportgen.data.schema import Source, Strict, parse_number
+from reportgen.errors import DataError
+
+COMPANY_COLUMNS = (
+    "key",
+    "name",
+    "group",
+    "ownership",
+    "established",
+    "new_business",
+    "business",
+    "source",
+    "status",
+    "note",
+)
+
+
+class CompanyRow(Strict):
+    """One row of ``group_companies.csv``; an empty ownership is not disclosed."""
+
+    key: str = Field(pattern=r"^[a-z0-9_]+$")
+    name: str = Field(min_length=1)
+    group: Literal["subsidiary", "equity_method"]
+    ownership: str = ""
+    established: str = Field(default="", pattern=r"^(\d{4}-(0[1-9]|1[0-2]))?$")
+    new_business: Literal["yes", "no"] = "no"
+    business: str = Field(min_length=1)
+    source: str = Field(min_length=1)
+    status: Literal["published", "seed"]
+    note: str = ""
+
+    @field_validator("ownership")
+    @classmethod
+    def _percent(cls, raw: str) -> str:
+        if raw:
+            value, _ = parse_number(raw)
+            if not 0 < value <= 100:
+                raise ValueError(f"ownership {raw!r} is not a percentage above 0 and up to 100")
+        return raw
+
+
+@dataclass(frozen=True, slots=True)
+class GroupCompany:
+    """A group company as slides use it."""
+
+    key: str
+    name: str
+    group: str
+    ownership_pct: float | None
+    ownership_places: int
+    established: tuple[int, int] | None
+    new_business: bool
+    business: str
+    provenance: str
+
+
+def _company(row: CompanyRow) -> GroupCompany:
+    value, places = None, 0
+    if row.ownership:
+        value, _ = parse_number(row.ownership)
+        # Shown with the decimals it was typed with: 51.0% stays 51.0%, 100% stays 100%.
+        places = len(row.ownership.partition(".")[2])
+    established = None
+    if row.established:
+        year, month = row.established.split("-")
+        established = (int(year), int(month))
+    note = f" · {row.note}" if row.note else ""
+    return GroupCompany(
+        key=row.key,
+        name=row.name,
+        group=row.group,
+        ownership_pct=value,
+        ownership_places=places,
+        established=established,
+        new_business=row.new_business == "yes",
+        business=row.business,
+        provenance=f"{row.key} ownership · {row.status} · source {row.source}{note}",
+    )
+
+
+def load_group_companies(root: Path, sources: dict[str, Source]) -> tuple[GroupCompany, ...]:
+    """Read ``group_companies.csv``; an absent file means no group-company slide data."""
+    path = root / "group_companies.csv"
+    if not path.exists():
+        raise DataError(f"{shown(path)}: file not found; the group companies slide needs it")
+    companies: list[GroupCompany] = []
+    seen: dict[str, int] = {}
+    for index, cells in enumerate(read_table(path, COMPANY_COLUMNS).to_dict("records")):
+        line = index + 2
+        row = parse_record(path, CompanyRow, cells, f", line {line}")
+        where = f"{shown(path)}, line {line} ({row.key})"
+        if row.key in seen:
+            raise DataError(f"{where}: duplicate of line {seen[row.key]}")
+        seen[row.key] = line
+        source = sources.get(row.source)
+        if source is None:
+            raise DataError(
+                f"{where}: unknown source {row.source!r}; expected one of {', '.join(sources)}"
+            )
+        if (row.status == "seed") != (source.kind == "seed"):
+            raise DataError(
+                f"{where}: status {row.status!r} does not fit source {row.source!r} ({source.kind})"
+            )
+        companies.append(_company(row))
+    return tuple(companies)

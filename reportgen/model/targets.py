@@ -1,0 +1,40 @@
+"""Targets as a deck shows them: the latest announcement on or before its release.
+
+A forecast is revised over time (IIJ revised FY2008 in October 2008 and
+February 2009); a deck released in August 2008 must show what was announced by
+then, never a later revision.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from reportgen.data.load import Target
+from reportgen.model.figures import Figure, missing
+
+
+def latest_targets(targets: Iterable[Target], as_of: date) -> dict[tuple[str, str], Figure]:
+    """For each (item, period), the target announced last on or before ``as_of``."""
+    chosen: dict[tuple[str, str], Target] = {}
+    for target in targets:
+        announced = date.fromisoformat(target.announced)
+        if announced > as_of:
+            continue
+        key = (target.figure.key, target.figure.period)
+        if key not in chosen or date.fromisoformat(chosen[key].announced) < announced:
+            chosen[key] = target
+    return {key: _with_announcement(target) for key, target in chosen.items()}
+
+
+def _with_announcement(target: Target) -> Figure:
+    fig = target.figure
+    note = f"target announced {target.announced}" + (f"; {fig.note}" if fig.note else "")
+    return Figure(
+        fig.key, fig.period, fig.value, fig.status, fig.source, fig.formula, fig.uncertainty, note
+    )
+
+
+def target(targets: dict[tuple[str, str], Figure], key: str, period: str) -> Figure:
+    """The chosen target, or a missing figure if none was announced by then."""
+    return targets.get((key, period)) or missing(key, period)

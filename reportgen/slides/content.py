@@ -1,0 +1,105 @@
+"""The ``content:`` of a slide in the deck file: checked per kind, rendered to text.
+
+``SlideSpec.content`` is a free mapping, so each kind that reads it declares a
+pydantic model of the keys it needs; a bad key fails the build with the deck
+file and the slide named, like any other data error.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TypeVar
+
+from markupsafe import Markup
+from pydantic import BaseModel, Field, ValidationError, model_validator
+
+from reportgen.data.load import describe, shown
+from reportgen.data.schema import SlideSpec, Strict
+from reportgen.errors import DataError
+from reportgen.slides.base import BuildContext
+
+Content = TypeVar("Content", bound=BaseModel)
+
+
+def slide_where(ctx: BuildContext, spec: SlideSpec) -> str:
+    """``data/iij/decks/1Q08.yaml, slide 11 (new_business)``: where a slide is defined."""
+    path = ctx.dataset.root / "decks" / f"{ctx.quarter.name}.yaml"
+    number = f"slide {spec.number} " if spec.number else "slide "
+    return f"{shown(path)}, {number}({spec.kind}, {ctx.quarter.name})"
+
+
+def parse_content(ctx: BuildContext, spec: SlideSpec, model: type[Content]) -> Content:
+    """Check a slide's ``content`` against ``model``; raise ``DataError`` naming the slide."""
+    try:
+        return model.model_validate(spec.content)
+    except ValidationError as exc:
+        raise DataError(f"{slide_where(ctx, spec)}: content.{describe(exc)}") from None
+
+
+def content_error(ctx: BuildContext, spec: SlideSpec, message: str) -> DataError:
+    return DataError(f"{slide_where(ctx, spec)}: {message}")
+
+
+class Point(Strict):
+    """A headline point of a panel, with supporting lines under it."""
+
+    text: str = Field(min_length=1)
+    detail: tuple[str, ...] = ()
+
+
+class Panel(Strict):
+    """A boxed panel of text; ``company`` names a row of ``group_companies.csv``."""
+
+    title: str = ""
+    subtitle: str = ""
+    company: str = ""
+    points: tuple[Point | str, ...] = ()
+
+    @model_validator(mode="after")
+    def _titled(self) -> Panel:
+        if not (self.title or self.company):
+            raise ValueError("a panel needs a title or a company")
+        return self
+
+
+class Section(Strict):
+    """A row of panels under an optional heading."""
+
+    heading: str = ""
+    panels: tuple[Panel, ...] = Field(min_length=1)
+
+
+class PanelsContent(Strict):
+    """A text slide: a lead sentence, then rows of panels."""
+
+    lead: str = ""
+    sections: tuple[Section, ...] = Field(min_length=1)
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedPoint:
+    text: Markup
+    detail: tuple[Markup, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedPanel:
+    title: Markup
+    subtitle: Markup
+    points: tuple[RenderedPoint, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedSection:
+    heading: Markup
+    panels: tuple[RenderedPanel, ...]
+
+
+def render_points(ctx: BuildContext, points: tuple[Point | str, ...]) -> tuple[RenderedPoint, ...]:
+    """Evaluate placeholders in every point (figures come from the model, as in bullets)."""
+    text = ctx.commentary.text
+    rendered = []
+    for point in points:
+        spec = Point(text=point) if isinstance(point, str) else point
+        rendered.append(RenderedPoint(text(spec.text), tuple(text(d) for d in spec.detail)))
+    return tuple(rendered)

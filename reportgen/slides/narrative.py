@@ -1,0 +1,105 @@
+"""Narrative slides: panels of text from the deck file, forward-looking statements, contact."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from reportgen import formatting
+from reportgen.data.companies import GroupCompany, load_group_companies
+from reportgen.data.schema import SlideSpec
+from reportgen.slides.base import BuildContext, SlideKind
+from reportgen.slides.content import (
+    Panel,
+    PanelsContent,
+    RenderedPanel,
+    RenderedSection,
+    content_error,
+    parse_content,
+    render_points,
+)
+
+
+def _company_line(ctx: BuildContext, company: GroupCompany) -> str:
+    """``Established April 2008 (100% consolidated subsidiary)``, from group_companies.csv."""
+    t = ctx.messages
+    ownership = formatting.percent(company.ownership_pct, company.ownership_places)
+    kind = t(f"group.kind_{company.group}", ownership=ownership)
+    if company.established is None:
+        return kind
+    year, month = company.established
+    return t("group.established", month=f"{date(year, month, 1):%B %Y}", kind=kind)
+
+
+def _panel(
+    ctx: BuildContext, spec: SlideSpec, panel: Panel, companies: dict[str, GroupCompany]
+) -> RenderedPanel:
+    text = ctx.commentary.text
+    title, subtitle = text(panel.title), text(panel.subtitle)
+    if panel.company:
+        company = companies.get(panel.company)
+        if company is None:
+            raise content_error(
+                ctx,
+                spec,
+                f"panel company {panel.company!r} is not in group_companies.csv; expected one "
+                f"of {', '.join(companies)}",
+            )
+        title = title or text(company.name)
+        subtitle = subtitle or text(_company_line(ctx, company))
+    return RenderedPanel(title, subtitle, render_points(ctx, panel.points))
+
+
+def panels(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object], tuple]:
+    """Slides 11 and 12: rows of text panels; a company panel reads its facts from data."""
+    content = parse_content(ctx, spec, PanelsContent)
+    needs_companies = any(p.company for s in content.sections for p in s.panels)
+    companies = (
+        {c.key: c for c in load_group_companies(ctx.dataset.root, ctx.dataset.sources)}
+        if needs_companies
+        else {}
+    )
+    sections = tuple(
+        RenderedSection(
+            ctx.commentary.text(section.heading),
+            tuple(_panel(ctx, spec, p, companies) for p in section.panels),
+        )
+        for section in content.sections
+    )
+    return {"lead": ctx.commentary.text(content.lead), "sections": sections}, ()
+
+
+def forward_looking(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object], tuple]:
+    """The forward-looking statements disclaimer, from company.yaml."""
+    statement = ctx.dataset.company.forward_looking_statement
+    if not statement:
+        raise content_error(ctx, spec, "company.yaml has no forward_looking_statement")
+    return {"text": statement}, ()
+
+
+def contact(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object], tuple]:
+    """The investor-relations contact, from company.yaml."""
+    t = ctx.messages
+    info = ctx.dataset.company.contact
+    if info is None:
+        raise content_error(ctx, spec, "company.yaml has no contact")
+    lines = tuple(
+        (t(f"contact.{field}"), value)
+        for field, value in (
+            ("tel", info.tel),
+            ("fax", info.fax),
+            ("url", info.url),
+            ("email", info.email),
+        )
+        if value
+    )
+    return {"office": info.office, "address": info.address, "lines": lines}, ()
+
+
+KINDS = {
+    "new_business": SlideKind("slides/panels.html", panels, "slide.new_business"),
+    "seil_smf": SlideKind("slides/panels.html", panels, "slide.seil_smf"),
+    "forward_looking": SlideKind(
+        "slides/forward_looking.html", forward_looking, "slide.forward_looking"
+    ),
+    "contact": SlideKind("slides/contact.html", contact, "slide.contact"),
+}

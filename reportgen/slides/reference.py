@@ -1,0 +1,345 @@
+"""Reference slides: the forecast, the medium-term target, group companies, press releases."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from jinja2 import StrictUndefined, TemplateError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markupsafe import Markup
+from pydantic import Field, field_validator
+
+from reportgen import formatting
+from reportgen.data.companies import GroupCompany, load_group_companies
+from reportgen.data.items import ITEMS
+from reportgen.data.schema import SlideSpec, Strict
+from reportgen.errors import CommentaryError
+from reportgen.model import measures
+from reportgen.model.figures import Figure
+from reportgen.model.targets import latest_targets, target
+from reportgen.quarters import FiscalCalendar, Period, Quarter
+from reportgen.slides.base import BuildContext, SlideKind
+from reportgen.slides.cells import Cell, cell
+from reportgen.slides.content import content_error, parse_content, slide_where
+
+# Rows of the forecast table and the unit each is shown in.
+FORECAST_ROWS = (
+    ("revenue", "bn"),
+    ("operating_income", "bn"),
+    ("income_before_tax", "bn"),
+    ("net_income", "bn"),
+    ("eps", "jpy"),
+    ("dps", "jpy"),
+)
+_FORECAST_KEYS = tuple(key for key, _ in FORECAST_ROWS)
+
+
+class ForecastContent(Strict):
+    """Comments beside the forecast rows; placeholders read the targets shown."""
+
+    comments: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("comments")
+    @classmethod
+    def _rows(cls, comments: dict[str, str]) -> dict[str, str]:
+        for key in comments:
+            if key not in _FORECAST_KEYS:
+                raise ValueError(
+                    f"comment for {key!r}: expected one of {', '.join(_FORECAST_KEYS)}"
+                )
+        return comments
+
+
+@dataclass(frozen=True, slots=True)
+class ForecastRow:
+    label: str
+    cells: tuple[Cell, ...]
+    comment: Markup
+
+
+def _amount(unit: str) -> Callable[[float | None], str]:
+    return formatting.jpy_billion if unit == "bn" else formatting.jpy
+
+
+def _change_text(value: float | None, unit: str, t: Callable[..., str]) -> str:
+    """A YoY change; one too small for JPY billion is given in JPY million, never ``0.0``."""
+    if value is None:
+        return formatting.MISSING
+    if unit == "jpy":
+        return formatting.jpy(value, signed=True)
+    if value != 0 and formatting.jpy_billion(abs(value)) == formatting.jpy_billion(0):
+        return t("forecast.small_change", amount=formatting.jpy(value, signed=True))
+    return formatting.jpy_billion(value, signed=True)
+
+
+class _Comments:
+    """Renders forecast comments; figures come from the targets and actuals shown."""
+
+    def __init__(
+        self,
+        targets: dict[tuple[str, str], Figure],
+        ctx: BuildContext,
+        year: str,
+        actual_year: str,
+        where: str,
+    ) -> None:
+        self._where = where
+        self._env = ImmutableSandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+
+        def figure(key: str, period: str | None) -> Figure:
+            if key not in ITEMS:
+                raise TemplateError(f"unknown item {key!r}")
+            return target(targets, key, period or year)
+
+        # Magnitudes: the comment's words ("loss", "benefit") carry the sense.
+        def target_bn(key: str, period: str | None = None) -> str:
+            value = figure(key, period).value
+            return formatting.jpy_billion(None if value is None else abs(value))
+
+        def target_jpy(key: str, period: str | None = None) -> str:
+            return formatting.jpy(figure(key, period).value)
+
+        def change_dir(key: str) -> str:
+            change = measures.difference(
+                figure(key, None), ctx.model.value(key, actual_year), f"{key}:change"
+            ).value
+            if change is None:
+                return formatting.MISSING
+            word = formatting.direction(change)
+            amount = (
+                formatting.jpy(abs(change))
+                if ITEMS[key].unit == "JPY"
+                else (formatting.jpy_billion(abs(change)))
+            )
+            return f"{word} {amount}"
+
+        self._env.filters.update(target_bn=target_bn, target_jpy=target_jpy, change_dir=change_dir)
+
+    def text(self, source: str) -> Markup:
+        try:
+            return Markup(self._env.from_string(source).render())
+        except TemplateError as exc:
+            raise CommentaryError(f"{self._where}: comment error ({exc.message})") from None
+
+
+def forecast(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object], tuple]:
+    """Ref. 1: this year's targets against last year's actual, with the interim target."""
+    t, model = ctx.messages, ctx.model
+    content = parse_content(ctx, spec, ForecastContent)
+    year = ctx.quarter.fiscal_year_period
+    interim = Period("H", 1, year.fiscal_year)
+    actual_year = Period("FY", 0, year.fiscal_year - 1)
+    targets = latest_targets(ctx.dataset.targets, ctx.release_date)
+    comments = _Comments(targets, ctx, year.name, actual_year.name, slide_where(ctx, spec))
+    rows = []
+    for key, unit in FORECAST_ROWS:
+        fmt = _amount(unit)
+        plan = target(targets, key, year.name)
+        actual = model.value(key, actual_year)
+        full_year = cell(plan, fmt)
+        last_year = cell(actual, fmt)
+        if key == "dps":
+            # Dividends are annual totals; the interim column is the half-year dividend.
+            full_year = Cell(t("forecast.annual", amount=full_year.text), full_year.source)
+            last_year = Cell(t("forecast.annual", amount=last_year.text), last_year.source)
+        change = measures.difference(plan, actual, f"{key}:yoy_change")
+        growth = measures.change(plan, actual, f"{key}:yoy")
+        rows.append(
+            ForecastRow(
+                t.item(key),
+                (
+                    cell(target(targets, key, interim.name), fmt),
+                    full_year,
+                    last_year,
+                    Cell(_change_text(change.value, unit, t), change.provenance),
+                    cell(growth, formatting.percent),
+                ),
+                comments.text(content.comments.get(key, "")),
+            )
+        )
+    header = (
+        (t("forecast.interim_target", year=year.name), year.span_label(ctx.dataset.calendar)),
+        (t("forecast.target", year=year.name), year.span_label(ctx.dataset.calendar)),
+        (t("forecast.actual", year=actual_year.name), actual_year.span_label(ctx.dataset.calendar)),
+    )
+    has_gaps = any(c.text == formatting.MISSING for r in rows for c in r.cells)
+    return {
+        "unit": t("unit.jpy_billion_except_per_share"),
+        "header": header,
+        "rows": tuple(rows),
+        "has_gaps": has_gaps,
+    }, ()
+
+
+class TargetRef(Strict):
+    """A target the medium-term slide shows, read from ``targets.csv``."""
+
+    item: str
+    period: str
+    qualifier: str = ""  # "over": the company's own wording around the figure
+
+    @field_validator("item")
+    @classmethod
+    def _known(cls, key: str) -> str:
+        if key not in ITEMS:
+            raise ValueError(f"unknown item {key!r}")
+        return key
+
+    @field_validator("period")
+    @classmethod
+    def _period(cls, name: str) -> str:
+        return Period.parse(name).name
+
+
+class Stage(Strict):
+    points: tuple[str, ...] = Field(min_length=1)
+
+
+class MediumTermContent(Strict):
+    stages: tuple[Stage, ...] = Field(min_length=1)
+    targets: tuple[TargetRef, ...] = Field(min_length=1)
+    market: tuple[str, ...] = ()
+
+
+def medium_term_target(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object], tuple]:
+    """Ref. 2: the growth stages, the medium-term targets, and the market around them."""
+    t = ctx.messages
+    content = parse_content(ctx, spec, MediumTermContent)
+    targets = latest_targets(ctx.dataset.targets, ctx.release_date)
+    shown = []
+    for ref in content.targets:
+        fig = target(targets, ref.item, ref.period)
+        if fig.missing:
+            raise content_error(
+                ctx,
+                spec,
+                f"no target for {ref.item} {ref.period} announced on or before "
+                f"{ctx.release_date} in targets.csv",
+            )
+        amount = t("medium.amount", amount=formatting.jpy_billion(fig.value, places=0))
+        shown.append(
+            {
+                "label": t.item(ref.item),
+                "amount": f"{ref.qualifier} {amount}" if ref.qualifier else amount,
+                "source": fig.provenance,
+            }
+        )
+    years = sorted({Period.parse(ref.period).fiscal_year for ref in content.targets})
+    text = ctx.commentary.text
+    return {
+        "stages": tuple(tuple(text(p) for p in stage.points) for stage in content.stages),
+        "targets": tuple(shown),
+        "target_heading": t("medium.heading", years=" / ".join(f"FY{y}" for y in years)),
+        "market": tuple(text(p) for p in content.market),
+        "market_heading": t("medium.market_heading"),
+    }, ()
+
+
+@dataclass(frozen=True, slots=True)
+class CompanyRow:
+    name: str
+    new_business: bool
+    ownership: Cell
+    business: str
+
+
+def ownership_text(company: GroupCompany) -> str:
+    return formatting.percent(company.ownership_pct, company.ownership_places)
+
+
+def group_companies(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object], tuple]:
+    """Ref. 3: subsidiaries and equity-method investees, with ownership and business."""
+    t = ctx.messages
+    companies = load_group_companies(ctx.dataset.root, ctx.dataset.sources)
+    groups = []
+    for group in ("subsidiary", "equity_method"):
+        rows = tuple(
+            CompanyRow(
+                c.name,
+                c.new_business,
+                Cell(ownership_text(c), c.provenance),
+                c.business,
+            )
+            for c in companies
+            if c.group == group
+        )
+        if rows:
+            groups.append({"label": t(f"group.{group}"), "rows": rows})
+    return {
+        "groups": tuple(groups),
+        "header": (t("group.group"), t("group.company"), t("group.ownership"), t("group.business")),
+        "new_tag": t("group.new_tag"),
+        "new_note": t("group.new_note") if any(c.new_business for c in companies) else "",
+        "has_gaps": any(c.ownership_pct is None for c in companies),
+    }, ()
+
+
+class Release(Strict):
+    date: date
+    title: str = Field(min_length=1)
+
+
+class PressContent(Strict):
+    releases: tuple[Release, ...] = Field(min_length=1)
+
+
+def fiscal_quarter(day: date, calendar: FiscalCalendar) -> Quarter:
+    """The fiscal quarter a date falls in (IIJ: April to June is 1Q)."""
+    months = (day.month - calendar.start_month) % 12
+    fiscal_year = day.year if day.month >= calendar.start_month else day.year - 1
+    return Quarter(fiscal_year, months // 3 + 1)
+
+
+def press_releases(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object], tuple]:
+    """Ref. 4: press releases by date, grouped by the fiscal quarter they fall in."""
+    t = ctx.messages
+    content = parse_content(ctx, spec, PressContent)
+    late = [r for r in content.releases if r.date > ctx.release_date]
+    if late:
+        raise content_error(
+            ctx, spec, f"press release of {late[0].date} is after the deck's release date"
+        )
+    groups: dict[Quarter, list[dict[str, str]]] = {}
+    for release in sorted(content.releases, key=lambda r: r.date):
+        quarter = fiscal_quarter(release.date, ctx.dataset.calendar)
+        items = groups.setdefault(quarter, [])
+        # As the company prints them: the year on a quarter's first date only.
+        same_year = items and items[-1]["year"] == str(release.date.year)
+        day = f"{release.date.month}/{release.date.day}"
+        items.append(
+            {
+                "date": day if same_year else f"{release.date.year}/{day}",
+                "year": str(release.date.year),
+                "title": release.title,
+            }
+        )
+    return {
+        "header": (t("press.quarter"), t("press.date"), t("press.title")),
+        "groups": tuple(
+            {
+                "label": t(
+                    "press.quarter_label",
+                    year=Period("FY", 0, q.fiscal_year).name,
+                    quarter=f"{q.number}Q",
+                ),
+                "items": tuple(items),
+            }
+            for q, items in groups.items()
+        ),
+    }, ()
+
+
+KINDS = {
+    "forecast": SlideKind("slides/forecast.html", forecast, "slide.forecast"),
+    "medium_term_target": SlideKind(
+        "slides/medium_term_target.html", medium_term_target, "slide.medium_term_target"
+    ),
+    "group_companies": SlideKind(
+        "slides/group_companies.html", group_companies, "slide.group_companies"
+    ),
+    "press_releases": SlideKind(
+        "slides/press_releases.html", press_releases, "slide.press_releases"
+    ),
+}

@@ -1,0 +1,228 @@
+"""Statement slides: the operating income bridge, cash flows and other financial data."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from pydantic import field_validator
+
+from reportgen import formatting
+from reportgen.charts.spec import ChartSpec, Series
+from reportgen.data.items import ITEMS
+from reportgen.data.schema import SlideSpec, Strict
+from reportgen.data.validate import balance_checks
+from reportgen.model.figures import Figure
+from reportgen.slides.base import BuildContext, Chart, SlideKind
+from reportgen.slides.cells import Cell, Row, Table, cell, signed
+from reportgen.slides.charts import alt_text, gap_note
+from reportgen.slides.content import parse_content
+
+BRIDGE_TABLE_ITEMS = ("gross_margin", "sga", "operating_income")
+CASH_FLOW_SECTIONS = (
+    ("operating", "cf_operating"),
+    ("investing", "cf_investing"),
+    ("financing", "cf_financing"),
+)
+OTHER_DATA_ITEMS = ("capex", "adjusted_ebitda", "depreciation")
+# The validation rule whose gap the cash-flow slide reports (reportgen/data/validate.py).
+CASH_RULE = "cash movement vs cash flows"
+
+
+class Impact(Strict):
+    """An item that weighed on operating income, with the wording the company used."""
+
+    item: str
+    label: str
+    qualifier: str = ""  # "approximately", "about": the figure is not exact
+    remark: str = ""
+
+    @field_validator("item")
+    @classmethod
+    def _known(cls, key: str) -> str:
+        if key not in ITEMS:
+            raise ValueError(f"unknown item {key!r}")
+        return key
+
+
+class BridgeContent(Strict):
+    impacts: tuple[Impact, ...] = ()
+
+
+class CashFlowContent(Strict):
+    """Commentary under each of the three cash-flow charts (placeholders allowed)."""
+
+    operating: tuple[str, ...] = ()
+    investing: tuple[str, ...] = ()
+    financing: tuple[str, ...] = ()
+
+
+def _bridge_steps(ctx: BuildContext) -> tuple[tuple[str, float, bool], ...]:
+    """Operating income a year ago, the gross margin and SG&A changes, operating income now."""
+    t, model = ctx.messages, ctx.model
+    now, then = ctx.quarter, ctx.quarter.year_ago
+    start = model.value("operating_income", then).value
+    end = model.value("operating_income", now).value
+    margin = model.change("gross_margin", now, then).value
+    sga = model.change("sga", now, then).value
+    if start is None or end is None or margin is None or sga is None:
+        return ()
+    margin_word = "up" if margin >= 0 else "down"
+    sga_word = "up" if sga >= 0 else "down"
+    steps = [
+        (t("bridge.start", quarter=then.name), start, True),
+        (t(f"bridge.gross_margin_{margin_word}"), margin, False),
+        # Higher SG&A lowers operating income, so its step has the opposite sign.
+        (t(f"bridge.sga_{sga_word}"), -sga, False),
+    ]
+    # Published totals may not tie to the unit; a residual is shown, never hidden.
+    rest = end - start - margin + sga
+    if abs(rest) >= 0.5:
+        steps.append((t("bridge.other"), rest, False))
+    steps.append((t("bridge.end", quarter=now.name), end, True))
+    return tuple(steps)
+
+
+def _impact_cell(figure: Figure, qualifier: str) -> Cell:
+    """``approximately 186``: the company's own hedge stays next to the figure."""
+    base = cell(figure, formatting.jpy_million)
+    text = f"{qualifier} {base.text}" if qualifier and not figure.missing else base.text
+    return Cell(text, base.source, base.status, base.negative)
+
+
+def operating_income_bridge(
+    ctx: BuildContext, spec: SlideSpec
+) -> tuple[dict[str, object], tuple[Chart, ...]]:
+    """Slide 6: operating income a year ago to now, through gross margin and SG&A."""
+    t, model = ctx.messages, ctx.model
+    content = parse_content(ctx, spec, BridgeContent)
+    now, then = ctx.quarter, ctx.quarter.year_ago
+    chart_spec = ChartSpec(
+        kind="waterfall",
+        categories=(),
+        series=(),
+        steps=_bridge_steps(ctx),
+        legend=False,
+        width_in=5.0,
+        height_in=3.7,
+    )
+    chart = Chart(
+        chart_spec,
+        alt_text(chart_spec, t("unit.jpy_million")),
+        gap_note(chart_spec, t) if chart_spec.empty else "",
+    )
+    rows = tuple(
+        Row(
+            t.item(key),
+            (
+                cell(model.value(key, then), formatting.jpy_million),
+                cell(model.value(key, now), formatting.jpy_million),
+                cell(model.change(key, now, then), signed(formatting.jpy_million)),
+                cell(model.yoy(key, now), formatting.percent),
+            ),
+            style="total" if key == "operating_income" else "",
+        )
+        for key in BRIDGE_TABLE_ITEMS
+    )
+    table = Table(
+        (("", then.name, now.name, t("bridge.column_change"), t("column.yoy")),),
+        rows,
+        ("label", "num", "num", "num", "num"),
+    )
+    impacts = Table(
+        (("", t("bridge.column_amount")),),
+        tuple(
+            Row(
+                ctx.commentary.text(impact.label)
+                + (f" ({ctx.commentary.text(impact.remark)})" if impact.remark else ""),
+                (_impact_cell(model.value(impact.item, now), impact.qualifier),),
+            )
+            for impact in content.impacts
+        ),
+        ("label", "num"),
+    )
+    return {
+        "unit": t("unit.jpy_million"),
+        "table": table,
+        "impacts": impacts,
+        "impacts_title": t("bridge.impacts_title", quarter=now.name),
+    }, (chart,)
+
+
+def _quarter_chart(ctx: BuildContext, key: str, width_in: float, height_in: float) -> Chart:
+    t, model = ctx.messages, ctx.model
+    quarters = ctx.quarter.trailing(5)
+    spec = ChartSpec(
+        kind="bars",
+        categories=tuple(q.name for q in quarters),
+        series=(Series(t.item(key), tuple(model.value(key, q).value for q in quarters)),),
+        stacked=False,
+        totals=False,
+        legend=False,
+        width_in=width_in,
+        height_in=height_in,
+    )
+    return Chart(spec, alt_text(spec, t("unit.jpy_million")), gap_note(spec, t), t.item(key))
+
+
+def cash_flows(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object], tuple[Chart, ...]]:
+    """Slide 14: the three cash-flow sections over five quarters, with commentary."""
+    t, model = ctx.messages, ctx.model
+    content = parse_content(ctx, spec, CashFlowContent)
+    charts, sections = [], []
+    for name, key in CASH_FLOW_SECTIONS:
+        charts.append(_quarter_chart(ctx, key, 2.9, 2.05))
+        value = model.value(key).value
+        direction = "used" if value is not None and value < 0 else "provided"
+        sections.append(
+            {
+                "headline": t(
+                    f"cash_flow.{direction}",
+                    activity=t(f"cash_flow.activity.{name}"),
+                    amount=formatting.jpy_million(value),
+                ),
+                "negative": value is not None and value < 0,
+                "points": tuple(ctx.commentary.text(p) for p in getattr(content, name)),
+            }
+        )
+    # The charts share their quarters, so their gap note is said once, under all three.
+    gaps = tuple(dict.fromkeys(c.footnote for c in charts if c.footnote))
+    charts = [c if c.spec.empty else replace(c, footnote="") for c in charts]
+    checks = balance_checks(ctx.dataset.root, ctx.dataset.figures, [ctx.quarter.name])
+    cash_gap = ""
+    for check in checks:
+        if check.name == CASH_RULE and check.severity != "ok":
+            cash_gap = t(
+                "note.cash_flow_gap",
+                sections=formatting.jpy_million(check.actual),
+                change=formatting.jpy_million(check.expected),
+                gap=formatting.jpy_million(check.difference),
+            )
+    return {
+        "unit": t("unit.jpy_million"),
+        "sections": tuple(sections),
+        "notes": (*gaps, cash_gap),
+    }, tuple(charts)
+
+
+def other_financial_data(
+    ctx: BuildContext, spec: SlideSpec
+) -> tuple[dict[str, object], tuple[Chart, ...]]:
+    """Slide 15: CAPEX, adjusted EBITDA and D&A; a panel says so where none is disclosed."""
+    charts = tuple(_quarter_chart(ctx, key, 2.9, 2.4) for key in OTHER_DATA_ITEMS)
+    drawn = [c for c in charts if not c.spec.empty]
+    # With nothing disclosed at all, each panel says so and no unit is shown for no figures.
+    unit = ctx.messages("unit.jpy_million") if drawn else ""
+    return {"unit": unit}, charts
+
+
+KINDS = {
+    "operating_income_bridge": SlideKind(
+        "slides/operating_income_bridge.html",
+        operating_income_bridge,
+        "slide.operating_income_bridge",
+    ),
+    "cash_flows": SlideKind("slides/cash_flows.html", cash_flows, "slide.cash_flows"),
+    "other_financial_data": SlideKind(
+        "slides/other_financial_data.html", other_financial_data, "slide.other_financial_data"
+    ),
+}
