@@ -8,10 +8,12 @@ the tables. Placeholders run in Jinja's sandbox: data cannot reach Python.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from jinja2 import StrictUndefined, TemplateError
+from jinja2.ext import Extension
+from jinja2.lexer import Token, TokenStream
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
@@ -101,12 +103,29 @@ def _filters(model: QuarterModel) -> dict[str, Callable[..., Markup]]:
     }
 
 
+class EscapeText(Extension):
+    """Escape the literal text of commentary, not only what its placeholders print.
+
+    Autoescape covers ``{{ ... }}`` output only; the text around it is copied as is.
+    Commentary is data, so ``<script>`` in a bullet must show as text, not run.
+    """
+
+    def filter_stream(self, stream: TokenStream) -> Iterator[Token]:
+        for token in stream:
+            if token.type == "data":
+                yield Token(token.lineno, "data", str(escape(token.value)))
+            else:
+                yield token
+
+
 class Commentary:
     """Evaluates bullet text against one quarter's model."""
 
     def __init__(self, model: QuarterModel, where: str) -> None:
         self._where = where
-        self._env = ImmutableSandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+        self._env = ImmutableSandboxedEnvironment(
+            autoescape=True, undefined=StrictUndefined, extensions=[EscapeText]
+        )
         self._env.filters.update(_filters(model))
         self._env.globals.update(
             quarter=model.quarter.name,
