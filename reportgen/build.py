@@ -48,8 +48,13 @@ def build(
     *,
     pdf: bool = True,
     templates: Path = TEMPLATES,
+    cache_dir: Path | None = None,
 ) -> BuildResult:
-    """Build the deck of ``quarter`` into ``out_root/<quarter>``."""
+    """Build the deck of ``quarter`` into ``out_root/<quarter>``.
+
+    ``cache_dir`` holds the drawn charts (default ``out_root/.cache/charts``); the
+    preview builds into a temporary folder but shares the cache of ``make report``.
+    """
     _, deck, warnings = prepare(data_root, quarter, templates)
-    output = render_deck(deck, out_root, pdf=pdf, templates=templates)
+    output = render_deck(deck, out_root, pdf=pdf, templates=templates, cache_dir=cache_dir)
     return BuildResult(output, warnings)

@@ -11,7 +11,8 @@ quarter and what was expected. The CLI maps them to exit codes; nothing below
     │   │   └── TieOutError      figures that do not add up (a tie-out failed)
     │   └── CommentaryError      a bullet whose placeholder names an unknown figure
     ├── SlideError               a template that fails to render (missing variable, syntax)
-    └── RenderError              the PDF or the preview cannot be written
+    ├── RenderError              the PDF or the preview cannot be written
+    └── PreviewError             the preview server cannot start (its port is taken)
 """
 
 from __future__ import annotations
@@ -47,3 +48,7 @@ class SlideError(ReportgenError):
 
 class RenderError(ReportgenError):
     """The deck cannot be rendered or written to the output folder."""
+
+
+class PreviewError(ReportgenError):
+    """The live preview cannot start serving (the port is taken or not allowed)."""

@@ -1,0 +1,276 @@
+"""The live preview: serves the deck on 127.0.0.1, rebuilds on edits, pushes reloads.
+
+Every wait has a deadline and waits on something (the ready event, the epoch, an
+SSE line); nothing sleeps.
+"""
+
+from __future__ import annotations
+
+import http.client
+import io
+import re
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from reportgen import formatting
+from reportgen.errors import PreviewError
+from reportgen.preview import Epoch, PreviewServer
+from reportgen.quarters import Quarter
+from reportgen.render import TEMPLATES
+from tests.conftest import IIJ
+
+DEADLINE = 60.0  # seconds; generous for 2 shared cores, never reached when things work
+SECRET = "not for the browser"
+
+
+@pytest.fixture
+def templates_copy(tmp_path: Path) -> Path:
+    """A private copy of templates/, to edit on purpose."""
+    target = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, target)
+    return target
+
+
+@pytest.fixture
+def preview(data_copy: Path, templates_copy: Path, tmp_path: Path) -> Iterator[PreviewServer]:
+    server = PreviewServer(
+        data_copy,
+        Quarter.parse("1Q08"),
+        port=0,
+        templates=templates_copy,
+        cache_dir=tmp_path / "cache",
+    )
+    with server:
+        assert server.ready.wait(DEADLINE), "the preview did not build and watch in time"
+        yield server
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PreviewServer]:
+    """One preview of the project's own data for the tests that only read.
+
+    The site gets a symlink to a file and one to a folder outside it, which must
+    never be served.
+    """
+    outside = tmp_path_factory.mktemp("outside")
+    (outside / "secret.txt").write_text(SECRET)
+    server = PreviewServer(
+        IIJ, Quarter.parse("1Q08"), port=0, cache_dir=tmp_path_factory.mktemp("cache")
+    )
+    with server:
+        assert server.ready.wait(DEADLINE), "the preview did not build and watch in time"
+        (server.preview.site / "secret.txt").symlink_to(outside / "secret.txt")
+        (server.preview.site / "outside").symlink_to(outside, target_is_directory=True)
+        yield server
+
+
+def request(server: PreviewServer, path: str, host: str | None = None) -> tuple[int, str, bytes]:
+    """GET ``path`` exactly as given (no client-side normalisation of ``..``)."""
+    conn = http.client.HTTPConnection("127.0.0.1", server.httpd.port, timeout=DEADLINE)
+    try:
+        conn.putrequest("GET", path, skip_host=True)
+        conn.putheader("Host", host or f"127.0.0.1:{server.httpd.port}")
+        conn.endheaders()
+        response = conn.getresponse()
+        return response.status, response.getheader("Content-Type") or "", response.read()
+    finally:
+        conn.close()
+
+
+def page(server: PreviewServer) -> str:
+    status, _, body = request(server, "/")
+    assert status == 200
+    return body.decode()
+
+
+def wait_for_page(server: PreviewServer, condition: Callable[[str], bool]) -> str:
+    """Wait, rebuild by rebuild, until the served page meets ``condition``."""
+    remaining = DEADLINE
+    while True:
+        seen = server.preview.epoch.status.epoch
+        text = page(server)
+        if condition(text):
+            return text
+        status = server.preview.epoch.wait_past(seen, remaining)
+        assert status is not None
+        assert status.epoch != seen, "no rebuild happened before the deadline"
+
+
+def next_reload(server: PreviewServer, epoch: int) -> int:
+    """Read the SSE stream of a page built at ``epoch`` until it says ``reload``."""
+    conn = http.client.HTTPConnection("127.0.0.1", server.httpd.port, timeout=DEADLINE)
+    try:
+        conn.request("GET", f"/_preview/events?epoch={epoch}")
+        response = conn.getresponse()
+        assert response.status == 200
+        assert response.getheader("Content-Type") == "text/event-stream"
+        event = None
+        while line := response.fp.readline():
+            text = line.decode().rstrip("\n")
+            if text.startswith("event: "):
+                event = text[7:]
+            elif text.startswith("data: ") and event == "reload":
+                return int(text[6:])
+        raise AssertionError("the event stream ended without a reload")
+    finally:
+        conn.close()
+
+
+def text_of(html: str) -> str:
+    """The page's text, without tags (figures sit in spans that carry their provenance)."""
+    return re.sub(r"<[^>]+>", "", html)
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_serves_the_deck_on_loopback_only(served: PreviewServer) -> None:
+    assert served.httpd.server_address[0] == "127.0.0.1"
+    assert served.url == f"http://127.0.0.1:{served.httpd.port}/"
+    html = page(served)
+    assert html.count('<section class="slide') == 4
+    assert 'class="slide-list"' in html
+    assert 'href="/_preview/pdf"' in html
+    assert 'src="/_preview/live.js"' in html
+    assert "preview-error" not in html
+    # Provenance on hover: figures keep their title attributes.
+    assert re.search(r'<td class="[^"]*"\s+title="[^"]+">', html)
+    assert re.search(r'<span class="fig [^"]*" title="[^"]+ · source S\d+', html)
+
+
+def test_an_edited_figure_arrives_with_a_reload_event(
+    preview: PreviewServer, data_copy: Path
+) -> None:
+    epoch = preview.preview.epoch.status.epoch
+    figure = "new_subsidiaries_operating_loss,{}"
+    edit(data_copy / "figures" / "1Q08.csv", figure.format(166), figure.format(177))
+    assert next_reload(preview, epoch) > epoch
+    wanted = f"JPY {formatting.jpy_million(177)} million"
+    wait_for_page(preview, lambda html: wanted in text_of(html))
+
+
+def test_an_edited_chart_label_gives_a_new_chart(
+    preview: PreviewServer, templates_copy: Path
+) -> None:
+    chart = re.compile(r'<img src="(charts/[0-9a-f]+\.svg)"')
+    before = chart.search(page(preview))
+    assert before is not None
+    edit(templates_copy / "i18n" / "en" / "common.yaml", "Operating Margin Ratio", "Margin Zq")
+    html = wait_for_page(preview, lambda html: before.group(1) not in html)
+    after = chart.search(html)
+    assert after is not None
+    status, media_type, svg = request(preview, "/" + after.group(1))
+    assert (status, media_type) == (200, "image/svg+xml")
+    assert b"Margin Zq" in svg
+
+
+def test_bad_data_shows_the_error_and_a_fix_clears_it(
+    preview: PreviewServer, data_copy: Path
+) -> None:
+    figures = data_copy / "figures" / "1Q08.csv"
+    good = figures.read_text(encoding="utf-8")
+    figures.write_text(good.replace('revenue,"16,328"', "revenue,16.3.28"), encoding="utf-8")
+    html = wait_for_page(preview, lambda html: "preview-error" in html)
+    # The CLI's one-line message, above the last good slides.
+    assert "1Q08.csv, line 2 (1Q08): value: &#39;16.3.28&#39; is not a number" in html
+    assert html.index("preview-error") < html.index('<section class="slide')
+    assert html.count('<section class="slide') == 4
+    # The PDF cannot be built either, and says why.
+    status, _, body = request(preview, "/_preview/pdf")
+    assert status == 500
+    assert "value: &#39;16.3.28&#39; is not a number" in body.decode()
+    figures.write_text(good, encoding="utf-8")
+    html = wait_for_page(preview, lambda html: "preview-error" not in html)
+    assert html.count('<section class="slide') == 4
+
+
+def test_a_script_in_a_bullet_is_shown_as_text(preview: PreviewServer, data_copy: Path) -> None:
+    edit(
+        data_copy / "decks" / "1Q08.yaml",
+        "- Recurring revenues increased",
+        "- <script>alert('x')</script> Recurring revenues increased",
+    )
+    html = wait_for_page(preview, lambda html: "alert(" in html)
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html
+    assert "<script>alert" not in html
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/../../../../etc/passwd",
+        "/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+        "/%2E%2E%2F%2E%2E%2Fetc%2Fpasswd",
+        "/charts/../../../../etc/passwd",
+        "/..%2f..%2f..%2fetc/passwd",
+        "/%252e%252e/etc/passwd",
+        "//etc/passwd",
+        "/%2Fetc%2Fpasswd",
+        "/..\\..\\etc\\passwd",
+        "/deck.css%00.html",
+        "/charts/",
+        "/charts",
+        "/fonts/",
+        "/./deck.css",
+        "/secret.txt",
+        "/outside",
+        "/outside/secret.txt",
+        "/nope.html",
+    ],
+    ids=lambda p: p,
+)
+def test_only_files_of_the_build_are_served(served: PreviewServer, path: str) -> None:
+    status, _, body = request(served, path)
+    assert status == 404
+    assert SECRET.encode() not in body
+    assert b"root:" not in body
+
+
+def test_build_files_are_served(served: PreviewServer) -> None:
+    assert request(served, "/deck.css")[:2] == (200, "text/css; charset=utf-8")
+    assert request(served, "/fonts/Lato-Regular.ttf")[:2] == (200, "font/ttf")
+    assert request(served, "/_preview/live.js")[0] == 200
+
+
+def test_another_host_name_is_refused(served: PreviewServer) -> None:
+    # What a page on another site would send after rebinding its name to 127.0.0.1.
+    status, _, _ = request(served, "/", host=f"attacker.example:{served.httpd.port}")
+    assert status == 421
+
+
+def test_download_builds_the_pdf_on_demand(served: PreviewServer) -> None:
+    status, media_type, body = request(served, "/_preview/pdf")
+    assert (status, media_type) == (200, "application/pdf")
+    assert len(PdfReader(io.BytesIO(body)).pages) == page(served).count('<section class="slide')
+
+
+def test_a_taken_port_is_a_one_line_error(served: PreviewServer) -> None:
+    with pytest.raises(PreviewError, match=rf"127\.0\.0\.1:{served.httpd.port}: cannot serve"):
+        PreviewServer(IIJ, Quarter.parse("1Q08"), port=served.httpd.port)
+
+
+def test_epoch_wakes_waiters_and_releases_them_on_close() -> None:
+    epoch = Epoch()
+    assert epoch.wait_past(0, timeout=0) == epoch.status
+    advanced = epoch.advance("boom")
+    assert advanced.epoch == 1
+    assert epoch.wait_past(0, timeout=DEADLINE) == advanced
+    epoch.close()
+    assert epoch.wait_past(1, timeout=DEADLINE) is None
+
+
+def test_no_temporary_folder_is_left_behind(data_copy: Path, tmp_path: Path) -> None:
+    server = PreviewServer(data_copy, Quarter.parse("1Q08"), port=0, cache_dir=tmp_path / "c")
+    with server:
+        assert server.ready.wait(DEADLINE)
+        assert (server.preview.site / "index.html").is_file()
+        workdir = server.workdir
+    assert not workdir.exists()
+    assert (tmp_path / "c").is_dir()
