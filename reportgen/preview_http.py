@@ -8,6 +8,7 @@ Routes:
     /_preview/pdf         the PDF, built on demand from the current files
     /_preview/live.js     the preview's own script and stylesheet (a fixed list)
     /_preview/preview.css
+    /favicon.ico          204: browsers ask for it unprompted
 
 Every other path, a directory, or a path that leaves the output folder (``..``,
 ``%2e%2e``, absolute paths, symlinks out) is a 404. Nothing is listed.
@@ -128,6 +129,9 @@ class PreviewHandler(BaseHTTPRequestHandler):
             self._send_events(parse_qs(url.query).get("epoch", [""])[0])
         elif url.path == "/_preview/pdf":
             self._send_pdf()
+        elif url.path == "/favicon.ico":
+            # Browsers ask for it unprompted; an empty answer keeps their console clean.
+            self._send(HTTPStatus.NO_CONTENT, b"", "image/x-icon")
         elif url.path.startswith("/_preview/") and url.path[10:] in ASSETS:
             name = url.path[10:]
             body = (self.preview.templates / "preview" / name).read_bytes()
@@ -146,7 +150,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
     ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", media_type)
-        self.send_header("Content-Length", str(len(body)))
+        if status != HTTPStatus.NO_CONTENT:
+            self.send_header("Content-Length", str(len(body)))
         # Every rebuild replaces the files under the same names: never reuse a stale copy.
         self.send_header("Cache-Control", "no-store")
         self.send_header("X-Content-Type-Options", "nosniff")

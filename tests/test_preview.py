@@ -10,10 +10,12 @@ import http.client
 import io
 import re
 import shutil
+import socket
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwright
 from pypdf import PdfReader
 
 from reportgen import formatting
@@ -22,6 +24,7 @@ from reportgen.preview import Epoch, PreviewServer
 from reportgen.quarters import Quarter
 from reportgen.render import TEMPLATES
 from tests.conftest import IIJ
+from tests.test_cli import run
 
 DEADLINE = 60.0  # seconds; generous for 2 shared cores, never reached when things work
 SECRET = "not for the browser"
@@ -256,6 +259,24 @@ def test_a_taken_port_is_a_one_line_error(served: PreviewServer) -> None:
         PreviewServer(IIJ, Quarter.parse("1Q08"), port=served.httpd.port)
 
 
+def test_cli_preview_errors_are_one_line(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        args = ("preview", "--quarter", "1Q08", "--port", port, "--out", str(tmp_path))
+        code, _, err = run(*args)
+    assert code == 1
+    assert err == (
+        f"error: 127.0.0.1:{port}: cannot serve the preview of 1Q08 (Address already in use); "
+        "choose another port with --port N (0 picks a free one)\n"
+    )
+    code, _, err = run("preview", "--quarter", "1Q08", "--data", str(tmp_path / "none"))
+    assert code == 2
+    assert err.startswith(f"error: {tmp_path / 'none'}: data folder not found")
+    assert run("preview", "--quarter", "5Q08")[0] == 2
+
+
 def test_epoch_wakes_waiters_and_releases_them_on_close() -> None:
     epoch = Epoch()
     assert epoch.wait_past(0, timeout=0) == epoch.status
@@ -274,3 +295,113 @@ def test_no_temporary_folder_is_left_behind(data_copy: Path, tmp_path: Path) -> 
         workdir = server.workdir
     assert not workdir.exists()
     assert (tmp_path / "c").is_dir()
+
+
+# -- in a browser: Playwright driving Debian's Chromium -------------------------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+VIEWPORT: ViewportSize = {"width": 1300, "height": 900}
+SLIDE_PX = (960, 540)  # 10in x 5.625in at the CSS 96 px per inch
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.skip(f"no browser tests: {CHROMIUM} is absent (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def tab(browser: Browser) -> Iterator[tuple[Page, list[str]]]:
+    """A fresh page, and the console errors and page errors it logs."""
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    yield page, errors
+    context.close()
+
+
+def test_browser_shows_every_slide_at_slide_size(
+    served: PreviewServer, tab: tuple[Page, list[str]]
+) -> None:
+    page, errors = tab
+    page.goto(served.url, wait_until="networkidle")
+    slides = page.locator("section.slide")
+    assert slides.count() == 4
+    for slide in slides.all():
+        slide.scroll_into_view_if_needed()
+        expect(slide).to_be_in_viewport()
+        box = slide.bounding_box()
+        assert box is not None
+        assert (round(box["width"]), round(box["height"])) == SLIDE_PX
+    # Charts and fonts loaded: the chart has a size of its own.
+    assert page.eval_on_selector(".chart img", "img => img.naturalWidth") > 0
+    assert page.evaluate("document.fonts.check('10pt Lato')")
+    assert errors == []
+
+
+def test_browser_slide_list_jumps_below_the_bar(
+    served: PreviewServer, tab: tuple[Page, list[str]]
+) -> None:
+    page, errors = tab
+    page.goto(served.url, wait_until="networkidle")
+    page.click("nav.slide-list a[href='#slide-3']")
+    bar = page.locator(".preview-bar").bounding_box()
+    slide = page.locator("#slide-3").bounding_box()
+    assert bar is not None
+    assert slide is not None
+    assert bar["y"] + bar["height"] <= slide["y"] < VIEWPORT["height"] / 2
+    # Hovering a figure shows where it comes from.
+    figure = page.locator("td[title]").first
+    assert "source" in (figure.get_attribute("title") or "")
+    figure.hover()
+    highlight = figure.evaluate("td => getComputedStyle(td).backgroundColor")
+    assert highlight == "rgb(255, 244, 194)"
+    assert errors == []
+
+
+def test_browser_reloads_after_an_edit(
+    preview: PreviewServer, data_copy: Path, tab: tuple[Page, list[str]]
+) -> None:
+    page, errors = tab
+    page.goto(preview.url, wait_until="networkidle")
+    page.evaluate("window.notReloaded = true")
+    edit(data_copy / "decks" / "1Q08.yaml", "accumulation of recurring", "growth of recurring")
+    expect(page.locator("#slide-2")).to_contain_text("growth of recurring", timeout=DEADLINE * 1000)
+    assert page.evaluate("window.notReloaded") is None
+    # Bad data: the panel appears above the slides, which stay; a fix clears it.
+    figures = data_copy / "figures" / "1Q08.csv"
+    good = figures.read_text(encoding="utf-8")
+    figures.write_text(good.replace('revenue,"16,328"', "revenue,16.3.28"), encoding="utf-8")
+    panel = page.locator(".preview-error")
+    expect(panel).to_contain_text("is not a number", timeout=DEADLINE * 1000)
+    expect(page.locator("section.slide")).to_have_count(4)
+    figures.write_text(good, encoding="utf-8")
+    expect(panel).to_have_count(0, timeout=DEADLINE * 1000)
+    assert errors == []
+
+
+def test_browser_prints_one_slide_per_page(
+    served: PreviewServer, tab: tuple[Page, list[str]]
+) -> None:
+    page, _ = tab
+    page.goto(served.url, wait_until="networkidle")
+    pdf = PdfReader(io.BytesIO(page.pdf(prefer_css_page_size=True, print_background=True)))
+    assert len(pdf.pages) == page.locator("section.slide").count()
+    # 10in x 5.625in in points; no page carries the preview's bar.
+    for sheet in pdf.pages:
+        assert (round(sheet.mediabox.width), round(sheet.mediabox.height)) == (720, 405)
+        assert "Download PDF" not in sheet.extract_text()
