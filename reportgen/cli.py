@@ -94,7 +94,12 @@ def _build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _stop_on_sigterm(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def _preview(args: argparse.Namespace) -> int:
+    import signal
     import webbrowser
 
     from reportgen.preview import DEFAULT_PORT, PreviewServer
@@ -106,11 +111,16 @@ def _preview(args: argparse.Namespace) -> int:
         log.info("preview of %s at %s (Ctrl-C stops it)", quarter.name, server.url)
         if args.open:
             webbrowser.open(server.url)
+        # ``kill`` (SIGTERM) ends the preview like Ctrl-C: its temporary
+        # folder is removed on the way out.
+        previous = signal.signal(signal.SIGTERM, _stop_on_sigterm)
         try:
             server.wait()
         except KeyboardInterrupt:
             # Ctrl-C is how a preview is meant to end: not an interrupted build.
             log.info("preview stopped")
+        finally:
+            signal.signal(signal.SIGTERM, previous)
     return EXIT_OK
 
 
