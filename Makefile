@@ -36,6 +36,11 @@ report: $(STAMP)
 report-all: $(STAMP)
 	@$(PY) -m reportgen build --all --data "$(DATA)" --out "$(OUT)"
 
+## preview: serve QUARTER as live HTML on 127.0.0.1 (PORT=8708, 0 = any free; OPEN=1 opens a browser)
+preview: $(STAMP)
+	@$(PY) -m reportgen preview --quarter "$(QUARTER)" --data "$(DATA)" --out "$(OUT)" \
+		$(if $(PORT),--port "$(PORT)") $(if $(OPEN),--open)
+
 ## check: print every tie-out of DATA as a table
 check: $(STAMP)
 	@$(PY) -m reportgen check --quarter "$(QUARTER)" --data "$(DATA)"

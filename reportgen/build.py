@@ -52,10 +52,17 @@ def build(
     *,
     pdf: bool = True,
     templates: Path = TEMPLATES,
+    cache_dir: Path | None = None,
     progress: Callable[[str], None] = lambda stage: None,
 ) -> BuildResult:
-    """Build the deck of ``quarter`` into ``out_root/<quarter>``; tell ``progress`` each stage."""
+    """Build the deck of ``quarter`` into ``out_root/<quarter>``; tell ``progress`` each stage.
+
+    ``cache_dir`` holds the drawn charts (default ``out_root/.cache/charts``); the
+    preview builds into a temporary folder but shares the cache of ``make report``.
+    """
     progress("data")
     _, deck, warnings = prepare(data_root, quarter, templates)
-    output = render_deck(deck, out_root, pdf=pdf, templates=templates, progress=progress)
+    output = render_deck(
+        deck, out_root, pdf=pdf, templates=templates, cache_dir=cache_dir, progress=progress
+    )
     return BuildResult(output, deck, warnings)

@@ -56,6 +56,25 @@ def _parser() -> argparse.ArgumentParser:
     )
     build.add_argument("--no-pdf", action="store_true", help="write the HTML preview only")
 
+    preview = commands.add_parser(
+        "preview", help="serve the deck as HTML on 127.0.0.1 and rebuild it on every change"
+    )
+    common(preview)
+    preview.add_argument(
+        "--port",
+        type=int,
+        default=None,
+        help="port on 127.0.0.1 (default: 8708; 0 picks a free one)",
+    )
+    preview.add_argument("--open", action="store_true", help="open the preview in a browser")
+    preview.add_argument(
+        "--out",
+        type=Path,
+        default=Path("output"),
+        help="output folder whose chart cache the preview shares (default: output); "
+        "the preview itself is built in a temporary folder",
+    )
+
     check = commands.add_parser("check", help="run every tie-out and print them as a table")
     common(check)
     check.add_argument("--all", action="store_true", help="also list the checks that pass")
@@ -106,6 +125,36 @@ def _build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _stop_on_sigterm(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _preview(args: argparse.Namespace) -> int:
+    import signal
+    import webbrowser
+
+    from reportgen.preview import DEFAULT_PORT, PreviewServer
+
+    quarter = Quarter.parse(args.quarter)
+    port = DEFAULT_PORT if args.port is None else args.port
+    server = PreviewServer(args.data, quarter, port=port, cache_dir=args.out / ".cache" / "charts")
+    with server:
+        log.info("preview of %s at %s (Ctrl-C stops it)", quarter.name, server.url)
+        if args.open:
+            webbrowser.open(server.url)
+        # ``kill`` (SIGTERM) ends the preview like Ctrl-C: its temporary
+        # folder is removed on the way out.
+        previous = signal.signal(signal.SIGTERM, _stop_on_sigterm)
+        try:
+            server.wait()
+        except KeyboardInterrupt:
+            # Ctrl-C is how a preview is meant to end: not an interrupted build.
+            log.info("preview stopped")
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+    return EXIT_OK
+
+
 def _check(args: argparse.Namespace, stdout: TextIO) -> int:
     from reportgen.data.commentary_check import typed_numbers
     from reportgen.data.load import load_dataset
@@ -152,6 +201,8 @@ def main(
             return _build_all(args, stdout) if args.all else _build(args)
         if args.command == "sources":
             return _sources(args, stdout)
+        if args.command == "preview":
+            return _preview(args)
         return _check(args, stdout)
     except InputError as exc:
         if args.debug:

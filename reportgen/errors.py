@@ -12,7 +12,8 @@ quarter and what was expected. The CLI maps them to exit codes; nothing below
     │   ├── CommentaryError      a bullet whose placeholder names an unknown figure
     │   └── LayoutError          slide content too long to fit on its one page
     ├── SlideError               a template that fails to render (missing variable, syntax)
-    └── RenderError              the PDF or the preview cannot be written
+    ├── RenderError              the PDF or the preview cannot be written
+    └── PreviewError             the preview server cannot start (its port is taken)
 """
 
 from __future__ import annotations
@@ -52,3 +53,7 @@ class SlideError(ReportgenError):
 
 class RenderError(ReportgenError):
     """The deck cannot be rendered or written to the output folder."""
+
+
+class PreviewError(ReportgenError):
+    """The live preview cannot start serving (the port is taken or not allowed)."""

@@ -8,10 +8,12 @@ the tables. Placeholders run in Jinja's sandbox: data cannot reach Python.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from jinja2 import StrictUndefined, TemplateError
+from jinja2.ext import Extension
+from jinja2.lexer import Token, TokenStream
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
@@ -25,7 +27,6 @@ from reportgen.slides.cells import NOT_MEANINGFUL
 
 # A run of digits in commentary text outside a placeholder; used by ``check`` to
 # warn about figures typed by hand.
-_PLACEHOLDER_RE = re.compile(r"(\{\{.*?\}\})", re.DOTALL)
 TYPED_NUMBER_RE = re.compile(r"(?<![\w{])\d[\d,]*(?:\.\d+)?%?")
 
 
@@ -106,12 +107,29 @@ def _filters(model: QuarterModel) -> dict[str, Callable[..., Markup]]:
     }
 
 
+class EscapeText(Extension):
+    """Escape the literal text of commentary, not only what its placeholders print.
+
+    Autoescape covers ``{{ ... }}`` output only; the text around it is copied as is.
+    Commentary is data, so ``<script>`` in a bullet must show as text, not run.
+    """
+
+    def filter_stream(self, stream: TokenStream) -> Iterator[Token]:
+        for token in stream:
+            if token.type == "data":
+                yield Token(token.lineno, "data", str(escape(token.value)))
+            else:
+                yield token
+
+
 class Commentary:
     """Evaluates bullet text against one quarter's model."""
 
     def __init__(self, model: QuarterModel, where: str) -> None:
         self._where = where
-        self._env = ImmutableSandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+        self._env = ImmutableSandboxedEnvironment(
+            autoescape=True, undefined=StrictUndefined, extensions=[EscapeText]
+        )
         self._env.filters.update(_filters(model))
         self._env.globals.update(
             quarter=model.quarter.name,
@@ -120,18 +138,9 @@ class Commentary:
         )
 
     def text(self, source: str) -> Markup:
-        """Render one piece of commentary; raise ``CommentaryError`` naming the file.
-
-        Autoescaping only covers what placeholders print, so the text around
-        them is escaped here: a ``<script>`` typed in a bullet stays text.
-        """
-        parts = _PLACEHOLDER_RE.split(source)
-        template = "".join(
-            part if index % 2 else str(escape(part)).replace("{", "&#123;")
-            for index, part in enumerate(parts)
-        )
+        """Render one piece of commentary; raise ``CommentaryError`` naming the file."""
         try:
-            return Markup(self._env.from_string(template).render())
+            return Markup(self._env.from_string(source).render())
         except CommentaryError as exc:
             raise CommentaryError(f"{self._where}: {exc} in {source[:60]!r}") from None
         except TemplateError as exc:

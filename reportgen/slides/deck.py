@@ -74,7 +74,9 @@ def build_deck(dataset: Dataset, quarter: Quarter, messages: Messages) -> Deck:
             Slide(
                 kind=slide_spec.kind,
                 number=slide_spec.number,
-                title=ctx.commentary.text(title),
+                # Titles are plain text (bookmarks, page labels, sheet names); figures in them
+                # lose their hover spans.
+                title=ctx.commentary.text(title).striptags(),
                 anchor=f"slide-{index}",
                 bullets=ctx.commentary.bullets(slide_spec.bullets),
                 notes=tuple(ctx.commentary.text(n) for n in slide_spec.notes),

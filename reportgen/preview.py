@@ -1,0 +1,286 @@
+"""Live preview: watch data/ and templates/, rebuild through ``build()``, push a reload.
+
+This module only watches and serves. Every rebuild calls the same
+``reportgen.build.build`` that ``make report`` runs (HTML only, into a private
+temporary folder; charts come from the shared content-hash cache). After each
+rebuild, good or bad, an :class:`Epoch` advances and the browsers waiting on it
+over server-sent events reload. A failed rebuild keeps the last good slides on
+disk and shows the error above them; the next good one clears it.
+
+The HTTP side is in ``reportgen/preview_http.py``; it binds 127.0.0.1 only.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+
+import watchfiles
+
+from reportgen.build import build
+from reportgen.errors import DataError, ReportgenError
+from reportgen.preview_http import PreviewHTTPServer
+from reportgen.quarters import Quarter
+from reportgen.render import TEMPLATES
+from reportgen.slides.messages import Messages
+
+log = logging.getLogger(__name__)
+
+DEFAULT_PORT = 8708  # "87" for reportgen's preview, "08" as in 1Q08: clear of 8000/8080/8888
+DEBOUNCE_MS = 300  # an editor's save is often a burst of writes: rebuild once it settles
+# The watcher wakes this often while idle; its first wake-up proves it is watching.
+WATCH_TIMEOUT_MS = 250
+
+
+@dataclass(frozen=True, slots=True)
+class Status:
+    """What the preview shows now: the epoch, and the last rebuild's error if it failed."""
+
+    epoch: int
+    error: str | None
+
+
+class Epoch:
+    """A counter of finished rebuilds that server-sent-event clients wait on."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._status = Status(0, None)
+        self._closed = False
+
+    @property
+    def status(self) -> Status:
+        with self._changed:
+            return self._status
+
+    def advance(self, error: str | None) -> Status:
+        """Record a finished rebuild and wake every waiting client."""
+        with self._changed:
+            self._status = Status(self._status.epoch + 1, error)
+            self._changed.notify_all()
+            return self._status
+
+    def wait_past(self, seen: int, timeout: float) -> Status | None:
+        """Wait until the epoch is not ``seen``; ``None`` once closed.
+
+        Returns the current status, unchanged if ``timeout`` passed first.
+        """
+        with self._changed:
+            self._changed.wait_for(
+                lambda: self._closed or self._status.epoch != seen, timeout=timeout
+            )
+            return None if self._closed else self._status
+
+    def wait(self) -> None:
+        """Block until the server is closed (Ctrl-C interrupts the wait)."""
+        self._closed.wait()
+
+    def close(self) -> None:
+        """Release every waiting client: the server is stopping."""
+        with self._changed:
+            self._closed = True
+            self._changed.notify_all()
+
+
+class Preview:
+    """The deck being previewed: rebuilds it, keeps its status, builds its PDF on demand."""
+
+    def __init__(
+        self,
+        data_root: Path,
+        quarter: Quarter,
+        workdir: Path,
+        *,
+        templates: Path = TEMPLATES,
+        cache_dir: Path | None = None,
+        language: str = "en",
+    ) -> None:
+        if not data_root.is_dir():
+            raise DataError(f"{data_root}: data folder not found ({quarter.name})")
+        self.data_root = data_root
+        self.quarter = quarter
+        self.templates = templates
+        self.language = language
+        self.cache_dir = cache_dir or workdir / "cache"
+        self._html_root = workdir / "html"
+        self._pdf_root = workdir / "pdf"
+        self.epoch = Epoch()
+        # One build at a time: a PDF asked for during a rebuild waits for it.
+        self._building = threading.Lock()
+        self._messages = Messages.load(templates, language)
+
+    @property
+    def site(self) -> Path:
+        """The folder served: the HTML deck of the last good build."""
+        return self._html_root / self.quarter.name / "html"
+
+    @property
+    def messages(self) -> Messages:
+        """The catalogue of the last good build (a broken catalogue must not break the panel)."""
+        return self._messages
+
+    def rebuild(self) -> Status:
+        """Rebuild the HTML deck; on failure keep the last good one and record the error."""
+        with self._building:
+            error = self._run(self._build_html)
+        if error is None:
+            log.info("preview of %s rebuilt", self.quarter.name)
+        return self.epoch.advance(error)
+
+    def _build_html(self) -> None:
+        build(
+            self.data_root,
+            self.quarter,
+            self._html_root,
+            pdf=False,
+            templates=self.templates,
+            cache_dir=self.cache_dir,
+        )
+        self._messages = Messages.load(self.templates, self.language)
+
+    def build_pdf(self) -> Path:
+        """Build the PDF from the current files; raises the build's error."""
+        with self._building:
+            result = build(
+                self.data_root,
+                self.quarter,
+                self._pdf_root,
+                templates=self.templates,
+                cache_dir=self.cache_dir,
+            )
+        assert result.output.pdf is not None
+        log.info("preview: wrote %s (%d pages)", result.output.pdf, result.output.pages)
+        return result.output.pdf
+
+    @staticmethod
+    def _run(step: Callable[[], None]) -> str | None:
+        """Run a build step; return its one-line error message, or None if it succeeded."""
+        try:
+            step()
+        except ReportgenError as exc:
+            log.error("%s", exc)
+            return str(exc)
+        except Exception as exc:
+            # A bug in a build must not stop the preview: log the traceback, show one line.
+            log.exception("internal error while rebuilding the preview")
+            return f"internal error: {type(exc).__name__}: {exc}"
+        return None
+
+    @property
+    def watched(self) -> tuple[Path, ...]:
+        """The folders whose changes trigger a rebuild (templates/ includes css/ and i18n/)."""
+        return (self.data_root, self.templates)
+
+
+def watch(preview: Preview, stop: threading.Event, ready: threading.Event) -> None:
+    """Build once, then rebuild after every settled burst of changes until ``stop``."""
+    try:
+        _watch(preview, stop, ready)
+    except Exception:
+        # Serving goes on without live reload; waiters must not hang on ``ready``.
+        log.exception("the preview stopped watching for changes")
+    finally:
+        ready.set()
+
+
+def _watch(preview: Preview, stop: threading.Event, ready: threading.Event) -> None:
+    built = False
+    for changes in watchfiles.watch(
+        *preview.watched,
+        debounce=DEBOUNCE_MS,
+        stop_event=stop,
+        rust_timeout=WATCH_TIMEOUT_MS,
+        yield_on_timeout=True,
+        raise_interrupt=False,
+    ):
+        # The first wake-up (changes or not) comes once the folders are watched: build
+        # only then, so that no edit made after ``ready`` can be missed.
+        if not built:
+            preview.rebuild()
+            built = True
+            ready.set()
+        elif changes:
+            names = sorted({Path(path).name for _, path in changes})
+            log.info("changed: %s; rebuilding", ", ".join(names))
+            preview.rebuild()
+
+
+class PreviewServer:
+    """Serve and watch one deck; a context manager that cleans up its temporary folder."""
+
+    def __init__(
+        self,
+        data_root: Path,
+        quarter: Quarter,
+        *,
+        port: int = DEFAULT_PORT,
+        templates: Path = TEMPLATES,
+        cache_dir: Path | None = None,
+    ) -> None:
+        self._workdir = Path(tempfile.mkdtemp(prefix=f"reportgen-preview-{quarter.name}-"))
+        try:
+            self.preview = Preview(
+                data_root, quarter, self._workdir, templates=templates, cache_dir=cache_dir
+            )
+            self.httpd = PreviewHTTPServer(self.preview, port)
+        except BaseException:
+            shutil.rmtree(self._workdir, ignore_errors=True)
+            raise
+        self.ready = threading.Event()
+        self._stop = threading.Event()
+        self._closed = threading.Event()
+        self._threads = (
+            threading.Thread(target=self.httpd.serve_forever, name="preview-http", daemon=True),
+            threading.Thread(
+                target=watch, args=(self.preview, self._stop, self.ready), name="preview-watch"
+            ),
+        )
+
+    @property
+    def url(self) -> str:
+        return self.httpd.url
+
+    @property
+    def workdir(self) -> Path:
+        """The temporary folder the preview builds into; removed by :meth:`close`."""
+        return self._workdir
+
+    def start(self) -> PreviewServer:
+        for thread in self._threads:
+            thread.start()
+        return self
+
+    def wait(self) -> None:
+        """Block until the server is closed (Ctrl-C interrupts the wait)."""
+        self._closed.wait()
+
+    def close(self) -> None:
+        """Stop watching and serving, release waiting clients, remove the temporary folder."""
+        self._stop.set()
+        self._closed.set()
+        self.preview.epoch.close()
+        started = [thread for thread in self._threads if thread.ident is not None]
+        if started:
+            # shutdown() waits for serve_forever() to return: only call it once it runs.
+            self.httpd.shutdown()
+        self.httpd.server_close()
+        for thread in started:
+            thread.join()
+        shutil.rmtree(self._workdir, ignore_errors=True)
+
+    def __enter__(self) -> PreviewServer:
+        return self.start()
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()

@@ -1,0 +1,266 @@
+"""The preview's HTTP side: 127.0.0.1 only, files of the last good build, reloads over SSE.
+
+Routes:
+
+    /, /index.html        the deck, with the preview bar (and error panel) inserted
+    /<file>               a file under the build output folder, nothing else
+    /_preview/events      server-sent events: ``reload`` after each rebuild
+    /_preview/pdf         the PDF, built on demand from the current files
+    /_preview/live.js     the preview's own script and stylesheet (a fixed list)
+    /_preview/preview.css
+    /favicon.ico          204: browsers ask for it unprompted
+
+Every other path, a directory, or a path that leaves the output folder (``..``,
+``%2e%2e``, absolute paths, symlinks out) is a 404. Nothing is listed.
+"""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+import re
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from jinja2 import TemplateError
+
+from reportgen.errors import PreviewError, ReportgenError
+from reportgen.render import jinja_environment
+
+if TYPE_CHECKING:
+    from reportgen.preview import Preview
+
+log = logging.getLogger(__name__)
+
+HOST = "127.0.0.1"  # never another interface: the preview shows unpublished figures
+KEEPALIVE_SECONDS = 15.0  # a comment line this often lets a closed browser tab be noticed
+
+ASSETS = {"live.js": "text/javascript", "preview.css": "text/css"}
+TEXT_TYPES = {".html": "text/html", ".css": "text/css", ".js": "text/javascript"}
+MEDIA_TYPES = {".svg": "image/svg+xml", ".ttf": "font/ttf", ".pdf": "application/pdf"}
+
+# Scripts and styles only from this server: a figure or a bullet can never run code.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'none'; frame-ancestors 'none'"
+)
+_INSERT_AFTER = (re.compile(rb"<main\b[^>]*>", re.I), re.compile(rb"<body\b[^>]*>", re.I))
+
+
+def site_file(root: Path, url_path: str) -> Path | None:
+    """The file under ``root`` that ``url_path`` names, or None if it names anything else.
+
+    Names are checked before the disk is touched (no empty, ``.`` or ``..`` segment,
+    no backslash or NUL), then the resolved path must still lie under ``root``.
+    """
+    try:
+        name = unquote(url_path, errors="strict")
+    except UnicodeDecodeError:
+        return None
+    if not name.startswith("/") or "\\" in name or "\x00" in name:
+        return None
+    parts = name[1:].split("/")
+    if any(part in ("", ".", "..") for part in parts):
+        return None
+    try:
+        base = root.resolve(strict=True)
+        path = base.joinpath(*parts).resolve(strict=True)
+    except (OSError, RuntimeError):
+        return None
+    return path if path.is_relative_to(base) and path.is_file() else None
+
+
+class PreviewHTTPServer(ThreadingHTTPServer):
+    """A threading HTTP server bound to 127.0.0.1 that serves one :class:`Preview`."""
+
+    daemon_threads = True
+
+    def __init__(self, preview: Preview, port: int) -> None:
+        self.preview = preview
+        try:
+            super().__init__((HOST, port), PreviewHandler)
+        except OSError as exc:
+            raise PreviewError(
+                f"{HOST}:{port}: cannot serve the preview of {preview.quarter.name} "
+                f"({exc.strerror}); choose another port with --port N (0 picks a free one)"
+            ) from None
+
+    @property
+    def port(self) -> int:
+        return int(self.server_address[1])
+
+    @property
+    def url(self) -> str:
+        return f"http://{HOST}:{self.port}/"
+
+
+class PreviewHandler(BaseHTTPRequestHandler):
+    server: PreviewHTTPServer
+    protocol_version = "HTTP/1.1"
+    server_version = "reportgen-preview"
+
+    @property
+    def preview(self) -> Preview:
+        return self.server.preview
+
+    def log_message(self, format: str, *args: object) -> None:
+        log.debug("%s %s", self.address_string(), format % args)
+
+    def do_HEAD(self) -> None:
+        self.do_GET()
+
+    def do_GET(self) -> None:
+        # A page on another site could reach 127.0.0.1 through a name it controls (DNS
+        # rebinding); such requests carry that name in Host and are refused.
+        if self.headers.get("Host") not in (
+            f"{HOST}:{self.server.port}",
+            f"localhost:{self.server.port}",
+        ):
+            self._send_plain(HTTPStatus.MISDIRECTED_REQUEST, "unknown host\n")
+            return
+        url = urlsplit(self.path)
+        if url.path in ("/", "/index.html"):
+            self._send_index()
+        elif url.path == "/_preview/events":
+            self._send_events(parse_qs(url.query).get("epoch", [""])[0])
+        elif url.path == "/_preview/pdf":
+            self._send_pdf()
+        elif url.path == "/favicon.ico":
+            # Browsers ask for it unprompted; an empty answer keeps their console clean.
+            self._send(HTTPStatus.NO_CONTENT, b"", "image/x-icon")
+        elif url.path.startswith("/_preview/") and url.path[10:] in ASSETS:
+            name = url.path[10:]
+            body = (self.preview.templates / "preview" / name).read_bytes()
+            self._send(HTTPStatus.OK, body, f"{ASSETS[name]}; charset=utf-8")
+        else:
+            self._send_site_file(url.path)
+
+    # -- responses -------------------------------------------------------------------
+
+    def _send(
+        self,
+        status: HTTPStatus,
+        body: bytes,
+        media_type: str,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", media_type)
+        if status != HTTPStatus.NO_CONTENT:
+            self.send_header("Content-Length", str(len(body)))
+        # Every rebuild replaces the files under the same names: never reuse a stale copy.
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Referrer-Policy", "no-referrer")
+        if media_type.startswith("text/html"):
+            self.send_header("Content-Security-Policy", CSP)
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def _send_plain(self, status: HTTPStatus, text: str) -> None:
+        self._send(status, text.encode(), "text/plain; charset=utf-8")
+
+    def _send_site_file(self, url_path: str) -> None:
+        path = site_file(self.preview.site, url_path)
+        if path is None:
+            self._send_plain(HTTPStatus.NOT_FOUND, "not found\n")
+            return
+        suffix = path.suffix.lower()
+        if suffix in TEXT_TYPES:
+            media_type = f"{TEXT_TYPES[suffix]}; charset=utf-8"
+        else:
+            guessed = mimetypes.guess_type(path.name)[0]
+            media_type = MEDIA_TYPES.get(suffix) or guessed or "application/octet-stream"
+        try:
+            body = path.read_bytes()
+        except OSError:
+            # A rebuild replaced the folder between the check and the read.
+            self._send_plain(HTTPStatus.NOT_FOUND, "not found\n")
+            return
+        self._send(HTTPStatus.OK, body, media_type)
+
+    def _send_index(self) -> None:
+        status = self.preview.epoch.status
+        try:
+            deck = (self.preview.site / "index.html").read_bytes()
+        except OSError:
+            deck = None
+        page = self._page(status.epoch, status.error, deck)
+        self._send(HTTPStatus.OK, page, "text/html; charset=utf-8")
+
+    def _page(
+        self, epoch: int, error: str | None, deck: bytes | None, lead_key: str | None = None
+    ) -> bytes:
+        """The deck with the preview bar inserted, or the bar alone when there is no deck."""
+        t = self.preview.messages
+        quarter = self.preview.quarter.name
+        if lead_key is None and error is not None:
+            lead_key = "preview.build_failed" if deck is not None else "preview.no_deck"
+        elif lead_key is None and deck is None:
+            lead_key = "preview.building"
+        values = {
+            "epoch": epoch,
+            "title": t("preview.live", quarter=quarter),
+            "download": t("preview.download_pdf"),
+            "lead": t(lead_key) if lead_key else None,
+            "message": t("preview.error", message=error) if error else None,
+            "lang": t.language,
+        }
+        try:
+            env = jinja_environment(self.preview.templates)
+            if deck is None:
+                values["title"] = t("preview.title", quarter=quarter)
+                return env.get_template("preview/page.html").render(values).encode()
+            bar = env.get_template("preview/bar.html").render(values).encode()
+        except (TemplateError, ReportgenError) as exc:
+            log.error("preview: cannot render its own bar: %s", exc)
+            return f"preview: cannot render its own bar: {exc}".encode()
+        for pattern in _INSERT_AFTER:
+            found = pattern.search(deck)
+            if found:
+                return deck[: found.end()] + b"\n" + bar + deck[found.end() :]
+        return bar + deck
+
+    def _send_pdf(self) -> None:
+        try:
+            pdf = self.preview.build_pdf()
+            body = pdf.read_bytes()
+        except ReportgenError as exc:
+            epoch = self.preview.epoch.status.epoch
+            page = self._page(epoch, str(exc), None, lead_key="preview.pdf_failed")
+            self._send(HTTPStatus.INTERNAL_SERVER_ERROR, page, "text/html; charset=utf-8")
+            return
+        disposition = f'attachment; filename="{pdf.name}"'
+        self._send(HTTPStatus.OK, body, "application/pdf", {"Content-Disposition": disposition})
+
+    def _send_events(self, epoch: str) -> None:
+        """Stream ``reload`` events, one per finished rebuild, until the client leaves."""
+        self.close_connection = True
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.end_headers()
+        seen = int(epoch) if epoch.isdigit() else -1
+        try:
+            self.wfile.write(b"retry: 1000\n\n")
+            self.wfile.flush()
+            while True:
+                status = self.preview.epoch.wait_past(seen, KEEPALIVE_SECONDS)
+                if status is None:
+                    return
+                if status.epoch == seen:
+                    self.wfile.write(b": keep-alive\n\n")
+                else:
+                    seen = status.epoch
+                    self.wfile.write(f"event: reload\ndata: {seen}\n\n".encode())
+                self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            return

@@ -1,0 +1,27 @@
+"""Commentary is data: its text is escaped, its placeholders still give figures."""
+
+from __future__ import annotations
+
+import pytest
+
+from reportgen import formatting
+from reportgen.model.quarter import QuarterModel
+from reportgen.slides.commentary import Commentary
+
+
+@pytest.mark.parametrize(
+    ("source", "escaped"),
+    [
+        ("<script>alert('x')</script>", "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"),
+        ('<img src=x onerror="y">', "&lt;img src=x onerror=&#34;y&#34;&gt;"),
+        ("R&D", "R&amp;D"),
+    ],
+    ids=["script", "attribute", "ampersand"],
+)
+def test_text_around_placeholders_is_escaped(
+    iij_model: QuarterModel, source: str, escaped: str
+) -> None:
+    html = Commentary(iij_model, "deck.yaml").text(f"{source} {{{{ 'revenue'|m }}}}")
+    figure = formatting.jpy_million(iij_model.value("revenue").value)
+    assert html.startswith(f"{escaped} <span class=")
+    assert f">{figure}</span>" in html

@@ -1,0 +1,414 @@
+"""The live preview: serves the deck on 127.0.0.1, rebuilds on edits, pushes reloads.
+
+Every wait has a deadline and waits on something (the ready event, the epoch, an
+SSE line); nothing sleeps.
+"""
+
+from __future__ import annotations
+
+import http.client
+import io
+import re
+import shutil
+import socket
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwright
+from pypdf import PdfReader
+
+from reportgen import formatting
+from reportgen.data.load import load_dataset
+from reportgen.errors import PreviewError
+from reportgen.preview import Epoch, PreviewServer
+from reportgen.quarters import Quarter
+from reportgen.render import TEMPLATES
+from reportgen.slides.deck import load_deck_spec
+from tests.conftest import IIJ
+from tests.test_cli import run
+
+# As many sections as the 1Q08 deck file lists slides.
+SLIDES = len(load_deck_spec(load_dataset(IIJ), Quarter.parse("1Q08")).slides)
+DEADLINE = 60.0  # seconds; generous for 2 shared cores, never reached when things work
+SECRET = "not for the browser"
+
+
+@pytest.fixture
+def templates_copy(tmp_path: Path) -> Path:
+    """A private copy of templates/, to edit on purpose."""
+    target = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, target)
+    return target
+
+
+@pytest.fixture
+def preview(data_copy: Path, templates_copy: Path, tmp_path: Path) -> Iterator[PreviewServer]:
+    server = PreviewServer(
+        data_copy,
+        Quarter.parse("1Q08"),
+        port=0,
+        templates=templates_copy,
+        cache_dir=tmp_path / "cache",
+    )
+    with server:
+        assert server.ready.wait(DEADLINE), "the preview did not build and watch in time"
+        yield server
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PreviewServer]:
+    """One preview of the project's own data for the tests that only read.
+
+    The site gets a symlink to a file and one to a folder outside it, which must
+    never be served.
+    """
+    outside = tmp_path_factory.mktemp("outside")
+    (outside / "secret.txt").write_text(SECRET)
+    server = PreviewServer(
+        IIJ, Quarter.parse("1Q08"), port=0, cache_dir=tmp_path_factory.mktemp("cache")
+    )
+    with server:
+        assert server.ready.wait(DEADLINE), "the preview did not build and watch in time"
+        (server.preview.site / "secret.txt").symlink_to(outside / "secret.txt")
+        (server.preview.site / "outside").symlink_to(outside, target_is_directory=True)
+        yield server
+
+
+def request(server: PreviewServer, path: str, host: str | None = None) -> tuple[int, str, bytes]:
+    """GET ``path`` exactly as given (no client-side normalisation of ``..``)."""
+    conn = http.client.HTTPConnection("127.0.0.1", server.httpd.port, timeout=DEADLINE)
+    try:
+        conn.putrequest("GET", path, skip_host=True)
+        conn.putheader("Host", host or f"127.0.0.1:{server.httpd.port}")
+        conn.endheaders()
+        response = conn.getresponse()
+        return response.status, response.getheader("Content-Type") or "", response.read()
+    finally:
+        conn.close()
+
+
+def page(server: PreviewServer) -> str:
+    status, _, body = request(server, "/")
+    assert status == 200
+    return body.decode()
+
+
+def wait_for_page(server: PreviewServer, condition: Callable[[str], bool]) -> str:
+    """Wait, rebuild by rebuild, until the served page meets ``condition``."""
+    remaining = DEADLINE
+    while True:
+        seen = server.preview.epoch.status.epoch
+        text = page(server)
+        if condition(text):
+            return text
+        status = server.preview.epoch.wait_past(seen, remaining)
+        assert status is not None
+        assert status.epoch != seen, "no rebuild happened before the deadline"
+
+
+def next_reload(server: PreviewServer, epoch: int) -> int:
+    """Read the SSE stream of a page built at ``epoch`` until it says ``reload``."""
+    conn = http.client.HTTPConnection("127.0.0.1", server.httpd.port, timeout=DEADLINE)
+    try:
+        conn.request("GET", f"/_preview/events?epoch={epoch}")
+        response = conn.getresponse()
+        assert response.status == 200
+        assert response.getheader("Content-Type") == "text/event-stream"
+        event = None
+        while line := response.fp.readline():
+            text = line.decode().rstrip("\n")
+            if text.startswith("event: "):
+                event = text[7:]
+            elif text.startswith("data: ") and event == "reload":
+                return int(text[6:])
+        raise AssertionError("the event stream ended without a reload")
+    finally:
+        conn.close()
+
+
+def text_of(html: str) -> str:
+    """The page's text, without tags (figures sit in spans that carry their provenance)."""
+    return re.sub(r"<[^>]+>", "", html)
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_serves_the_deck_on_loopback_only(served: PreviewServer) -> None:
+    assert served.httpd.server_address[0] == "127.0.0.1"
+    assert served.url == f"http://127.0.0.1:{served.httpd.port}/"
+    html = page(served)
+    assert html.count('<section class="slide') == SLIDES
+    assert 'class="slide-list"' in html
+    assert 'href="/_preview/pdf"' in html
+    assert 'src="/_preview/live.js"' in html
+    assert "preview-error" not in html
+    # Provenance on hover: figures keep their title attributes.
+    assert re.search(r'<td class="[^"]*"\s+title="[^"]+">', html)
+    assert re.search(r'<span class="fig [^"]*" title="[^"]+ · source S\d+', html)
+
+
+def test_an_edited_figure_arrives_with_a_reload_event(
+    preview: PreviewServer, data_copy: Path
+) -> None:
+    epoch = preview.preview.epoch.status.epoch
+    figure = "new_subsidiaries_operating_loss,{}"
+    edit(data_copy / "figures" / "1Q08.csv", figure.format(166), figure.format(177))
+    assert next_reload(preview, epoch) > epoch
+    wanted = f"JPY {formatting.jpy_million(177)} million"
+    wait_for_page(preview, lambda html: wanted in text_of(html))
+
+
+def test_an_edited_chart_label_gives_a_new_chart(
+    preview: PreviewServer, templates_copy: Path
+) -> None:
+    # The operating margin line is on the operating and net income slide's chart.
+    chart = re.compile(
+        r'data-kind="operating_net_income".*?<img src="(charts/[0-9a-f]+\.svg)"', re.S
+    )
+    before = chart.search(page(preview))
+    assert before is not None
+    edit(templates_copy / "i18n" / "en" / "common.yaml", "Operating Margin Ratio", "Margin Zq")
+    html = wait_for_page(preview, lambda html: before.group(1) not in html)
+    after = chart.search(html)
+    assert after is not None
+    status, media_type, svg = request(preview, "/" + after.group(1))
+    assert (status, media_type) == (200, "image/svg+xml")
+    assert b"Margin Zq" in svg
+
+
+def test_bad_data_shows_the_error_and_a_fix_clears_it(
+    preview: PreviewServer, data_copy: Path
+) -> None:
+    figures = data_copy / "figures" / "1Q08.csv"
+    good = figures.read_text(encoding="utf-8")
+    figures.write_text(good.replace('revenue,"16,328"', "revenue,16.3.28"), encoding="utf-8")
+    html = wait_for_page(preview, lambda html: "preview-error" in html)
+    # The CLI's one-line message, above the last good slides.
+    assert "1Q08.csv, line 2 (1Q08): value: &#39;16.3.28&#39; is not a number" in html
+    assert html.index("preview-error") < html.index('<section class="slide')
+    assert html.count('<section class="slide') == SLIDES
+    # The PDF cannot be built either, and says why.
+    status, _, body = request(preview, "/_preview/pdf")
+    assert status == 500
+    assert "value: &#39;16.3.28&#39; is not a number" in body.decode()
+    figures.write_text(good, encoding="utf-8")
+    html = wait_for_page(preview, lambda html: "preview-error" not in html)
+    assert html.count('<section class="slide') == SLIDES
+
+
+def test_a_script_in_a_bullet_is_shown_as_text(preview: PreviewServer, data_copy: Path) -> None:
+    edit(
+        data_copy / "decks" / "1Q08.yaml",
+        "- Recurring revenues increased",
+        "- <script>alert('x')</script> Recurring revenues increased",
+    )
+    html = wait_for_page(preview, lambda html: "alert(" in html)
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html
+    assert "<script>alert" not in html
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/../../../../etc/passwd",
+        "/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+        "/%2E%2E%2F%2E%2E%2Fetc%2Fpasswd",
+        "/charts/../../../../etc/passwd",
+        "/..%2f..%2f..%2fetc/passwd",
+        "/%252e%252e/etc/passwd",
+        "//etc/passwd",
+        "/%2Fetc%2Fpasswd",
+        "/..\\..\\etc\\passwd",
+        "/deck.css%00.html",
+        "/charts/",
+        "/charts",
+        "/fonts/",
+        "/./deck.css",
+        "/secret.txt",
+        "/outside",
+        "/outside/secret.txt",
+        "/nope.html",
+    ],
+    ids=lambda p: p,
+)
+def test_only_files_of_the_build_are_served(served: PreviewServer, path: str) -> None:
+    status, _, body = request(served, path)
+    assert status == 404
+    assert SECRET.encode() not in body
+    assert b"root:" not in body
+
+
+def test_build_files_are_served(served: PreviewServer) -> None:
+    assert request(served, "/deck.css")[:2] == (200, "text/css; charset=utf-8")
+    assert request(served, "/fonts/Lato-Regular.ttf")[:2] == (200, "font/ttf")
+    assert request(served, "/_preview/live.js")[0] == 200
+
+
+def test_another_host_name_is_refused(served: PreviewServer) -> None:
+    # What a page on another site would send after rebinding its name to 127.0.0.1.
+    status, _, _ = request(served, "/", host=f"attacker.example:{served.httpd.port}")
+    assert status == 421
+
+
+def test_download_builds_the_pdf_on_demand(served: PreviewServer) -> None:
+    status, media_type, body = request(served, "/_preview/pdf")
+    assert (status, media_type) == (200, "application/pdf")
+    assert len(PdfReader(io.BytesIO(body)).pages) == page(served).count('<section class="slide')
+
+
+def test_a_taken_port_is_a_one_line_error(served: PreviewServer) -> None:
+    with pytest.raises(PreviewError, match=rf"127\.0\.0\.1:{served.httpd.port}: cannot serve"):
+        PreviewServer(IIJ, Quarter.parse("1Q08"), port=served.httpd.port)
+
+
+def test_cli_preview_errors_are_one_line(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        args = ("preview", "--quarter", "1Q08", "--port", port, "--out", str(tmp_path))
+        code, _, err = run(*args)
+    assert code == 1
+    assert err == (
+        f"error: 127.0.0.1:{port}: cannot serve the preview of 1Q08 (Address already in use); "
+        "choose another port with --port N (0 picks a free one)\n"
+    )
+    code, _, err = run("preview", "--quarter", "1Q08", "--data", str(tmp_path / "none"))
+    assert code == 2
+    assert err.startswith(f"error: {tmp_path / 'none'}: data folder not found")
+    assert run("preview", "--quarter", "5Q08")[0] == 2
+
+
+def test_epoch_wakes_waiters_and_releases_them_on_close() -> None:
+    epoch = Epoch()
+    assert epoch.wait_past(0, timeout=0) == epoch.status
+    advanced = epoch.advance("boom")
+    assert advanced.epoch == 1
+    assert epoch.wait_past(0, timeout=DEADLINE) == advanced
+    epoch.close()
+    assert epoch.wait_past(1, timeout=DEADLINE) is None
+
+
+def test_no_temporary_folder_is_left_behind(data_copy: Path, tmp_path: Path) -> None:
+    server = PreviewServer(data_copy, Quarter.parse("1Q08"), port=0, cache_dir=tmp_path / "c")
+    with server:
+        assert server.ready.wait(DEADLINE)
+        assert (server.preview.site / "index.html").is_file()
+        workdir = server.workdir
+    assert not workdir.exists()
+    assert (tmp_path / "c").is_dir()
+
+
+# -- in a browser: Playwright driving Debian's Chromium -------------------------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+VIEWPORT: ViewportSize = {"width": 1300, "height": 900}
+SLIDE_PX = (960, 540)  # 10in x 5.625in at the CSS 96 px per inch
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.skip(f"no browser tests: {CHROMIUM} is absent (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def tab(browser: Browser) -> Iterator[tuple[Page, list[str]]]:
+    """A fresh page, and the console errors and page errors it logs."""
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    yield page, errors
+    context.close()
+
+
+def test_browser_shows_every_slide_at_slide_size(
+    served: PreviewServer, tab: tuple[Page, list[str]]
+) -> None:
+    page, errors = tab
+    page.goto(served.url, wait_until="networkidle")
+    slides = page.locator("section.slide")
+    assert slides.count() == SLIDES
+    for slide in slides.all():
+        slide.scroll_into_view_if_needed()
+        expect(slide).to_be_in_viewport()
+        box = slide.bounding_box()
+        assert box is not None
+        assert (round(box["width"]), round(box["height"])) == SLIDE_PX
+    # Charts and fonts loaded: the chart has a size of its own.
+    assert page.eval_on_selector(".chart img", "img => img.naturalWidth") > 0
+    assert page.evaluate("document.fonts.check('10pt Lato')")
+    assert errors == []
+
+
+def test_browser_slide_list_jumps_below_the_bar(
+    served: PreviewServer, tab: tuple[Page, list[str]]
+) -> None:
+    page, errors = tab
+    page.goto(served.url, wait_until="networkidle")
+    page.click("nav.slide-list a[href='#slide-3']")
+    bar = page.locator(".preview-bar").bounding_box()
+    slide = page.locator("#slide-3").bounding_box()
+    assert bar is not None
+    assert slide is not None
+    assert bar["y"] + bar["height"] <= slide["y"] < VIEWPORT["height"] / 2
+    # Hovering a figure shows where it comes from.
+    figure = page.locator("td[title]").first
+    assert "source" in (figure.get_attribute("title") or "")
+    figure.hover()
+    highlight = figure.evaluate("td => getComputedStyle(td).backgroundColor")
+    assert highlight == "rgb(255, 244, 194)"
+    assert errors == []
+
+
+def test_browser_reloads_after_an_edit(
+    preview: PreviewServer, data_copy: Path, tab: tuple[Page, list[str]]
+) -> None:
+    page, errors = tab
+    page.goto(preview.url, wait_until="networkidle")
+    page.evaluate("window.notReloaded = true")
+    edit(data_copy / "decks" / "1Q08.yaml", "accumulation of recurring", "growth of recurring")
+    expect(page.locator("#slide-2")).to_contain_text("growth of recurring", timeout=DEADLINE * 1000)
+    assert page.evaluate("window.notReloaded") is None
+    # Bad data: the panel appears above the slides, which stay; a fix clears it.
+    figures = data_copy / "figures" / "1Q08.csv"
+    good = figures.read_text(encoding="utf-8")
+    figures.write_text(good.replace('revenue,"16,328"', "revenue,16.3.28"), encoding="utf-8")
+    panel = page.locator(".preview-error")
+    expect(panel).to_contain_text("is not a number", timeout=DEADLINE * 1000)
+    expect(page.locator("section.slide")).to_have_count(SLIDES)
+    figures.write_text(good, encoding="utf-8")
+    expect(panel).to_have_count(0, timeout=DEADLINE * 1000)
+    assert errors == []
+
+
+def test_browser_prints_one_slide_per_page(
+    served: PreviewServer, tab: tuple[Page, list[str]]
+) -> None:
+    page, _ = tab
+    page.goto(served.url, wait_until="networkidle")
+    pdf = PdfReader(io.BytesIO(page.pdf(prefer_css_page_size=True, print_background=True)))
+    assert len(pdf.pages) == page.locator("section.slide").count()
+    # 10in x 5.625in in points; no page carries the preview's bar.
+    for sheet in pdf.pages:
+        assert (round(sheet.mediabox.width), round(sheet.mediabox.height)) == (720, 405)
+        assert "Download PDF" not in sheet.extract_text()
