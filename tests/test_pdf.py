@@ -189,3 +189,27 @@ def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
         pdf = out / "1Q08" / "IIJ-1Q08-results-en.pdf"
         digests.append(hashlib.sha256(pdf.read_bytes()).hexdigest())
     assert digests[0] == digests[1]
+
+
+def test_tagged_structure_has_headings_tables_and_figures(
+    reader: PdfReader, iij_1q08: BuiltDeck
+) -> None:
+    roles: dict[str, int] = {}
+
+    def walk(node: object) -> None:
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, DictionaryObject):
+            if "/S" in node:
+                roles[str(node["/S"])] = roles.get(str(node["/S"]), 0) + 1
+            walk(node.get("/K"))
+        elif isinstance(node, list):
+            for child in node:
+                walk(child)
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+    titled = [s for s in iij_1q08.slides if s.kind != "cover"]
+    assert roles["/H1"] >= len(titled)
+    assert roles["/TH"] > 0
+    assert roles["/Table"] == roles["/THead"]
+    charts = [c for s in iij_1q08.slides for c in s.charts if not c.spec.empty]
+    assert roles["/Figure"] == len(charts)
