@@ -28,6 +28,8 @@ _BAR_ROOM = 0.58
 _LINE_BAND = (0.70, 0.90)
 # Two line labels at one category closer than this (points) would overlap.
 _LABEL_CLEARANCE_PT = 11.0
+# Room under a negative bar for its value label, in points.
+_HANGING_LABEL_PT = 16.0
 _UNDISCLOSED_COLOR = "#eef1f6"
 _UNDISCLOSED_EDGE = "#9aa3b5"
 _MUTED = "#8a8f99"
@@ -87,8 +89,8 @@ def _draw_bars(
     ]
     lows = [min([0.0, *(v for s in bars if (v := s.values[i]) is not None)]) for i in x]
     span = max([*tops, *(abs(v) for v in lows), 1.0])
-    bottom_limit = min(lows) * 1.25 if min(lows) < 0 else 0.0
-    ax.set_ylim(bottom_limit, max([*tops, 1.0]) / room)
+    top_limit = max([*tops, 1.0]) / room
+    ax.set_ylim(_bottom_limit(min(lows), top_limit, spec.height_in), top_limit)
     pos_base = [0.0] * len(x)
     neg_base = [0.0] * len(x)
     for k, series in enumerate(bars):
@@ -130,6 +132,20 @@ def _draw_bars(
                     fontweight="bold",
                 )
     return legend
+
+
+def _bottom_limit(low: float, top: float, height_in: float) -> float:
+    """The axis bottom: below the lowest bar by the height of the label hanging under it.
+
+    A fixed share of the bar (say 25%) is too little when the negative bar is short
+    against a tall positive range: its label would then sit on the axis line.
+    """
+    if low >= 0:
+        return 0.0
+    # Share of the plot height a hanging label needs (offset + one line of 7.5 pt text).
+    share = min(_HANGING_LABEL_PT / (height_in * 72 * 0.7), 0.3)
+    # Solve bottom = low - share * (top - bottom) for bottom.
+    return min((low - share * top) / (1 - share), low * 1.1)
 
 
 def _label_segment(
@@ -267,6 +283,8 @@ def _mark_empty_columns(ax: Axes, spec: ChartSpec, bars: list[Series]) -> None:
     """Write ``n/d`` where a column has no bar at all, so the gap reads as one."""
     if not bars and not spec.column_totals:
         return
+    low, high = ax.get_ylim()
+    below = high < (high - low) * 0.1
     for i in range(len(spec.categories)):
         known = [s.values[i] for s in bars if s.values[i] is not None]
         total = spec.column_totals[i] if spec.column_totals else None
@@ -275,7 +293,9 @@ def _mark_empty_columns(ax: Axes, spec: ChartSpec, bars: list[Series]) -> None:
                 "n/d",
                 (i, 0),
                 textcoords="offset points",
-                xytext=(0, 4),
+                # Above the zero line, unless the plot has no room there (all bars negative).
+                xytext=(0, -4) if below else (0, 4),
+                va="top" if below else "bottom",
                 ha="center",
                 fontsize=7.5,
                 color=_MUTED,

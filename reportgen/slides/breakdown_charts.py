@@ -46,7 +46,7 @@ def breakdown_chart(
     parts: Sequence[Part],
     lines: Sequence[Line] = (),
     width_in: float = 5.2,
-    height_in: float = 3.3,
+    height_in: float = 3.6,
 ) -> Chart:
     """Stack ``parts`` of ``total`` over the five quarters to the model's quarter."""
     quarters = model.quarter.trailing(QUARTERS_SHOWN)

@@ -160,7 +160,7 @@ def forecast(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object], tup
             )
         )
     header = (
-        (t("forecast.interim_target", year=year.name), year.span_label(ctx.dataset.calendar)),
+        (t("forecast.interim_target", year=year.name), interim.span_label(ctx.dataset.calendar)),
         (t("forecast.target", year=year.name), year.span_label(ctx.dataset.calendar)),
         (t("forecast.actual", year=actual_year.name), actual_year.span_label(ctx.dataset.calendar)),
     )
@@ -249,6 +249,18 @@ def ownership_text(company: GroupCompany) -> str:
     return formatting.percent(company.ownership_pct, company.ownership_places)
 
 
+def _new_note(ctx: BuildContext, companies: tuple[GroupCompany, ...]) -> str:
+    """``New: ... established from FY07``: the year of the earliest new-business company."""
+    founded = [c.established for c in companies if c.new_business and c.established]
+    if not any(c.new_business for c in companies):
+        return ""
+    if not founded:
+        return ctx.messages("group.new_note_undated")
+    year, month = min(founded)
+    since = fiscal_quarter(date(year, month, 1), ctx.dataset.calendar).fiscal_year
+    return ctx.messages("group.new_note", year=Period("FY", 0, since).name)
+
+
 def group_companies(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object], tuple]:
     """Ref. 3: subsidiaries and equity-method investees, with ownership and business."""
     t = ctx.messages
@@ -271,7 +283,7 @@ def group_companies(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, objec
         "groups": tuple(groups),
         "header": (t("group.group"), t("group.company"), t("group.ownership"), t("group.business")),
         "new_tag": t("group.new_tag"),
-        "new_note": t("group.new_note") if any(c.new_business for c in companies) else "",
+        "new_note": _new_note(ctx, companies),
         "has_gaps": any(c.ownership_pct is None for c in companies),
     }, ()
 

@@ -100,7 +100,7 @@ def connectivity_revenue(ctx: BuildContext, spec: SlideSpec) -> tuple[Body, tupl
         parts=CONNECTIVITY_PARTS,
         lines=(Line("bandwidth_gbps", "revenue.chart.bandwidth", unit="gbps"),),
         width_in=4.8,
-        height_in=3.3,
+        height_in=3.6,
     )
     return _body(ctx, factors=_factors(ctx, spec)), (chart,)
 
