@@ -5,6 +5,7 @@ PYTHON  ?= python3
 QUARTER ?= 1Q08
 DATA    ?= data/iij
 OUT     ?= output
+EDITION ?= en
 UV_VERSION := 0.13.9
 
 VENV  := .venv
@@ -28,17 +29,17 @@ $(STAMP): $(UV) pyproject.toml uv.lock
 	@$(UV) sync --locked --quiet --python "$$(command -v $(PYTHON))"
 	@touch $@
 
-## report: build the PDF deck and the HTML preview of QUARTER into OUT/QUARTER
+## report: build the PDF deck and the HTML preview of QUARTER into OUT/QUARTER (EDITION=en|ja|all)
 report: $(STAMP)
-	@$(PY) -m reportgen build --quarter "$(QUARTER)" --data "$(DATA)" --out "$(OUT)"
+	@$(PY) -m reportgen build --quarter "$(QUARTER)" --data "$(DATA)" --out "$(OUT)" --edition "$(EDITION)"
 
-## report-all: build every quarter of DATA that has a deck file, in parallel
+## report-all: build every quarter of DATA that has a deck file, in parallel (EDITION=all: both)
 report-all: $(STAMP)
-	@$(PY) -m reportgen build --all --data "$(DATA)" --out "$(OUT)"
+	@$(PY) -m reportgen build --all --data "$(DATA)" --out "$(OUT)" --edition "$(EDITION)"
 
 ## preview: serve QUARTER as live HTML on 127.0.0.1 (PORT=8708, 0 = any free; OPEN=1 opens a browser)
 preview: $(STAMP)
-	@$(PY) -m reportgen preview --quarter "$(QUARTER)" --data "$(DATA)" --out "$(OUT)" \
+	@$(PY) -m reportgen preview --quarter "$(QUARTER)" --data "$(DATA)" --out "$(OUT)" --edition "$(EDITION)" \
 		$(if $(PORT),--port "$(PORT)") $(if $(OPEN),--open)
 
 ## check: print every tie-out of DATA as a table

@@ -38,19 +38,25 @@ class DeckOutcome:
     input_error: bool = False
 
 
-def deck_quarters(data_root: Path) -> list[Quarter]:
-    """The quarters that have a deck file, oldest first."""
+def deck_quarters(data_root: Path, edition: str = "en") -> list[Quarter]:
+    """The quarters that have a deck file in ``edition``, oldest first.
+
+    ``1Q08.yaml`` is the English deck, ``1Q08.ja.yaml`` the Japanese one.
+    """
     folder = data_root / "decks"
     if not folder.is_dir():
         raise DataError(f"{folder}: folder not found; expected one deck file per quarter")
     quarters = []
     for path in folder.glob("*.yaml"):
+        name, _, language = path.stem.partition(".")
         try:
-            quarters.append(Quarter.parse(path.stem))
+            quarter = Quarter.parse(name)
         except QuarterError:
             raise DataError(
-                f"{path}: file name is not a quarter; expected e.g. 1Q08.yaml"
+                f"{path}: file name is not a quarter; expected e.g. 1Q08.yaml or 1Q08.ja.yaml"
             ) from None
+        if (language or "en") == edition:
+            quarters.append(quarter)
     return sorted(quarters)
 
 
@@ -59,21 +65,30 @@ def _quiet_worker() -> None:
     logging.getLogger("reportgen").setLevel(logging.ERROR)
 
 
-def build_one(data_root: Path, quarter: str, out_root: Path, events: Any) -> DeckOutcome:
-    """Build one deck; never raise, so that one failing quarter does not stop the others."""
+def build_one(
+    data_root: Path, quarter: str, out_root: Path, events: Any, edition: str = "en"
+) -> DeckOutcome:
+    """Build one deck; never raise, so that one failing quarter does not stop the others.
+
+    ``quarter`` names the deck in the batch: ``1Q08`` or, for another edition, ``1Q08 ja``.
+    """
     from reportgen.build import build
 
     started = time.perf_counter()
+    name = quarter
+    quarter = quarter.split()[0]
 
     def progress(stage: str) -> None:
         if events is not None:
-            events.put((quarter, stage))
+            events.put((name, stage))
 
     try:
-        result = build(data_root, Quarter.parse(quarter), out_root, progress=progress)
+        result = build(
+            data_root, Quarter.parse(quarter), out_root, progress=progress, edition=edition
+        )
     except ReportgenError as exc:
         return DeckOutcome(
-            quarter,
+            name,
             False,
             seconds=time.perf_counter() - started,
             error=str(exc),
@@ -82,13 +97,13 @@ def build_one(data_root: Path, quarter: str, out_root: Path, events: Any) -> Dec
     except Exception as exc:  # a bug in one deck must not hide the others' results
         log.debug("internal error building %s", quarter, exc_info=True)
         return DeckOutcome(
-            quarter, False, seconds=time.perf_counter() - started, error=f"internal error: {exc!r}"
+            name, False, seconds=time.perf_counter() - started, error=f"internal error: {exc!r}"
         )
     finally:
         progress("done")
     out = result.output
     return DeckOutcome(
-        quarter, True, out.pages, out.pdf_bytes, time.perf_counter() - started, len(result.warnings)
+        name, True, out.pages, out.pdf_bytes, time.perf_counter() - started, len(result.warnings)
     )
 
 
@@ -98,16 +113,26 @@ def build_all(
     *,
     workers: int | None = None,
     console: Console | None = None,
+    editions: tuple[str, ...] = ("en",),
 ) -> list[DeckOutcome]:
-    """Build every quarter's deck across ``workers`` processes, showing each deck's stage."""
-    quarters = [q.name for q in deck_quarters(data_root)]
+    """Build every quarter's deck across ``workers`` processes, showing each deck's stage.
+
+    Each edition builds the quarters that have a deck file in it; a deck other than
+    English is named ``1Q08 ja`` in the progress and the summary.
+    """
+    decks = {
+        (q.name if edition == "en" else f"{q.name} {edition}"): edition
+        for edition in editions
+        for q in deck_quarters(data_root, edition)
+    }
+    quarters = list(decks)
     workers = max(1, min(workers or os.cpu_count() or 1, len(quarters)))
     console = console or Console(stderr=True)
     outcomes: dict[str, DeckOutcome] = {}
     with multiprocessing.Manager() as manager:
         events = manager.Queue()
         columns = (
-            TextColumn("{task.fields[quarter]:>5}"),
+            TextColumn("{task.fields[quarter]:>8}"),
             BarColumn(),
             TextColumn("{task.fields[stage]:<7}"),
             TimeElapsedColumn(),
@@ -121,7 +146,8 @@ def build_all(
                 for q in quarters
             }
             futures: dict[Future[DeckOutcome], str] = {
-                pool.submit(build_one, data_root, q, out_root, events): q for q in quarters
+                pool.submit(build_one, data_root, q, out_root, events, decks[q]): q
+                for q in quarters
             }
             while len(outcomes) < len(quarters):
                 try:

@@ -54,14 +54,18 @@ def build(
     templates: Path = TEMPLATES,
     cache_dir: Path | None = None,
     progress: Callable[[str], None] = lambda stage: None,
+    edition: str = "en",
 ) -> BuildResult:
-    """Build the deck of ``quarter`` into ``out_root/<quarter>``; tell ``progress`` each stage.
+    """Build the ``edition`` deck of ``quarter`` into ``out_root/<quarter>``.
+
+    ``progress`` is told each stage. Editions share the folder without clobbering
+    each other (see ``render.pdf_name``, ``xlsx_name``, ``html_folder``).
 
     ``cache_dir`` holds the drawn charts (default ``out_root/.cache/charts``); the
     preview builds into a temporary folder but shares the cache of ``make report``.
     """
     progress("data")
-    _, deck, warnings = prepare(data_root, quarter, templates)
+    _, deck, warnings = prepare(data_root, quarter, templates, edition)
     output = render_deck(
         deck, out_root, pdf=pdf, templates=templates, cache_dir=cache_dir, progress=progress
     )

@@ -16,6 +16,8 @@ from reportgen.quarters import Quarter
 log = logging.getLogger("reportgen")
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+# Kept here rather than imported from build.py, whose imports are slow.
+EDITIONS = ("en", "ja")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -55,6 +57,12 @@ def _parser() -> argparse.ArgumentParser:
         "--out", type=Path, default=Path("output"), help="output folder (default: output)"
     )
     build.add_argument("--no-pdf", action="store_true", help="write the HTML preview only")
+    build.add_argument(
+        "--edition",
+        choices=("en", "ja", "all"),
+        default="en",
+        help="language edition: en (default), ja, or all (every edition that has a deck file)",
+    )
 
     preview = commands.add_parser(
         "preview", help="serve the deck as HTML on 127.0.0.1 and rebuild it on every change"
@@ -67,6 +75,9 @@ def _parser() -> argparse.ArgumentParser:
         help="port on 127.0.0.1 (default: 8708; 0 picks a free one)",
     )
     preview.add_argument("--open", action="store_true", help="open the preview in a browser")
+    preview.add_argument(
+        "--edition", choices=("en", "ja"), default="en", help="language edition (default: en)"
+    )
     preview.add_argument(
         "--out",
         type=Path,
@@ -104,7 +115,8 @@ def _build_all(args: argparse.Namespace, stdout: TextIO) -> int:
 
     from reportgen.batch import build_all, summary
 
-    outcomes = build_all(args.data, args.out, workers=args.jobs)
+    editions = EDITIONS if args.edition == "all" else (args.edition,)
+    outcomes = build_all(args.data, args.out, workers=args.jobs, editions=editions)
     Console(file=stdout, width=160).print(summary(outcomes))
     failed = [o for o in outcomes if not o.ok]
     if not failed:
@@ -116,12 +128,13 @@ def _build(args: argparse.Namespace) -> int:
     from reportgen.build import build
 
     quarter = Quarter.parse(args.quarter)
-    result = build(args.data, quarter, args.out, pdf=not args.no_pdf)
-    out = result.output
-    if out.pdf is not None:
-        log.info("wrote %s (%d pages, %.0f KB)", out.pdf, out.pages, out.pdf_bytes / 1024)
-    log.info("preview %s", out.html)
-    log.info("built %s in %.1f s", quarter.name, out.seconds)
+    for edition in EDITIONS if args.edition == "all" else (args.edition,):
+        result = build(args.data, quarter, args.out, pdf=not args.no_pdf, edition=edition)
+        out = result.output
+        if out.pdf is not None:
+            log.info("wrote %s (%d pages, %.0f KB)", out.pdf, out.pages, out.pdf_bytes / 1024)
+        log.info("preview %s", out.html)
+        log.info("built %s (%s) in %.1f s", quarter.name, edition, out.seconds)
     return EXIT_OK
 
 
@@ -137,7 +150,13 @@ def _preview(args: argparse.Namespace) -> int:
 
     quarter = Quarter.parse(args.quarter)
     port = DEFAULT_PORT if args.port is None else args.port
-    server = PreviewServer(args.data, quarter, port=port, cache_dir=args.out / ".cache" / "charts")
+    server = PreviewServer(
+        args.data,
+        quarter,
+        port=port,
+        cache_dir=args.out / ".cache" / "charts",
+        edition=args.edition,
+    )
     with server:
         log.info("preview of %s at %s (Ctrl-C stops it)", quarter.name, server.url)
         if args.open:

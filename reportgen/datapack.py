@@ -47,6 +47,7 @@ def _tables(slide: Slide) -> Iterator[Table]:
 
 def records(deck: Deck) -> Iterator[Record]:
     """Every figure on every slide, in slide order."""
+    numbers = formatting.numbers_for(deck.messages.language)
     for slide in deck.slides:
         number = slide.number or slide.kind
         for table in _tables(slide):
@@ -73,13 +74,13 @@ def records(deck: Deck) -> Iterator[Record]:
                         series.label,
                         category,
                         value,
-                        label(value, series.unit),
+                        label(value, series.unit, chart.spec.edition),
                         "chart",
                         "",
                     )
             for name, value, _ in chart.spec.steps:
                 yield Record(
-                    number, slide.title, name, "", value, formatting.jpy_million(value), "chart", ""
+                    number, slide.title, name, "", value, numbers.jpy_million(value), "chart", ""
                 )
 
 
@@ -115,7 +116,9 @@ def write_xlsx(deck: Deck, target: Path) -> None:
     book.remove(book.active)
     created = datetime.combine(deck.spec.release_date, datetime.min.time())
     book.properties.creator = deck.dataset.company.name
-    book.properties.title = f"{deck.title}: data"
+    book.properties.title = deck.messages("deck.datapack_title", title=deck.title)
+    numbers = formatting.numbers_for(deck.messages.language)
+    million = numbers.excel_format("million")
     book.properties.created = book.properties.modified = created
     used: set[str] = set()
     for slide in deck.slides:
@@ -144,7 +147,7 @@ def write_xlsx(deck: Deck, target: Path) -> None:
                     target_cell.alignment = Alignment(horizontal="right")
         for chart in slide.charts:
             sheet.append([])
-            sheet.append([chart.title or "Chart", *chart.spec.categories])
+            sheet.append([chart.title or deck.messages("deck.chart"), *chart.spec.categories])
             for cell in sheet[sheet.max_row]:
                 cell.font = Font(bold=True)
             for series in chart.spec.series:
@@ -154,17 +157,17 @@ def write_xlsx(deck: Deck, target: Path) -> None:
                         *(
                             (v / 100 if series.unit == "pct" else v)
                             if v is not None
-                            else formatting.MISSING
+                            else numbers.missing
                             for v in series.values
                         ),
                     ]
                 )
                 for cell in sheet[sheet.max_row][1:]:
                     if isinstance(cell.value, float | int):
-                        cell.number_format = "0.0%" if series.unit == "pct" else "#,##0;(#,##0)"
+                        cell.number_format = "0.0%" if series.unit == "pct" else million
             for name, value, _ in chart.spec.steps:
                 sheet.append([name, value])
-                sheet.cell(sheet.max_row, 2).number_format = "#,##0;(#,##0)"
+                sheet.cell(sheet.max_row, 2).number_format = million
         sheet.column_dimensions["A"].width = 48
         for index in range(2, sheet.max_column + 1):
             sheet.column_dimensions[get_column_letter(index)].width = 16

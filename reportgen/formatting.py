@@ -1,13 +1,24 @@
 """The only place numbers become text.
 
-Accounting style throughout: negatives and decreases in parentheses, never a
-minus sign; thousands separators; rounding half away from zero, applied here
-and nowhere else. A missing value prints as ``MISSING`` so a gap is visible.
+Accounting style throughout: negatives and decreases are marked, never given a
+minus sign; in parentheses for the English edition, with a triangle (△1,528) for
+the Japanese one, as Japanese releases print them. Thousands separators;
+rounding half away from zero, applied here and nowhere else. A missing value
+prints as the edition's ``missing`` text (``n/d``) so a gap is visible.
+
+``Numbers`` is bound to an edition's ``NumberStyle``; builders use the one their
+``BuildContext`` carries (``ctx.numbers``). The module-level functions are the
+English edition's, for code that is not edition-specific (checks, logs).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Literal
+
+from babel.dates import format_date, format_skeleton
 
 MISSING = "n/d"
 
@@ -21,62 +32,184 @@ def _round(value: float, places: int) -> Decimal:
     return snapped.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
-def _accounting(
-    value: float | None, places: int, *, prefix: str = "", suffix: str = "", signed: bool = False
-) -> str:
-    if value is None:
-        return MISSING
-    rounded = _round(value, places)
-    body = f"{prefix}{abs(rounded):,.{places}f}{suffix}"
-    if rounded < 0:
-        return f"({body})"
-    if signed and rounded > 0:
-        return f"+{body}"
-    return body
+@dataclass(frozen=True, slots=True)
+class NumberStyle:
+    """How one edition writes numbers: negative mark, units, the text for a gap."""
+
+    negative: Literal["parentheses", "triangle"] = "parentheses"
+    missing: str = MISSING
+    yen_prefix: str = "JPY"
+    yen_suffix: str = ""
+    points_suffix: str = "pt"
+    # "billion": JPY billion (10^9, one decimal); "oku": 億円 (10^8, one place fewer),
+    # so JPY 16.3 billion is 163億円 and both round the same amount.
+    large_unit: Literal["billion", "oku"] = "billion"
+    # Babel locale for dates and month names.
+    locale: str = "en"
+
+    @property
+    def negative_prefix(self) -> str:
+        return "(" if self.negative == "parentheses" else "△"
+
+    def mark_negative(self, body: str) -> str:
+        return f"({body})" if self.negative == "parentheses" else f"△{body}"
 
 
-def number(value: float | None, places: int = 0, *, signed: bool = False) -> str:
-    """Format a plain number: ``1,513``, ``(25)``; ``signed`` adds ``+`` to increases."""
-    return _accounting(value, places, signed=signed)
+EN_STYLE = NumberStyle()
+# Japanese IR convention: △ for negatives, 円 after the amount, ポイント for points, 億円.
+JA_STYLE = NumberStyle(
+    negative="triangle",
+    missing="n/d",
+    yen_prefix="",
+    yen_suffix="円",
+    points_suffix="ポイント",
+    large_unit="oku",
+    locale="ja",
+)
 
 
-def jpy_million(value: float | None, *, signed: bool = False) -> str:
-    """Format JPY millions: ``9,943``, ``(1,528)``; ``signed`` gives ``+931``."""
-    return _accounting(value, 0, signed=signed)
+@dataclass(frozen=True, slots=True)
+class Numbers:
+    """Number formatting bound to one edition's style; one small method per style."""
+
+    style: NumberStyle = EN_STYLE
+
+    @property
+    def missing(self) -> str:
+        return self.style.missing
+
+    def _accounting(
+        self,
+        value: float | None,
+        places: int,
+        *,
+        prefix: str = "",
+        suffix: str = "",
+        signed: bool = False,
+    ) -> str:
+        if value is None:
+            return self.style.missing
+        rounded = _round(value, places)
+        body = f"{prefix}{abs(rounded):,.{places}f}{suffix}"
+        if rounded < 0:
+            return self.style.mark_negative(body)
+        if signed and rounded > 0:
+            return f"+{body}"
+        return body
+
+    def is_negative(self, text: str) -> bool:
+        """Whether formatted text shows a negative (parentheses or △)."""
+        return text.startswith(self.style.negative_prefix)
+
+    def number(self, value: float | None, places: int = 0, *, signed: bool = False) -> str:
+        """Format a plain number: ``1,513``, ``(25)`` / ``△25``; ``signed`` adds ``+``."""
+        return self._accounting(value, places, signed=signed)
+
+    def jpy_million(self, value: float | None, *, signed: bool = False) -> str:
+        """Format JPY millions: ``9,943``, ``(1,528)``; ``signed`` gives ``+931``."""
+        return self._accounting(value, 0, signed=signed)
+
+    def jpy_billion(
+        self, value_jpy_m: float | None, *, signed: bool = False, places: int = 1
+    ) -> str:
+        """Format a JPY-million amount in the edition's large unit: ``16.3`` or ``163`` (億円).
+
+        ``places`` counts decimals of JPY billion; 億円 has one fewer (never below zero).
+        """
+        if value_jpy_m is None:
+            return self.style.missing
+        if self.style.large_unit == "oku":
+            return self._accounting(value_jpy_m / 100, max(places - 1, 0), signed=signed)
+        return self._accounting(value_jpy_m / 1000, places, signed=signed)
+
+    def jpy(self, value: float | None, *, signed: bool = False) -> str:
+        """Format a yen amount such as a per-share figure: ``JPY3,875`` or ``3,875円``."""
+        return self._accounting(
+            value, 0, prefix=self.style.yen_prefix, suffix=self.style.yen_suffix, signed=signed
+        )
+
+    def percent(self, value: float | None, places: int = 1, *, signed: bool = False) -> str:
+        """Format a percentage or a percent change: ``19.2%``, ``(40.5%)``, ``△40.5%``."""
+        return self._accounting(value, places, suffix="%", signed=signed)
+
+    def points(self, value: float | None, places: int = 1, *, signed: bool = True) -> str:
+        """Format a change of a ratio in percentage points: ``+1.0pt``, ``(1.6)pt``."""
+        if value is None:
+            return self.style.missing
+        return self._accounting(value, places, signed=signed) + self.style.points_suffix
+
+    def magnitude_percent(self, value: float | None, places: int = 1) -> str:
+        """Format the size of a change without its sign, after a word that gives it."""
+        return self.style.missing if value is None else self.percent(abs(value), places)
+
+    def magnitude(self, value: float | None, places: int = 0) -> str:
+        """Format the size of a number without its sign: ``1,528``."""
+        return self.style.missing if value is None else self.number(abs(value), places)
+
+    def direction(
+        self, value: float | None, up: str = "up", down: str = "down", flat: str = "flat"
+    ) -> str:
+        """Return the word for the direction of a change, for commentary."""
+        if value is None:
+            return self.style.missing
+        rounded = _round(value, 1)
+        return up if rounded > 0 else down if rounded < 0 else flat
+
+    def excel_format(self, kind: str) -> str:
+        """The spreadsheet number format that prints a value as this edition does."""
+        neg = (
+            (lambda body: f"({body})")
+            if self.style.negative == "parentheses"
+            else (lambda body: f'"△"{body}')
+        )
+        yen = (
+            f'"{self.style.yen_prefix}"#,##0'
+            if self.style.yen_prefix
+            else f'#,##0"{self.style.yen_suffix}"'
+        )
+        large = "#,##0.0" if self.style.large_unit == "billion" else "#,##0"
+        body = {
+            "million": "#,##0",
+            "number": "#,##0",
+            "billion": large,
+            "percent": "0.0%",
+            "yen": yen,
+        }
+        if kind == "points":
+            pts = f'"{self.style.points_suffix}"'
+            if self.style.negative == "parentheses":
+                return f"+0.0{pts};(0.0){pts}"
+            return f'+0.0{pts};"△"0.0{pts}'
+        return f"{body[kind]};{neg(body[kind])}"
+
+    def long_date(self, day: date) -> str:
+        """``June 30, 2008`` or ``2008年6月30日``."""
+        return format_date(day, "long", locale=self.style.locale)
+
+    def month_year(self, year: int, month: int) -> str:
+        """``April 2008`` or ``2008年4月``."""
+        return format_skeleton("yMMMM", date(year, month, 1), locale=self.style.locale)
+
+    @property
+    def large_scale(self) -> float:
+        """Spreadsheet value of a JPY-million amount in the large unit (billion or 億)."""
+        return 0.001 if self.style.large_unit == "billion" else 0.01
 
 
-def jpy_billion(value_jpy_m: float | None, *, signed: bool = False, places: int = 1) -> str:
-    """Format a JPY-million amount in JPY billions, one decimal by default: ``16.3``."""
-    if value_jpy_m is None:
-        return MISSING
-    return _accounting(value_jpy_m / 1000, places, signed=signed)
+EDITION_STYLES: dict[str, NumberStyle] = {"en": EN_STYLE, "ja": JA_STYLE}
 
 
-def jpy(value: float | None, *, signed: bool = False) -> str:
-    """Format a yen amount such as a per-share figure: ``JPY3,875``."""
-    return _accounting(value, 0, prefix="JPY", signed=signed)
+def numbers_for(edition: str) -> Numbers:
+    """The formatter of an edition (``en`` or ``ja``)."""
+    return Numbers(EDITION_STYLES[edition])
 
 
-def percent(value: float | None, places: int = 1, *, signed: bool = False) -> str:
-    """Format a percentage or a percent change: ``19.2%``, ``(40.5%)``."""
-    return _accounting(value, places, suffix="%", signed=signed)
-
-
-def points(value: float | None, places: int = 1, *, signed: bool = True) -> str:
-    """Format a change of a ratio in percentage points: ``+1.0pt``, ``(1.6)pt``."""
-    if value is None:
-        return MISSING
-    return _accounting(value, places, signed=signed) + "pt"
-
-
-def direction(value: float | None, up: str = "up", down: str = "down", flat: str = "flat") -> str:
-    """Return the word for the direction of a change, for commentary."""
-    if value is None:
-        return MISSING
-    rounded = _round(value, 1)
-    return up if rounded > 0 else down if rounded < 0 else flat
-
-
-def magnitude_percent(value: float | None, places: int = 1) -> str:
-    """Format the size of a change without its sign, after a word that gives it: ``40.5%``."""
-    return MISSING if value is None else percent(abs(value), places)
+_EN = Numbers(EN_STYLE)
+number = _EN.number
+jpy_million = _EN.jpy_million
+jpy_billion = _EN.jpy_billion
+jpy = _EN.jpy
+percent = _EN.percent
+points = _EN.points
+direction = _EN.direction
+magnitude_percent = _EN.magnitude_percent

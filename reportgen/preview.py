@@ -118,7 +118,8 @@ class Preview:
     @property
     def site(self) -> Path:
         """The folder served: the HTML deck of the last good build."""
-        return self._html_root / self.quarter.name / "html"
+        folder = "html" if self.language == "en" else f"html-{self.language}"
+        return self._html_root / self.quarter.name / folder
 
     @property
     def messages(self) -> Messages:
@@ -141,6 +142,7 @@ class Preview:
             pdf=False,
             templates=self.templates,
             cache_dir=self.cache_dir,
+            edition=self.language,
         )
         self._messages = Messages.load(self.templates, self.language)
 
@@ -153,6 +155,7 @@ class Preview:
                 self._pdf_root,
                 templates=self.templates,
                 cache_dir=self.cache_dir,
+                edition=self.language,
             )
         assert result.output.pdf is not None
         log.info("preview: wrote %s (%d pages)", result.output.pdf, result.output.pages)
@@ -222,11 +225,17 @@ class PreviewServer:
         port: int = DEFAULT_PORT,
         templates: Path = TEMPLATES,
         cache_dir: Path | None = None,
+        edition: str = "en",
     ) -> None:
         self._workdir = Path(tempfile.mkdtemp(prefix=f"reportgen-preview-{quarter.name}-"))
         try:
             self.preview = Preview(
-                data_root, quarter, self._workdir, templates=templates, cache_dir=cache_dir
+                data_root,
+                quarter,
+                self._workdir,
+                templates=templates,
+                cache_dir=cache_dir,
+                language=edition,
             )
             self.httpd = PreviewHTTPServer(self.preview, port)
         except BaseException:

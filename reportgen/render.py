@@ -66,12 +66,30 @@ def jinja_environment(templates: Path) -> Environment:
     )
 
 
-def pdf_name(deck: Deck, language: str = "en") -> str:
-    return f"{deck.dataset.company.short_name}-{deck.quarter.name}-results-{language}.pdf"
+def _edition_suffix(deck: Deck) -> str:
+    # English keeps the names it always had; other editions add their language.
+    language = deck.messages.language
+    return "" if language == "en" else f"-{language}"
+
+
+def pdf_name(deck: Deck) -> str:
+    short, quarter = deck.dataset.company.short_name, deck.quarter.name
+    return f"{short}-{quarter}-results-{deck.messages.language}.pdf"
 
 
 def xlsx_name(deck: Deck) -> str:
-    return f"{deck.dataset.company.short_name}-{deck.quarter.name}-data.xlsx"
+    short, quarter = deck.dataset.company.short_name, deck.quarter.name
+    return f"{short}-{quarter}-data{_edition_suffix(deck)}.xlsx"
+
+
+def figures_name(deck: Deck) -> str:
+    short, quarter = deck.dataset.company.short_name, deck.quarter.name
+    return f"{short}-{quarter}-figures{_edition_suffix(deck)}.csv"
+
+
+def html_folder(deck: Deck) -> str:
+    """``html`` for the English preview, ``html-ja`` for the Japanese one."""
+    return f"html{_edition_suffix(deck)}"
 
 
 def render_html(deck: Deck, templates: Path) -> str:
@@ -223,9 +241,9 @@ def write_pdf(deck: Deck, index: Path, target: Path, roots: list[Path]) -> int:
             f"({len(document.pages)} pages for {len(deck.slides)} slides); shorten its content"
         )
     data = pdf.DataFile(
-        name=f"{deck.dataset.company.short_name}-{deck.quarter.name}-figures.csv",
+        name=figures_name(deck),
         content=figures_csv(deck),
-        description=f"Every figure in {deck.title}, with its source",
+        description=deck.messages("deck.attachment", title=deck.title),
     )
     created = datetime.combine(deck.spec.release_date, datetime.min.time(), tzinfo=UTC)
     pdf.write(document, target, labels=page_labels(deck), attachments=[data], created=created)
@@ -285,7 +303,8 @@ def _render_deck(
     html = render_html(deck, templates)
     final = out_root / deck.quarter.name
     with staging(out_root, deck.quarter.name) as stage:
-        index = write_preview(deck, html, chart_paths, stage / "html", templates)
+        html_dir = html_folder(deck)
+        index = write_preview(deck, html, chart_paths, stage / html_dir, templates)
         pages, size, staged = 0, 0, []
         if pdf:
             from reportgen.datapack import write_xlsx
@@ -299,12 +318,12 @@ def _render_deck(
         final.mkdir(parents=True, exist_ok=True)
         for path in staged:
             publish(path, final / path.name)
-        publish(stage / "html", final / "html")
+        publish(stage / html_dir, final / html_dir)
     return Output(
         folder=final,
         pdf=final / pdf_name(deck) if pdf else None,
         xlsx=final / xlsx_name(deck) if pdf else None,
-        html=final / "html" / "index.html",
+        html=final / html_dir / "index.html",
         pages=pages,
         pdf_bytes=size,
         seconds=time.perf_counter() - started,

@@ -50,9 +50,9 @@ def iij_model(iij: Dataset) -> QuarterModel:
     return QuarterModel(iij.figures, Quarter.parse("1Q08"), iij.calendar)
 
 
-def build_and_read(data: Path, quarter: str, out: Path) -> BuiltDeck:
+def build_and_read(data: Path, quarter: str, out: Path, edition: str = "en") -> BuiltDeck:
     """Build a deck and read back its PDF text and preview HTML."""
-    result = build(data, Quarter.parse(quarter), out)
+    result = build(data, Quarter.parse(quarter), out, edition=edition)
     assert result.output.pdf is not None
     html = result.output.html.read_text(encoding="utf-8")
     return BuiltDeck(result, pdf_pages(result.output.pdf), html, result.deck.slides)

@@ -6,7 +6,9 @@ import pytest
 
 from reportgen import formatting
 from reportgen.model.quarter import QuarterModel
+from reportgen.render import TEMPLATES
 from reportgen.slides.commentary import Commentary
+from reportgen.slides.messages import Messages
 
 
 @pytest.mark.parametrize(
@@ -21,7 +23,8 @@ from reportgen.slides.commentary import Commentary
 def test_text_around_placeholders_is_escaped(
     iij_model: QuarterModel, source: str, escaped: str
 ) -> None:
-    html = Commentary(iij_model, "deck.yaml").text(f"{source} {{{{ 'revenue'|m }}}}")
+    t = Messages.load(TEMPLATES, "en")
+    html = Commentary(iij_model, "deck.yaml", t).text(f"{source} {{{{ 'revenue'|m }}}}")
     figure = formatting.jpy_million(iij_model.value("revenue").value)
     assert html.startswith(f"{escaped} <span class=")
     assert f">{figure}</span>" in html

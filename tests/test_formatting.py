@@ -1,4 +1,6 @@
 import math
+from collections.abc import Callable
+from datetime import date
 
 import pytest
 from hypothesis import given
@@ -117,3 +119,45 @@ def test_percent_sign_is_parentheses(value: float) -> None:
     if text.startswith("("):
         assert value < 0
     assert abs(_unformat(text) - value) <= 0.05 + 1e-6
+
+
+JA = fmt.numbers_for("ja")
+
+
+@pytest.mark.parametrize(
+    ("call", "expected"),
+    [
+        (lambda: JA.jpy_million(-1528), "△1,528"),
+        (lambda: JA.jpy_million(931, signed=True), "+931"),
+        (lambda: JA.jpy_billion(16328), "163"),
+        (lambda: JA.jpy_billion(-2695), "△27"),
+        (lambda: JA.jpy_billion(100000, places=0), "1,000"),
+        (lambda: JA.jpy(3875), "3,875円"),
+        (lambda: JA.percent(-40.5), "△40.5%"),
+        (lambda: JA.points(-1.6), "△1.6ポイント"),
+        (lambda: JA.points(1.0), "+1.0ポイント"),
+        (lambda: JA.jpy_million(None), "n/d"),
+        (lambda: JA.long_date(date(2008, 8, 12)), "2008年8月12日"),
+        (lambda: JA.month_year(2008, 4), "2008年4月"),
+        (lambda: fmt.numbers_for("en").long_date(date(2008, 6, 30)), "June 30, 2008"),
+        (lambda: JA.excel_format("million"), '#,##0;"△"#,##0'),
+    ],
+    ids=[
+        "million-negative",
+        "million-signed",
+        "oku",
+        "oku-negative",
+        "oku-medium-term",
+        "yen",
+        "percent-negative",
+        "points-down",
+        "points-up",
+        "missing",
+        "date",
+        "month",
+        "en-date",
+        "excel",
+    ],
+)
+def test_japanese_style(call: Callable[[], str], expected: str) -> None:
+    assert call() == expected

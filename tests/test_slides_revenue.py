@@ -185,7 +185,8 @@ def test_si_cost(iij_1q08: BuiltDeck, iij_model: QuarterModel) -> None:
 
 def test_chart_with_no_data_becomes_the_no_data_panel(iij: Dataset, t: Messages) -> None:
     empty = QuarterModel(Figures({}), Quarter.parse("1Q08"), iij.calendar)
-    chart = breakdown_chart(empty, t, total="cost_si", parts=revenue.SI_COST_PARTS)
+    ctx = BuildContext(iij, empty, date(2008, 8, 12), Commentary(empty, "test", t), t)
+    chart = breakdown_chart(ctx, total="cost_si", parts=revenue.SI_COST_PARTS)
     assert chart.spec.empty
     assert chart.footnote == t("note.no_data")
 
@@ -226,7 +227,7 @@ def complete_context(dataset: Dataset, t: Messages) -> BuildContext:
             figure = Figure(key, q.name, value * (1 + 0.05 * step), "published", "T")
             stored[(key, q.name)] = figure
     model = QuarterModel(Figures(stored), quarter, dataset.calendar)
-    return BuildContext(dataset, model, date(2008, 8, 12), Commentary(model, "test"), t)
+    return BuildContext(dataset, model, date(2008, 8, 12), Commentary(model, "test", t), t)
 
 
 @pytest.mark.parametrize("kind", KINDS)

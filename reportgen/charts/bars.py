@@ -15,6 +15,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
+from reportgen import formatting
 from reportgen.charts import style
 from reportgen.charts.labels import axis_style, ink_on, label
 from reportgen.charts.layout import fit_layout
@@ -45,7 +46,7 @@ def draw_bars(fig: Figure, ax: Axes, spec: ChartSpec) -> None:
     drawn_lines = any(v is not None for s in lines for v in s.values)
     if bars or spec.column_totals:
         legend += _draw_bars(ax, x, bars, spec, room=_BAR_ROOM if drawn_lines else 0.87)
-    axis_style(ax, spec.left_unit)
+    axis_style(ax, spec.left_unit, spec.edition)
     ax.set_xticks(x, spec.categories)
     ax.set_xlim(-0.5, len(x) - 0.5)
     ax.axhline(0, color=_MUTED, linewidth=0.8)
@@ -58,7 +59,7 @@ def draw_bars(fig: Figure, ax: Axes, spec: ChartSpec) -> None:
             # Every point is labelled; a second scale would only compete with the first.
             right.set_yticks([])
         right.set_ylim(*_line_limits(lines, banded=right is not ax))
-        legend += _draw_lines(right, x, lines, spec.height_in)
+        legend += _draw_lines(right, x, lines, spec.height_in, spec.edition)
     _mark_empty_columns(ax, spec, bars)
     fit_layout(fig, axes, legend if spec.legend else [])
 
@@ -108,7 +109,9 @@ def _draw_bars(
         for i, h in enumerate(heights):
             if series.values[i] is None:
                 continue
-            _label_segment(ax, offsets[i], bottoms[i], h, series, color, stacked, count, span)
+            _label_segment(
+                ax, offsets[i], bottoms[i], h, series, color, stacked, count, span, spec.edition
+            )
             if stacked:
                 if h >= 0:
                     pos_base[i] += h
@@ -123,7 +126,7 @@ def _draw_bars(
         for i in x:
             if totals[i] is not None:
                 ax.annotate(
-                    label(totals[i], unit),
+                    label(totals[i], unit, spec.edition),
                     (i, max(pos_base[i], totals[i] or 0.0)),
                     textcoords="offset points",
                     xytext=(0, 3),
@@ -158,13 +161,14 @@ def _label_segment(
     stacked: bool,
     count: int,
     span: float,
+    edition: str = "en",
 ) -> None:
     if stacked and count > 1:
         if abs(height) / span >= _MIN_LABEL_SHARE:
             ax.text(
                 x,
                 bottom + height / 2,
-                label(height, series.unit),
+                label(height, series.unit, edition),
                 ha="center",
                 va="center",
                 fontsize=7,
@@ -172,7 +176,7 @@ def _label_segment(
             )
         return
     ax.annotate(
-        label(height, series.unit),
+        label(height, series.unit, edition),
         (x, height),
         textcoords="offset points",
         xytext=(0, 3 if height >= 0 else -3),
@@ -233,7 +237,7 @@ def _line_limits(lines: list[Series], banded: bool) -> tuple[float, float]:
 
 
 def _draw_lines(
-    ax: Axes, x: list[int], lines: list[Series], height_in: float
+    ax: Axes, x: list[int], lines: list[Series], height_in: float, edition: str = "en"
 ) -> list[tuple[Artist, str]]:
     legend: list[tuple[Artist, str]] = []
     below = _labels_below(ax, lines, height_in)
@@ -255,7 +259,7 @@ def _draw_lines(
                 continue
             under = (index, i) in below
             ax.annotate(
-                label(value, series.unit),
+                label(value, series.unit, edition),
                 (i, value),
                 textcoords="offset points",
                 xytext=(0, -11 if under else 5),
@@ -290,7 +294,7 @@ def _mark_empty_columns(ax: Axes, spec: ChartSpec, bars: list[Series]) -> None:
         total = spec.column_totals[i] if spec.column_totals else None
         if not known and total is None:
             ax.annotate(
-                "n/d",
+                formatting.numbers_for(spec.edition).missing,
                 (i, 0),
                 textcoords="offset points",
                 # Above the zero line, unless the plot has no room there (all bars negative).

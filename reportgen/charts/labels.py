@@ -8,17 +8,18 @@ from reportgen import formatting
 from reportgen.charts import style
 
 
-def label(value: float | None, unit: str) -> str:
-    """Format a value on a chart as the tables do (accounting style)."""
+def label(value: float | None, unit: str, edition: str = "en") -> str:
+    """Format a value on a chart as the edition's tables do (accounting style)."""
+    numbers = formatting.numbers_for(edition)
     if unit == "pct":
-        return formatting.percent(value)
+        return numbers.percent(value)
     if unit == "gbps":
-        return formatting.number(value, 1)
-    return formatting.number(value)
+        return numbers.number(value, 1)
+    return numbers.number(value)
 
 
-def axis_style(ax: Axes, unit: str) -> None:
-    ax.yaxis.set_major_formatter(lambda v, _pos: label(v, unit))
+def axis_style(ax: Axes, unit: str, edition: str = "en") -> None:
+    ax.yaxis.set_major_formatter(lambda v, _pos: label(v, unit, edition))
     ax.grid(axis="y", color=style.GRID, linewidth=0.6)
     ax.set_axisbelow(True)
     ax.tick_params(length=0)

@@ -40,6 +40,8 @@ class ChartSpec:
     # hatched under ``undisclosed_label``, so the total is shown but never split.
     column_totals: tuple[float | None, ...] = field(default_factory=tuple)
     undisclosed_label: str = ""
+    # The edition whose number style labels the chart (negatives, the text for a gap).
+    edition: str = "en"
 
     def digest(self, salt: str) -> str:
         payload = json.dumps(asdict(self), sort_keys=True, default=str) + salt

@@ -64,8 +64,8 @@ def draw_waterfall(fig: Figure, ax: Axes, spec: ChartSpec) -> None:
                 zorder=2,
             )
         running = level_after
-        _label_bar(ax, i, value, is_total, bottom, top, color, span)
-    axis_style(ax, spec.left_unit)
+        _label_bar(ax, i, value, is_total, bottom, top, color, span, spec.edition)
+    axis_style(ax, spec.left_unit, spec.edition)
     ax.set_xticks(
         range(len(spec.steps)),
         [textwrap.fill(name, _WRAP) for name, _, _ in spec.steps],
@@ -85,9 +85,11 @@ def _label_bar(
     top: float,
     color: str,
     span: float,
+    edition: str = "en",
 ) -> None:
     """Totals are labelled above the bar; a step inside it, or beside it if too short."""
-    text = label(value, "jpy_m") if is_total else formatting.jpy_million(value, signed=True)
+    numbers = formatting.numbers_for(edition)
+    text = label(value, "jpy_m", edition) if is_total else numbers.jpy_million(value, signed=True)
     if is_total or (top - bottom) / span < _MIN_INSIDE_SHARE:
         above = value >= 0 or is_total
         ax.annotate(

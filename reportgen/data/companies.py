@@ -7,7 +7,7 @@ reads it from this file, so the table and the text cannot disagree.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
@@ -94,8 +94,31 @@ def _company(row: CompanyRow) -> GroupCompany:
     )
 
 
-def load_group_companies(root: Path, sources: dict[str, Source]) -> tuple[GroupCompany, ...]:
-    """Read ``group_companies.csv``; an absent file means no group-company slide data."""
+TRANSLATION_COLUMNS = ("key", "name", "business")
+
+
+def _translations(root: Path, language: str, keys: list[str]) -> dict[str, dict[str, str]]:
+    """``group_companies.<language>.csv``: each company's name and business in that language."""
+    path = root / f"group_companies.{language}.csv"
+    if not path.exists():
+        raise DataError(
+            f"{shown(path)}: file not found; the {language} edition of the group companies "
+            f"slide needs each company's name and business ({','.join(TRANSLATION_COLUMNS)})"
+        )
+    rows = {r["key"]: r for r in read_table(path, TRANSLATION_COLUMNS).to_dict("records")}
+    for key in keys:
+        if key not in rows or not rows[key]["name"] or not rows[key]["business"]:
+            raise DataError(f"{shown(path)}: no {language} name and business for {key!r}")
+    return rows
+
+
+def load_group_companies(
+    root: Path, sources: dict[str, Source], language: str = "en"
+) -> tuple[GroupCompany, ...]:
+    """Read ``group_companies.csv``; an absent file means no group-company slide data.
+
+    Another edition reads the names and businesses from ``group_companies.<language>.csv``.
+    """
     path = root / "group_companies.csv"
     if not path.exists():
         raise DataError(f"{shown(path)}: file not found; the group companies slide needs it")
@@ -118,4 +141,10 @@ def load_group_companies(root: Path, sources: dict[str, Source]) -> tuple[GroupC
                 f"{where}: status {row.status!r} does not fit source {row.source!r} ({source.kind})"
             )
         companies.append(_company(row))
+    if language != "en":
+        text = _translations(root, language, [c.key for c in companies])
+        companies = [
+            replace(c, name=text[c.key]["name"], business=text[c.key]["business"])
+            for c in companies
+        ]
     return tuple(companies)

@@ -44,6 +44,19 @@ class Contact(Strict):
     email: str | None = None
 
 
+class CompanyText(Strict):
+    """The text of ``company.yaml`` in another language; what is left out stays as is."""
+
+    name: str = ""
+    display_name: str = ""
+    contact_office: str = ""
+    contact_address: str = ""
+    forward_looking_statement: str = ""
+    # Translated text says what it came from and whether the IR team has reviewed it.
+    translated_from: str = ""
+    review: Literal["", "pending", "done"] = ""
+
+
 class Company(Strict):
     """``company.yaml``: who the company is and how its calendar runs."""
 
@@ -55,6 +68,31 @@ class Company(Strict):
     fictional: bool = False
     contact: Contact | None = None
     forward_looking_statement: str = ""
+    # Per-language text for other editions: ``editions: {ja: {name: ..., ...}}``.
+    editions: dict[str, CompanyText] = Field(default_factory=dict)
+
+    def in_language(self, language: str) -> Company:
+        """This company as the ``language`` edition prints it (English is the base)."""
+        text = self.editions.get(language)
+        if text is None:
+            return self
+        contact = self.contact
+        if contact is not None:
+            contact = contact.model_copy(
+                update={
+                    "office": text.contact_office or contact.office,
+                    "address": text.contact_address or contact.address,
+                }
+            )
+        return self.model_copy(
+            update={
+                "name": text.name or self.name,
+                "display_name": text.display_name or self.display_name,
+                "contact": contact,
+                "forward_looking_statement": text.forward_looking_statement
+                or self.forward_looking_statement,
+            }
+        )
 
 
 def parse_number(raw: str) -> tuple[float, float]:
@@ -156,3 +194,7 @@ class DeckSpec(Strict):
     title: str
     release_date: date
     slides: tuple[SlideSpec, ...] = Field(min_length=1)
+    # A translated edition (``decks/<quarter>.<language>.yaml``) says what it was
+    # translated from and whether the IR team has reviewed it (pending, done).
+    translated_from: str = ""
+    review: Literal["", "pending", "done"] = ""

@@ -9,10 +9,13 @@ from datetime import date
 from reportgen.charts.spec import ChartSpec
 from reportgen.data.load import Dataset
 from reportgen.data.schema import SlideSpec
+from reportgen.formatting import Numbers
 from reportgen.model.quarter import QuarterModel
 from reportgen.quarters import Period, Quarter
+from reportgen.slides.cells import Styles
 from reportgen.slides.commentary import Commentary, RenderedBullet
 from reportgen.slides.messages import Messages
+from reportgen.slides.periods import PeriodNames
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,20 +38,39 @@ class BuildContext:
     release_date: date
     commentary: Commentary
     messages: Messages
+    # The edition's number formatter: every figure a builder prints goes through it.
+    numbers: Numbers = field(default_factory=Numbers)
 
     @property
     def quarter(self) -> Quarter:
         return self.model.quarter
 
+    @property
+    def language(self) -> str:
+        return self.messages.language
+
+    @property
+    def styles(self) -> Styles:
+        """Cell styles (text and spreadsheet format) of this edition."""
+        return Styles.of(self.numbers)
+
+    @property
+    def periods(self) -> PeriodNames:
+        return PeriodNames(self.messages, self.dataset.calendar)
+
     def period_label(self, period: Period | Quarter) -> str:
         """``1Q08 (08/4 ~ 08/6)``: the name and the months it covers."""
-        p = Period.of(period) if isinstance(period, Quarter) else period
-        return f"{p.name} ({p.span_label(self.dataset.calendar)})"
+        return self.messages(
+            "period.with_span", name=self.periods.name(period), span=self.periods.span(period)
+        )
+
+    def short_period(self, period: Period | Quarter | str) -> str:
+        """A period's name on a chart axis or in a narrow column."""
+        return self.periods.short(period)
 
     def end_date_label(self, quarter: Quarter) -> str:
         """``June 30, 2008``: the balance-sheet date at the end of a quarter."""
-        end = quarter.end_date(self.dataset.calendar)
-        return f"{end:%B} {end.day}, {end.year}"
+        return self.numbers.long_date(quarter.end_date(self.dataset.calendar))
 
 
 @dataclass(frozen=True, slots=True)

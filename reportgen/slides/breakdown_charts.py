@@ -13,8 +13,7 @@ from dataclasses import dataclass
 
 from reportgen.charts.labels import label
 from reportgen.charts.spec import ChartSpec, Series
-from reportgen.model.quarter import QuarterModel
-from reportgen.slides.base import Chart
+from reportgen.slides.base import BuildContext, Chart
 from reportgen.slides.charts import alt_text
 from reportgen.slides.messages import Messages
 
@@ -39,8 +38,7 @@ class Line:
 
 
 def breakdown_chart(
-    model: QuarterModel,
-    t: Messages,
+    ctx: BuildContext,
     *,
     total: str,
     parts: Sequence[Part],
@@ -49,6 +47,7 @@ def breakdown_chart(
     height_in: float = 3.6,
 ) -> Chart:
     """Stack ``parts`` of ``total`` over the five quarters to the model's quarter."""
+    model, t = ctx.model, ctx.messages
     quarters = model.quarter.trailing(QUARTERS_SHOWN)
     series = [
         Series(
@@ -66,25 +65,31 @@ def breakdown_chart(
         series.append(Series(t(line.label_key), values, kind="line", axis="right", unit=line.unit))
     spec = ChartSpec(
         kind="bars",
-        categories=tuple(q.name for q in quarters),
+        categories=tuple(ctx.short_period(q) for q in quarters),
         series=tuple(series),
         column_totals=tuple(model.value(total, q).value for q in quarters),
         undisclosed_label=t("revenue.chart.undisclosed"),
         width_in=width_in,
         height_in=height_in,
         right_unit=lines[0].unit if lines else "pct",
+        edition=ctx.language,
     )
     return Chart(spec, describe(spec, t), gap_footnote(spec, t))
 
 
 def describe(spec: ChartSpec, t: Messages) -> str:
     """Alternative text: every series and value, then the disclosed totals."""
-    text = alt_text(spec, t("unit.jpy_million"))
-    totals = ", ".join(
-        f"{cat} {label(v, 'jpy_m') if v is not None else 'not disclosed'}"
+    text = alt_text(spec, t("unit.jpy_million"), t)
+    gap = t("chart.alt_not_disclosed")
+    totals = t("chart.alt_list").join(
+        t(
+            "chart.alt_value",
+            name=cat,
+            value=label(v, "jpy_m", spec.edition) if v is not None else gap,
+        )
         for cat, v in zip(spec.categories, spec.column_totals, strict=True)
     )
-    return f"{text} {t('revenue.chart.totals')}: {totals}."
+    return t("chart.totals_alt", text=text, totals=totals)
 
 
 def gap_footnote(spec: ChartSpec, t: Messages) -> str:
@@ -132,6 +137,6 @@ def periods(categories: Sequence[str], indexes: Sequence[int], t: Messages) -> s
         parts.append(
             t("revenue.note.range", first=names[0], last=names[-1])
             if len(run) >= 3
-            else ", ".join(names)
+            else t("chart.alt_list").join(names)
         )
-    return ", ".join(parts)
+    return t("chart.alt_list").join(parts)

@@ -28,21 +28,30 @@ class Style:
     scale: float = 1.0
 
 
-MILLION = Style(formatting.jpy_million, "#,##0;(#,##0)")
-BILLION = Style(formatting.jpy_billion, "#,##0.0;(#,##0.0)", 0.001)
-PERCENT = Style(formatting.percent, "0.0%;(0.0%)", 0.01)
-POINTS = Style(formatting.points, '+0.0"pt";(0.0)"pt"')
-NUMBER = Style(formatting.number, "#,##0;(#,##0)")
-YEN = Style(formatting.jpy, '"JPY"#,##0;("JPY"#,##0)')
+@dataclass(frozen=True, slots=True)
+class Styles:
+    """The styles of one edition: its text and spreadsheet formats agree."""
 
-_BY_FUNCTION: dict[Callable[..., str], Style] = {
-    formatting.jpy_million: MILLION,
-    formatting.jpy_billion: BILLION,
-    formatting.percent: PERCENT,
-    formatting.points: POINTS,
-    formatting.number: NUMBER,
-    formatting.jpy: YEN,
-}
+    million: Style
+    billion: Style
+    percent: Style
+    points: Style
+    number: Style
+    yen: Style
+
+    @classmethod
+    def of(cls, numbers: formatting.Numbers) -> Styles:
+        def style(fmt: Formatter, kind: str, scale: float = 1.0) -> Style:
+            return Style(fmt, numbers.excel_format(kind), scale)
+
+        return cls(
+            million=style(numbers.jpy_million, "million"),
+            billion=style(numbers.jpy_billion, "billion", numbers.large_scale),
+            percent=style(numbers.percent, "percent", 0.01),
+            points=style(numbers.points, "points"),
+            number=style(numbers.number, "number"),
+            yen=style(numbers.jpy, "yen"),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,17 +93,15 @@ class Table:
 
     @property
     def has_gaps(self) -> bool:
-        return any(c.text == formatting.MISSING for r in self.rows for c in r.cells)
+        return any(c.status == "missing" for r in self.rows for c in r.cells)
 
     @property
     def has_not_meaningful(self) -> bool:
-        return any(c.text == NOT_MEANINGFUL for r in self.rows for c in r.cells)
+        return any(c.status == "not_meaningful" for r in self.rows for c in r.cells)
 
 
 def style_of(fmt: Formatter | Style) -> Style:
-    if isinstance(fmt, Style):
-        return fmt
-    return _BY_FUNCTION.get(fmt, Style(fmt))
+    return fmt if isinstance(fmt, Style) else Style(fmt)
 
 
 def cell(figure: Figure, fmt: Formatter | Style) -> Cell:
@@ -107,7 +114,7 @@ def cell(figure: Figure, fmt: Formatter | Style) -> Cell:
         text=text,
         source=figure.provenance,
         status=figure.status,
-        negative=text.startswith("("),
+        negative=text.startswith(("(", "△")),
         value=figure.value,
         excel=style.excel,
         scale=style.scale,
@@ -118,7 +125,7 @@ def blank() -> Cell:
     return Cell("")
 
 
-def signed(fmt: Callable[..., str]) -> Style:
+def signed(fmt: Callable[..., str] | Style) -> Style:
     """A style that marks increases with ``+``, as change columns do."""
     base = style_of(fmt)
     excel = (
@@ -126,4 +133,5 @@ def signed(fmt: Callable[..., str]) -> Style:
         if base.excel.startswith("+")
         else f"+{base.excel.split(';')[0]};" + (";".join(base.excel.split(";")[1:2]) or "-0") + ";0"
     )
-    return Style(lambda v: fmt(v, signed=True), excel, base.scale)
+    text = base.text
+    return Style(lambda v: text(v, signed=True), excel, base.scale)

@@ -24,6 +24,8 @@ from reportgen.errors import CommentaryError
 from reportgen.model.figures import Figure
 from reportgen.model.quarter import QuarterModel
 from reportgen.slides.cells import NOT_MEANINGFUL
+from reportgen.slides.messages import Messages
+from reportgen.slides.periods import PeriodNames
 
 # A run of digits in commentary text outside a placeholder; used by ``check`` to
 # warn about figures typed by hand.
@@ -45,14 +47,11 @@ def _span(figure: Figure, text: str) -> Markup:
     )
 
 
-def _direction(figure: Figure, text: str, up: str = "up", down: str = "down") -> str:
-    if figure.value is None:
-        return text
-    word = formatting.direction(figure.value, up, down)
-    return f"{word} {text}"
+def _filters(
+    model: QuarterModel, numbers: formatting.Numbers, t: Messages
+) -> dict[str, Callable[..., Markup]]:
+    """Placeholder filters; their words (``up``, 「増」) come from the catalogue."""
 
-
-def _filters(model: QuarterModel) -> dict[str, Callable[..., Markup]]:
     def key_of(key: str) -> str:
         item = key.partition(":")[0]
         if item not in ITEMS:
@@ -73,28 +72,33 @@ def _filters(model: QuarterModel) -> dict[str, Callable[..., Markup]]:
 
         return apply
 
+    def worded(kind: str, value: float | None, size: str) -> str:
+        """``up 22.5%`` / 「22.5%増」: the catalogue places the size in the words."""
+        if value is None:
+            return size
+        way = numbers.direction(value, "up", "down", "flat")
+        return t(f"commentary.{kind}_{way}", size=size)
+
     def pct_signed(fig: Figure) -> str:
-        return formatting.percent(fig.value)
+        return numbers.percent(fig.value)
 
     def pct_dir(fig: Figure) -> str:
-        return _direction(fig, formatting.magnitude_percent(fig.value))
+        return worded("pct", fig.value, numbers.magnitude_percent(fig.value))
 
     def pts_dir(fig: Figure) -> str:
-        size = formatting.MISSING if fig.value is None else formatting.number(abs(fig.value), 1)
-        return _direction(fig, f"{size} points")
+        return worded("pts", fig.value, numbers.magnitude(fig.value, 1))
 
     def count_dir(fig: Figure) -> str:
-        size = formatting.MISSING if fig.value is None else formatting.number(abs(fig.value))
-        return _direction(fig, size, "an increase of", "a decrease of")
+        return worded("count", fig.value, numbers.magnitude(fig.value))
 
     def size_million(value: float | None) -> str:
-        return formatting.jpy_million(None if value is None else abs(value))
+        return numbers.jpy_million(None if value is None else abs(value))
 
     return {
-        "m": amount(formatting.jpy_million),
+        "m": amount(numbers.jpy_million),
         "m_abs": amount(size_million),
-        "bn": amount(formatting.jpy_billion),
-        "count": amount(formatting.number),
+        "bn": amount(numbers.jpy_billion),
+        "count": amount(numbers.number),
         "yoy": change("yoy", pct_signed),
         "qoq": change("qoq", pct_signed),
         "yoy_dir": change("yoy", pct_dir),
@@ -125,12 +129,23 @@ class EscapeText(Extension):
 class Commentary:
     """Evaluates bullet text against one quarter's model."""
 
-    def __init__(self, model: QuarterModel, where: str) -> None:
+    def __init__(
+        self,
+        model: QuarterModel,
+        where: str,
+        messages: Messages,
+        numbers: formatting.Numbers | None = None,
+        periods: PeriodNames | None = None,
+    ) -> None:
         self._where = where
         self._env = ImmutableSandboxedEnvironment(
             autoescape=True, undefined=StrictUndefined, extensions=[EscapeText]
         )
-        self._env.filters.update(_filters(model))
+        self._env.filters.update(_filters(model, numbers or formatting.Numbers(), messages))
+        if periods is not None:
+            # Quarter globals stay codes (``1Q07``), since ``m(year_ago_quarter)`` reads
+            # the model with them; these filters print them as the edition names periods.
+            self._env.filters.update(period=periods.name, period_short=periods.short)
         self._env.globals.update(
             quarter=model.quarter.name,
             prior_quarter=model.quarter.previous.name,

@@ -23,7 +23,8 @@ Content = TypeVar("Content", bound=BaseModel)
 
 def slide_where(ctx: BuildContext, spec: SlideSpec) -> str:
     """``data/iij/decks/1Q08.yaml, slide 11 (new_business)``: where a slide is defined."""
-    path = ctx.dataset.root / "decks" / f"{ctx.quarter.name}.yaml"
+    suffix = "" if ctx.language == "en" else f".{ctx.language}"
+    path = ctx.dataset.root / "decks" / f"{ctx.quarter.name}{suffix}.yaml"
     number = f"slide {spec.number} " if spec.number else "slide "
     return f"{shown(path)}, {number}({spec.kind}, {ctx.quarter.name})"
 

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from reportgen.data.load import Dataset, parse_record, read_yaml, shown
 from reportgen.data.schema import DeckSpec
 from reportgen.errors import DataError, QuarterError
+from reportgen.formatting import Numbers, numbers_for
 from reportgen.model.quarter import QuarterModel
 from reportgen.quarters import Quarter
 from reportgen.slides.base import BuildContext, Slide
 from reportgen.slides.commentary import Commentary
 from reportgen.slides.messages import Messages
+from reportgen.slides.periods import PeriodNames
 from reportgen.slides.registry import SLIDE_KINDS
 
 log = logging.getLogger(__name__)
@@ -34,18 +36,33 @@ class Deck:
         return self.spec.title
 
 
-def deck_path(dataset: Dataset, quarter: Quarter) -> Path:
-    return dataset.root / "decks" / f"{quarter.name}.yaml"
+def deck_path(dataset: Dataset, quarter: Quarter, language: str = "en") -> Path:
+    """``decks/1Q08.yaml`` for the English deck, ``decks/1Q08.ja.yaml`` for another edition."""
+    suffix = "" if language == "en" else f".{language}"
+    return dataset.root / "decks" / f"{quarter.name}{suffix}.yaml"
 
 
-def load_deck_spec(dataset: Dataset, quarter: Quarter) -> DeckSpec:
-    path = deck_path(dataset, quarter)
+def load_deck_spec(dataset: Dataset, quarter: Quarter, language: str = "en") -> DeckSpec:
+    path = deck_path(dataset, quarter, language)
     if not path.exists():
-        known = sorted(p.stem for p in path.parent.glob("*.yaml"))
+        suffix = "" if language == "en" else f".{language}"
+        known = sorted(p.name.removesuffix(f"{suffix}.yaml") for p in path.parent.glob("*.yaml"))
+        known = [k for k in known if "." not in k]
         raise QuarterError(
-            f"quarter {quarter.name}: no deck file {shown(path)}; decks exist for "
-            f"{', '.join(known) or 'no quarter'}"
+            f"quarter {quarter.name}: no deck file {shown(path)} ({language} edition); "
+            f"decks exist for {', '.join(known) or 'no quarter'}"
         )
+    spec = _read_spec(path, quarter)
+    if language != "en":
+        _check_same_slides(spec, _read_spec(deck_path(dataset, quarter), quarter), path)
+        if spec.review == "pending":
+            log.warning("%s: translation from %s awaits review", shown(path), spec.translated_from)
+    return spec
+
+
+def _read_spec(path: Path, quarter: Quarter) -> DeckSpec:
+    if not path.exists():
+        raise QuarterError(f"quarter {quarter.name}: no deck file {shown(path)}")
     spec = parse_record(path, DeckSpec, read_yaml(path))
     for index, slide in enumerate(spec.slides, start=1):
         if slide.kind not in SLIDE_KINDS:
@@ -56,13 +73,48 @@ def load_deck_spec(dataset: Dataset, quarter: Quarter) -> DeckSpec:
     return spec
 
 
-def build_deck(dataset: Dataset, quarter: Quarter, messages: Messages) -> Deck:
+def _check_same_slides(edition: DeckSpec, original: DeckSpec, path: Path) -> None:
+    """Every edition lists the same slides, in order, released the same day: same pages."""
+    mine = [(s.kind, s.number) for s in edition.slides]
+    theirs = [(s.kind, s.number) for s in original.slides]
+    if edition.release_date != original.release_date:
+        raise DataError(
+            f"{shown(path)}: release_date {edition.release_date} differs from the English "
+            f"deck's {original.release_date}; expected the same"
+        )
+    for index, (a, b) in enumerate(zip(mine, theirs, strict=False), start=1):
+        if a != b:
+            raise DataError(
+                f"{shown(path)}, slide {index}: {a[0]} {a[1] or ''} where the English deck has "
+                f"{b[0]} {b[1] or ''}; expected the same slides in the same order"
+            )
+    if len(mine) != len(theirs):
+        raise DataError(
+            f"{shown(path)}: {len(mine)} slides, the English deck has {len(theirs)}; "
+            "expected the same slides in the same order"
+        )
+
+
+def build_deck(
+    dataset: Dataset, quarter: Quarter, messages: Messages, numbers: Numbers | None = None
+) -> Deck:
     """Build every slide's context. Raises on bad commentary or slide content."""
-    spec = load_deck_spec(dataset, quarter)
+    language = messages.language
+    numbers = numbers or numbers_for(language)
+    # The company's name, contact and disclaimer as this edition prints them.
+    dataset = replace(dataset, company=dataset.company.in_language(language))
+    spec = load_deck_spec(dataset, quarter, language)
     model = QuarterModel(dataset.figures, quarter, dataset.calendar)
-    where = shown(deck_path(dataset, quarter))
-    ctx = BuildContext(dataset, model, spec.release_date, Commentary(model, where), messages)
-    quarter_label = f"{quarter.number}Q FY{quarter.fiscal_year}"
+    where = shown(deck_path(dataset, quarter, language))
+    periods = PeriodNames(messages, dataset.calendar)
+    commentary = Commentary(model, where, messages, numbers, periods)
+    ctx = BuildContext(dataset, model, spec.release_date, commentary, messages, numbers)
+    quarter_label = messages(
+        "deck.quarter_label",
+        number=quarter.number,
+        fiscal_year=quarter.fiscal_year,
+        name=periods.name(quarter),
+    )
     slides = []
     for index, slide_spec in enumerate(spec.slides, start=1):
         kind = SLIDE_KINDS[slide_spec.kind]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from reportgen import formatting
 from reportgen.charts.spec import ChartSpec, Series
 from reportgen.data.schema import SlideSpec
 from reportgen.slides.base import BuildContext, Chart, SlideKind
@@ -40,14 +39,14 @@ TAX_TABLE_ITEMS = ("income_tax", "minority_interests", "equity_method_income")
 
 def results_summary(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object], tuple]:
     """Slide 1: the quarter against the same quarter a year earlier, in JPY billion."""
-    t, model = ctx.messages, ctx.model
+    t, model, styles = ctx.messages, ctx.model, ctx.styles
     now, then = ctx.quarter, ctx.quarter.year_ago
     pct = t("column.pct_of_revenues")
     header = (("", pct, ctx.period_label(now), pct, ctx.period_label(then), t("column.yoy")),)
     rows = []
     for key in SUMMARY_ITEMS:
         ratio_cells = [
-            blank() if key == "revenue" else cell(model.ratio(key, q), formatting.percent)
+            blank() if key == "revenue" else cell(model.ratio(key, q), styles.percent)
             for q in (now, then)
         ]
         rows.append(
@@ -55,10 +54,10 @@ def results_summary(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, objec
                 t.item(key),
                 (
                     ratio_cells[0],
-                    cell(model.value(key, now), formatting.jpy_billion),
+                    cell(model.value(key, now), styles.billion),
                     ratio_cells[1],
-                    cell(model.value(key, then), formatting.jpy_billion),
-                    cell(model.yoy(key, now), formatting.percent),
+                    cell(model.value(key, then), styles.billion),
+                    cell(model.yoy(key, now), styles.percent),
                 ),
                 style="total" if key in ("revenue", "operating_income", "net_income") else "",
             )
@@ -71,7 +70,7 @@ def operating_net_income(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, 
     """Slide 5: operating and net income over five quarters, with the margin line."""
     t, model = ctx.messages, ctx.model
     quarters = ctx.quarter.trailing(5)
-    names = tuple(q.name for q in quarters)
+    names = tuple(ctx.short_period(q) for q in quarters)
     chart_spec = ChartSpec(
         kind="bars",
         categories=names,
@@ -97,10 +96,13 @@ def operating_net_income(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, 
         stacked=False,
         width_in=5.6,
         height_in=3.0,
+        edition=ctx.language,
     )
-    chart = Chart(chart_spec, alt_text(chart_spec, t("unit.jpy_million")), gap_note(chart_spec, t))
+    chart = Chart(
+        chart_spec, alt_text(chart_spec, t("unit.jpy_million"), t), gap_note(chart_spec, t)
+    )
     rows = tuple(
-        Row(t.item(key), tuple(cell(model.value(key, q), formatting.jpy_million) for q in quarters))
+        Row(t.item(key), tuple(cell(model.value(key, q), ctx.styles.million) for q in quarters))
         for key in TAX_TABLE_ITEMS
     )
     table = Table((("", *names),), rows, ("label", *("num",) * len(names)))
@@ -109,16 +111,16 @@ def operating_net_income(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, 
 
 def balance_sheet(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object], tuple]:
     """Slide 13: balances at the quarter end and the prior quarter end, and the change."""
-    t, model = ctx.messages, ctx.model
+    t, model, styles = ctx.messages, ctx.model, ctx.styles
     now, before = ctx.quarter, ctx.quarter.previous
     header = (("", ctx.end_date_label(now), ctx.end_date_label(before), t("column.changes")),)
     rows = tuple(
         Row(
             t.item(key),
             (
-                cell(model.value(key, now), formatting.jpy_million),
-                cell(model.value(key, before), formatting.jpy_million),
-                cell(model.change(key, now, before), signed(formatting.jpy_million)),
+                cell(model.value(key, now), styles.million),
+                cell(model.value(key, before), styles.million),
+                cell(model.change(key, now, before), signed(styles.million)),
             ),
             style="total" if key in ("total_assets", "total_equity") else "",
         )

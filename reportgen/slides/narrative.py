@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
-from reportgen import formatting
 from reportgen.data.companies import GroupCompany, load_group_companies
 from reportgen.data.schema import SlideSpec
 from reportgen.slides.base import BuildContext, SlideKind
@@ -22,12 +19,12 @@ from reportgen.slides.content import (
 def _company_line(ctx: BuildContext, company: GroupCompany) -> str:
     """``Established April 2008 (100% consolidated subsidiary)``, from group_companies.csv."""
     t = ctx.messages
-    ownership = formatting.percent(company.ownership_pct, company.ownership_places)
+    ownership = ctx.numbers.percent(company.ownership_pct, company.ownership_places)
     kind = t(f"group.kind_{company.group}", ownership=ownership)
     if company.established is None:
         return kind
     year, month = company.established
-    return t("group.established", month=f"{date(year, month, 1):%B %Y}", kind=kind)
+    return t("group.established", month=ctx.numbers.month_year(year, month), kind=kind)
 
 
 def _panel(
@@ -54,7 +51,10 @@ def panels(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object], tuple
     content = parse_content(ctx, spec, PanelsContent)
     needs_companies = any(p.company for s in content.sections for p in s.panels)
     companies = (
-        {c.key: c for c in load_group_companies(ctx.dataset.root, ctx.dataset.sources)}
+        {
+            c.key: c
+            for c in load_group_companies(ctx.dataset.root, ctx.dataset.sources, ctx.language)
+        }
         if needs_companies
         else {}
     )

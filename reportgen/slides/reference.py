@@ -59,19 +59,21 @@ class ForecastRow:
     comment: Markup
 
 
-def _amount(unit: str) -> Callable[[float | None], str]:
-    return formatting.jpy_billion if unit == "bn" else formatting.jpy
-
-
-def _change_text(value: float | None, unit: str, t: Callable[..., str]) -> str:
+def _change_text(
+    value: float | None, unit: str, t: Callable[..., str], numbers: formatting.Numbers
+) -> str:
     """A YoY change; one too small for JPY billion is given in JPY million, never ``0.0``."""
     if value is None:
-        return formatting.MISSING
+        return numbers.missing
     if unit == "jpy":
-        return formatting.jpy(value, signed=True)
-    if value != 0 and formatting.jpy_billion(abs(value)) == formatting.jpy_billion(0):
-        return t("forecast.small_change", amount=formatting.jpy(value, signed=True))
-    return formatting.jpy_billion(value, signed=True)
+        return numbers.jpy(value, signed=True)
+    if value != 0 and numbers.jpy_billion(abs(value)) == numbers.jpy_billion(0):
+        return t(
+            "forecast.small_change",
+            amount=numbers.jpy(value, signed=True),
+            million=numbers.jpy_million(value, signed=True),
+        )
+    return numbers.jpy_billion(value, signed=True)
 
 
 class _Comments:
@@ -87,6 +89,7 @@ class _Comments:
     ) -> None:
         self._where = where
         self._env = ImmutableSandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+        numbers, t = ctx.numbers, ctx.messages
 
         def figure(key: str, period: str | None) -> Figure:
             if key not in ITEMS:
@@ -96,24 +99,24 @@ class _Comments:
         # Magnitudes: the comment's words ("loss", "benefit") carry the sense.
         def target_bn(key: str, period: str | None = None) -> str:
             value = figure(key, period).value
-            return formatting.jpy_billion(None if value is None else abs(value))
+            return numbers.jpy_billion(None if value is None else abs(value))
 
         def target_jpy(key: str, period: str | None = None) -> str:
-            return formatting.jpy(figure(key, period).value)
+            return numbers.jpy(figure(key, period).value)
 
         def change_dir(key: str) -> str:
             change = measures.difference(
                 figure(key, None), ctx.model.value(key, actual_year), f"{key}:change"
             ).value
             if change is None:
-                return formatting.MISSING
-            word = formatting.direction(change)
+                return numbers.missing
+            way = numbers.direction(change, "up", "down", "flat")
             amount = (
-                formatting.jpy(abs(change))
+                numbers.jpy(abs(change))
                 if ITEMS[key].unit == "JPY"
-                else (formatting.jpy_billion(abs(change)))
+                else (numbers.jpy_billion(abs(change)))
             )
-            return f"{word} {amount}"
+            return t(f"forecast.change_{way}", amount=amount)
 
         self._env.filters.update(target_bn=target_bn, target_jpy=target_jpy, change_dir=change_dir)
 
@@ -133,9 +136,10 @@ def forecast(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object], tup
     actual_year = Period("FY", 0, year.fiscal_year - 1)
     targets = latest_targets(ctx.dataset.targets, ctx.release_date)
     comments = _Comments(targets, ctx, year.name, actual_year.name, slide_where(ctx, spec))
+    numbers, styles, periods = ctx.numbers, ctx.styles, ctx.periods
     rows = []
     for key, unit in FORECAST_ROWS:
-        fmt = _amount(unit)
+        fmt = styles.billion if unit == "bn" else styles.yen
         plan = target(targets, key, year.name)
         actual = model.value(key, actual_year)
         full_year = cell(plan, fmt)
@@ -145,6 +149,7 @@ def forecast(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object], tup
             full_year = Cell(t("forecast.annual", amount=full_year.text), full_year.source)
             last_year = Cell(t("forecast.annual", amount=last_year.text), last_year.source)
         change = measures.difference(plan, actual, f"{key}:yoy_change")
+        change_text = _change_text(change.value, unit, t, numbers)
         growth = measures.change(plan, actual, f"{key}:yoy")
         rows.append(
             ForecastRow(
@@ -153,18 +158,18 @@ def forecast(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object], tup
                     cell(target(targets, key, interim.name), fmt),
                     full_year,
                     last_year,
-                    Cell(_change_text(change.value, unit, t), change.provenance),
-                    cell(growth, formatting.percent),
+                    Cell(change_text, change.provenance),
+                    cell(growth, styles.percent),
                 ),
                 comments.text(content.comments.get(key, "")),
             )
         )
     header = (
-        (t("forecast.interim_target", year=year.name), interim.span_label(ctx.dataset.calendar)),
-        (t("forecast.target", year=year.name), year.span_label(ctx.dataset.calendar)),
-        (t("forecast.actual", year=actual_year.name), actual_year.span_label(ctx.dataset.calendar)),
+        (t("forecast.interim_target", year=periods.name(year)), periods.span(interim)),
+        (t("forecast.target", year=periods.name(year)), periods.span(year)),
+        (t("forecast.actual", year=periods.name(actual_year)), periods.span(actual_year)),
     )
-    has_gaps = any(c.text == formatting.MISSING for r in rows for c in r.cells)
+    has_gaps = any(numbers.missing in c.text for r in rows for c in r.cells)
     return {
         "unit": t("unit.jpy_billion_except_per_share"),
         "header": header,
@@ -218,20 +223,23 @@ def medium_term_target(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, ob
                 f"no target for {ref.item} {ref.period} announced on or before "
                 f"{ctx.release_date} in targets.csv",
             )
-        amount = t("medium.amount", amount=formatting.jpy_billion(fig.value, places=0))
+        amount = t("medium.amount", amount=ctx.numbers.jpy_billion(fig.value, places=0))
         shown.append(
             {
                 "label": t.item(ref.item),
-                "amount": f"{ref.qualifier} {amount}" if ref.qualifier else amount,
+                "amount": t("medium.qualified", qualifier=ref.qualifier, amount=amount)
+                if ref.qualifier
+                else amount,
                 "source": fig.provenance,
             }
         )
     years = sorted({Period.parse(ref.period).fiscal_year for ref in content.targets})
+    year_names = [ctx.periods.fiscal_year(y) for y in years]
     text = ctx.commentary.text
     return {
         "stages": tuple(tuple(text(p) for p in stage.points) for stage in content.stages),
         "targets": tuple(shown),
-        "target_heading": t("medium.heading", years=" / ".join(f"FY{y}" for y in years)),
+        "target_heading": t("medium.heading", years=" / ".join(year_names)),
         "market": tuple(text(p) for p in content.market),
         "market_heading": t("medium.market_heading"),
     }, ()
@@ -245,8 +253,8 @@ class CompanyRow:
     business: str
 
 
-def ownership_text(company: GroupCompany) -> str:
-    return formatting.percent(company.ownership_pct, company.ownership_places)
+def ownership_text(company: GroupCompany, numbers: formatting.Numbers) -> str:
+    return numbers.percent(company.ownership_pct, company.ownership_places)
 
 
 def _new_note(ctx: BuildContext, companies: tuple[GroupCompany, ...]) -> str:
@@ -258,20 +266,20 @@ def _new_note(ctx: BuildContext, companies: tuple[GroupCompany, ...]) -> str:
         return ctx.messages("group.new_note_undated")
     year, month = min(founded)
     since = fiscal_quarter(date(year, month, 1), ctx.dataset.calendar).fiscal_year
-    return ctx.messages("group.new_note", year=Period("FY", 0, since).name)
+    return ctx.messages("group.new_note", year=ctx.periods.name(Period("FY", 0, since)))
 
 
 def group_companies(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object], tuple]:
     """Ref. 3: subsidiaries and equity-method investees, with ownership and business."""
     t = ctx.messages
-    companies = load_group_companies(ctx.dataset.root, ctx.dataset.sources)
+    companies = load_group_companies(ctx.dataset.root, ctx.dataset.sources, ctx.language)
     groups = []
     for group in ("subsidiary", "equity_method"):
         rows = tuple(
             CompanyRow(
                 c.name,
                 c.new_business,
-                Cell(ownership_text(c), c.provenance),
+                Cell(ownership_text(c, ctx.numbers), c.provenance),
                 c.business,
             )
             for c in companies
@@ -319,10 +327,10 @@ def press_releases(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object
         items = groups.setdefault(quarter, [])
         # As the company prints them: the year on a quarter's first date only.
         same_year = items and items[-1]["year"] == str(release.date.year)
-        day = f"{release.date.month}/{release.date.day}"
+        day = t("press.day", month=release.date.month, day=release.date.day)
         items.append(
             {
-                "date": day if same_year else f"{release.date.year}/{day}",
+                "date": day if same_year else t("press.year_day", year=release.date.year, day=day),
                 "year": str(release.date.year),
                 "title": release.title,
             }
@@ -335,6 +343,7 @@ def press_releases(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object
                     "press.quarter_label",
                     year=Period("FY", 0, q.fiscal_year).name,
                     quarter=f"{q.number}Q",
+                    name=ctx.periods.name(q),
                 ),
                 "items": tuple(items),
             }

@@ -7,7 +7,6 @@ deck file with their figures as placeholders.
 
 from __future__ import annotations
 
-from reportgen import formatting
 from reportgen.data.schema import SlideSpec
 from reportgen.errors import SlideError
 from reportgen.slides.base import BuildContext, Builder, Chart, SlideKind
@@ -62,8 +61,7 @@ def _body(ctx: BuildContext, **extra: object) -> Body:
 def revenues(ctx: BuildContext, spec: SlideSpec) -> tuple[Body, tuple[Chart, ...]]:
     """Slide 2: revenues by business over five quarters, with the recurring share."""
     chart = breakdown_chart(
-        ctx.model,
-        ctx.messages,
+        ctx,
         total="revenue",
         parts=REVENUE_PARTS,
         lines=(Line("revenue_recurring", "revenue.chart.recurring_share"),),
@@ -73,17 +71,14 @@ def revenues(ctx: BuildContext, spec: SlideSpec) -> tuple[Body, tuple[Chart, ...
 
 def cost_of_revenues(ctx: BuildContext, spec: SlideSpec) -> tuple[Body, tuple[Chart, ...]]:
     """Slide 3: cost of revenues by business, with each business's gross margin ratio."""
-    chart = breakdown_chart(
-        ctx.model, ctx.messages, total="cost", parts=COST_PARTS, lines=GROSS_MARGIN_LINES
-    )
+    chart = breakdown_chart(ctx, total="cost", parts=COST_PARTS, lines=GROSS_MARGIN_LINES)
     return _body(ctx), (chart,)
 
 
 def sga(ctx: BuildContext, spec: SlideSpec) -> tuple[Body, tuple[Chart, ...]]:
     """Slide 4: SG&A and R&D by type, with their share of revenues."""
     chart = breakdown_chart(
-        ctx.model,
-        ctx.messages,
+        ctx,
         total="sga",
         parts=SGA_PARTS,
         lines=(Line("sga", "revenue.chart.sga_ratio"),),
@@ -94,8 +89,7 @@ def sga(ctx: BuildContext, spec: SlideSpec) -> tuple[Body, tuple[Chart, ...]]:
 def connectivity_revenue(ctx: BuildContext, spec: SlideSpec) -> tuple[Body, tuple[Chart, ...]]:
     """Slide 7: connectivity and outsourcing revenues by line, with contracted bandwidth."""
     chart = breakdown_chart(
-        ctx.model,
-        ctx.messages,
+        ctx,
         total="revenue_connectivity_outsourcing",
         parts=CONNECTIVITY_PARTS,
         lines=(Line("bandwidth_gbps", "revenue.chart.bandwidth", unit="gbps"),),
@@ -108,8 +102,7 @@ def connectivity_revenue(ctx: BuildContext, spec: SlideSpec) -> tuple[Body, tupl
 def connectivity_cost(ctx: BuildContext, spec: SlideSpec) -> tuple[Body, tuple[Chart, ...]]:
     """Slide 8: cost of connectivity and outsourcing services by type."""
     chart = breakdown_chart(
-        ctx.model,
-        ctx.messages,
+        ctx,
         total="cost_connectivity_outsourcing",
         parts=CONNECTIVITY_COST_PARTS,
     )
@@ -119,8 +112,7 @@ def connectivity_cost(ctx: BuildContext, spec: SlideSpec) -> tuple[Body, tuple[C
 def si_revenue(ctx: BuildContext, spec: SlideSpec) -> tuple[Body, tuple[Chart, ...]]:
     """Slide 9: SI revenues, construction against operation, with SI gross margin ratio."""
     chart = breakdown_chart(
-        ctx.model,
-        ctx.messages,
+        ctx,
         total="revenue_si",
         parts=SI_PARTS,
         lines=(GROSS_MARGIN_LINES[1],),
@@ -131,7 +123,7 @@ def si_revenue(ctx: BuildContext, spec: SlideSpec) -> tuple[Body, tuple[Chart, .
 
 def si_cost(ctx: BuildContext, spec: SlideSpec) -> tuple[Body, tuple[Chart, ...]]:
     """Slide 10: cost of SI by type."""
-    chart = breakdown_chart(ctx.model, ctx.messages, total="cost_si", parts=SI_COST_PARTS)
+    chart = breakdown_chart(ctx, total="cost_si", parts=SI_COST_PARTS)
     return _body(ctx), (chart,)
 
 
@@ -144,8 +136,8 @@ def _wip_callout(ctx: BuildContext) -> dict[str, str] | None:
     t = ctx.messages
     return {
         "title": t("revenue.si_wip.title"),
-        "revenue": t("revenue.si_wip.revenue", amount=formatting.jpy_million(revenue.value)),
-        "income": t("revenue.si_wip.income", amount=formatting.jpy_million(income.value)),
+        "revenue": t("revenue.si_wip.revenue", amount=ctx.numbers.jpy_million(revenue.value)),
+        "income": t("revenue.si_wip.income", amount=ctx.numbers.jpy_million(income.value)),
     }
 
 

@@ -6,7 +6,6 @@ from dataclasses import replace
 
 from pydantic import field_validator
 
-from reportgen import formatting
 from reportgen.charts.spec import ChartSpec, Series
 from reportgen.data.items import ITEMS
 from reportgen.data.schema import SlideSpec, Strict
@@ -69,7 +68,7 @@ def _bridge_steps(ctx: BuildContext) -> tuple[tuple[str, float, bool], ...]:
     margin_word = "up" if margin >= 0 else "down"
     sga_word = "up" if sga >= 0 else "down"
     steps = [
-        (t("bridge.start", quarter=then.name), start, True),
+        (t("bridge.start", quarter=ctx.short_period(then)), start, True),
         (t(f"bridge.gross_margin_{margin_word}"), margin, False),
         # Higher SG&A lowers operating income, so its step has the opposite sign.
         (t(f"bridge.sga_{sga_word}"), -sga, False),
@@ -78,14 +77,18 @@ def _bridge_steps(ctx: BuildContext) -> tuple[tuple[str, float, bool], ...]:
     rest = end - start - margin + sga
     if abs(rest) >= 0.5:
         steps.append((t("bridge.other"), rest, False))
-    steps.append((t("bridge.end", quarter=now.name), end, True))
+    steps.append((t("bridge.end", quarter=ctx.short_period(now)), end, True))
     return tuple(steps)
 
 
-def _impact_cell(figure: Figure, qualifier: str) -> Cell:
+def _impact_cell(ctx: BuildContext, figure: Figure, qualifier: str) -> Cell:
     """``approximately 186``: the company's own hedge stays next to the figure."""
-    base = cell(figure, formatting.jpy_million)
-    text = f"{qualifier} {base.text}" if qualifier and not figure.missing else base.text
+    base = cell(figure, ctx.styles.million)
+    text = (
+        ctx.messages("bridge.qualified", qualifier=qualifier, amount=base.text)
+        if qualifier and not figure.missing
+        else base.text
+    )
     return Cell(text, base.source, base.status, base.negative)
 
 
@@ -93,7 +96,7 @@ def operating_income_bridge(
     ctx: BuildContext, spec: SlideSpec
 ) -> tuple[dict[str, object], tuple[Chart, ...]]:
     """Slide 6: operating income a year ago to now, through gross margin and SG&A."""
-    t, model = ctx.messages, ctx.model
+    t, model, styles = ctx.messages, ctx.model, ctx.styles
     content = parse_content(ctx, spec, BridgeContent)
     now, then = ctx.quarter, ctx.quarter.year_ago
     chart_spec = ChartSpec(
@@ -104,27 +107,36 @@ def operating_income_bridge(
         legend=False,
         width_in=5.0,
         height_in=3.7,
+        edition=ctx.language,
     )
     chart = Chart(
         chart_spec,
-        alt_text(chart_spec, t("unit.jpy_million")),
+        alt_text(chart_spec, t("unit.jpy_million"), t),
         gap_note(chart_spec, t) if chart_spec.empty else "",
     )
     rows = tuple(
         Row(
             t.item(key),
             (
-                cell(model.value(key, then), formatting.jpy_million),
-                cell(model.value(key, now), formatting.jpy_million),
-                cell(model.change(key, now, then), signed(formatting.jpy_million)),
-                cell(model.yoy(key, now), formatting.percent),
+                cell(model.value(key, then), styles.million),
+                cell(model.value(key, now), styles.million),
+                cell(model.change(key, now, then), signed(styles.million)),
+                cell(model.yoy(key, now), styles.percent),
             ),
             style="total" if key == "operating_income" else "",
         )
         for key in BRIDGE_TABLE_ITEMS
     )
     table = Table(
-        (("", then.name, now.name, t("bridge.column_change"), t("column.yoy")),),
+        (
+            (
+                "",
+                ctx.short_period(then),
+                ctx.short_period(now),
+                t("bridge.column_change"),
+                t("column.yoy"),
+            ),
+        ),
         rows,
         ("label", "num", "num", "num", "num"),
     )
@@ -132,9 +144,14 @@ def operating_income_bridge(
         (("", t("bridge.column_amount")),),
         tuple(
             Row(
-                ctx.commentary.text(impact.label)
-                + (f" ({ctx.commentary.text(impact.remark)})" if impact.remark else ""),
-                (_impact_cell(model.value(impact.item, now), impact.qualifier),),
+                t(
+                    "bridge.impact_remark",
+                    label=ctx.commentary.text(impact.label),
+                    remark=ctx.commentary.text(impact.remark),
+                )
+                if impact.remark
+                else ctx.commentary.text(impact.label),
+                (_impact_cell(ctx, model.value(impact.item, now), impact.qualifier),),
             )
             for impact in content.impacts
         ),
@@ -144,7 +161,7 @@ def operating_income_bridge(
         "unit": t("unit.jpy_million"),
         "table": table,
         "impacts": impacts,
-        "impacts_title": t("bridge.impacts_title", quarter=now.name),
+        "impacts_title": t("bridge.impacts_title", quarter=ctx.periods.name(now)),
     }, (chart,)
 
 
@@ -153,15 +170,16 @@ def _quarter_chart(ctx: BuildContext, key: str, width_in: float, height_in: floa
     quarters = ctx.quarter.trailing(5)
     spec = ChartSpec(
         kind="bars",
-        categories=tuple(q.name for q in quarters),
+        categories=tuple(ctx.short_period(q) for q in quarters),
         series=(Series(t.item(key), tuple(model.value(key, q).value for q in quarters)),),
         stacked=False,
         totals=False,
         legend=False,
         width_in=width_in,
         height_in=height_in,
+        edition=ctx.language,
     )
-    return Chart(spec, alt_text(spec, t("unit.jpy_million")), gap_note(spec, t), t.item(key))
+    return Chart(spec, alt_text(spec, t("unit.jpy_million"), t), gap_note(spec, t), t.item(key))
 
 
 def cash_flows(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object], tuple[Chart, ...]]:
@@ -178,7 +196,7 @@ def cash_flows(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object], t
                 "headline": t(
                     f"cash_flow.{direction}",
                     activity=t(f"cash_flow.activity.{name}"),
-                    amount=formatting.jpy_million(value),
+                    amount=ctx.numbers.jpy_million(value),
                 ),
                 "negative": value is not None and value < 0,
                 "points": tuple(ctx.commentary.text(p) for p in getattr(content, name)),
@@ -193,9 +211,9 @@ def cash_flows(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object], t
         if check.name == CASH_RULE and check.severity != "ok":
             cash_gap = t(
                 "note.cash_flow_gap",
-                sections=formatting.jpy_million(check.actual),
-                change=formatting.jpy_million(check.expected),
-                gap=formatting.jpy_million(check.difference),
+                sections=ctx.numbers.jpy_million(check.actual),
+                change=ctx.numbers.jpy_million(check.expected),
+                gap=ctx.numbers.jpy_million(check.difference),
             )
     return {
         "unit": t("unit.jpy_million"),

@@ -12,7 +12,9 @@ def cover(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object], tuple]
     return {
         "company_name": company.name,
         "display_name": company.display_name,
-        "date": f"{released.year}.{released.month}.{released.day}",
+        "date": ctx.messages(
+            "deck.cover_date", year=released.year, month=released.month, day=released.day
+        ),
         "ir_url": company.ir_url or "",
         "fictional": company.fictional,
     }, ()
