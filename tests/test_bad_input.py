@@ -269,3 +269,18 @@ def test_loader_accepts_the_right_number_or_fails_cleanly(case: tuple[str, int |
         assert value == expected
     else:
         assert value is not None
+
+
+def test_ten_thousand_press_releases_fail_clearly(tmp_path: Path, data_copy: Path) -> None:
+    deck = data_copy / "decks" / "1Q08.yaml"
+    rows = "".join(f"        - {{date: 2008-06-01, title: Release {n}}}\n" for n in range(10_000))
+    text = deck.read_text()
+    start = text.index("      releases:\n") + len("      releases:\n")
+    end = text.index("\n\n", start) + 1
+    deck.write_text(text[:start] + rows + text[end:])
+    code, err = run("build", "--quarter", "1Q08", "--data", str(data_copy), "--out", str(tmp_path))
+    assert code == 2
+    line = one_error_line(err)
+    assert "1Q08.yaml, slide Ref. 4 (press_releases, 1Q08): content.releases" in line
+    assert "at most 16 items" in line
+    assert not (tmp_path / "1Q08").exists()

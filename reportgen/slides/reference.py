@@ -296,13 +296,18 @@ def group_companies(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, objec
     }, ()
 
 
+MAX_RELEASES = 16
+
+
 class Release(Strict):
     date: date
     title: str = Field(min_length=1)
 
 
 class PressContent(Strict):
-    releases: tuple[Release, ...] = Field(min_length=1)
+    # More rows than this cannot be read on one slide; the deck file must say
+    # which releases matter (or split them over a second press-release slide).
+    releases: tuple[Release, ...] = Field(min_length=1, max_length=MAX_RELEASES)
 
 
 def fiscal_quarter(day: date, calendar: FiscalCalendar) -> Quarter:
