@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
 import tempfile
 from collections.abc import Iterable
@@ -56,7 +57,11 @@ class ChartJob:
         self._todo = [(spec, path) for spec, path in self.paths.items() if not path.exists()]
         self._pool: ProcessPoolExecutor | None = None
         self._futures: list[Future[Path]] = []
-        count = min(len(self._todo), workers or os.cpu_count() or 1)
+        # A batch worker (a process with a parent process) draws its charts itself:
+        # its sibling workers already use every core, and a pool in each of them
+        # only made them compete (the batch ran slower than one process).
+        default = 1 if multiprocessing.parent_process() is not None else os.cpu_count() or 1
+        count = min(len(self._todo), workers or default)
         if count > 1:
             self._pool = ProcessPoolExecutor(max_workers=count)
             self._futures = [self._pool.submit(_draw_to, spec, path) for spec, path in self._todo]
