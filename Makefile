@@ -17,7 +17,7 @@ STAMP := $(VENV)/.synced
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: all report report-all check preview test lint format bench clean distclean
+.PHONY: all report report-all check preview test lint format bench bench-smoke clean distclean
 
 all: report
 
@@ -25,8 +25,11 @@ $(UV):
 	@$(PYTHON) -m venv $(UVENV)
 	@$(UVENV)/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
+# --compile-bytecode: the libraries' .pyc files are written once here, so that no
+# build compiles pandas, matplotlib or WeasyPrint again (seconds on every cold
+# run where PYTHONDONTWRITEBYTECODE is set, as on CI).
 $(STAMP): $(UV) pyproject.toml uv.lock
-	@$(UV) sync --locked --quiet --python "$$(command -v $(PYTHON))"
+	@$(UV) sync --locked --quiet --compile-bytecode --python "$$(command -v $(PYTHON))"
 	@touch $@
 
 ## report: build the PDF deck and the HTML preview of QUARTER into OUT/QUARTER (EDITION=en|ja|all)
@@ -51,6 +54,16 @@ test: $(STAMP)
 	@$(VENV)/bin/ruff check .
 	@$(VENV)/bin/ruff format --check .
 	@$(VENV)/bin/pytest
+
+## bench: measure cold, warm, preview and batch builds against WeasyPrint alone; writes BENCHMARKS.md
+bench: $(STAMP)
+	@$(PY) bench/run.py --reps $(or $(REPS),5)
+	@$(PY) bench/compare_chromium.py
+	@$(PY) bench/compare_typst.py
+
+## bench-smoke: one repetition of every measurement, into a temporary file (CI keeps it working)
+bench-smoke: $(STAMP)
+	@$(PY) bench/run.py --smoke --out "$$(mktemp -d)/BENCHMARKS.md"
 
 lint: $(STAMP)
 	@$(VENV)/bin/ruff check .

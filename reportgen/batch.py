@@ -128,6 +128,12 @@ def build_all(
     quarters = list(decks)
     workers = max(1, min(workers or os.cpu_count() or 1, len(quarters)))
     console = console or Console(stderr=True)
+    # Imported once here, before the workers are forked, rather than once in each
+    # worker: with a few decks, each worker's imports were a large share of its time.
+    import weasyprint  # noqa: F401
+
+    import reportgen.build  # noqa: F401
+
     outcomes: dict[str, DeckOutcome] = {}
     with multiprocessing.Manager() as manager:
         events = manager.Queue()

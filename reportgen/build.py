@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,12 +25,48 @@ class BuildResult:
     warnings: tuple[Check, ...]
 
 
+class ValidatedData:
+    """The last data set loaded and validated, reused while no file under its folder changed.
+
+    The preview keeps one: a template or CSS edit then rebuilds without reading
+    and checking the data again. It is keyed by the files' content, not their
+    times, so an edit that restores a file reuses nothing stale.
+    """
+
+    def __init__(self) -> None:
+        self._key = ""
+        self._value: tuple[Dataset, tuple[Check, ...]] | None = None
+
+    def get(self, data_root: Path) -> tuple[Dataset, tuple[Check, ...]]:
+        key = _content_key(data_root)
+        if self._value is None or key != self._key:
+            dataset = load_dataset(data_root)
+            # Cached only once validation passed: a failing one raises every time.
+            self._value, self._key = (dataset, validate(dataset)), key
+        return self._value
+
+
+def _content_key(data_root: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(p for p in data_root.rglob("*") if p.is_file()):
+        digest.update(f"{path.relative_to(data_root)}\0{path.stat().st_size}\0".encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def prepare(
-    data_root: Path, quarter: Quarter, templates: Path = TEMPLATES, language: str = "en"
+    data_root: Path,
+    quarter: Quarter,
+    templates: Path = TEMPLATES,
+    language: str = "en",
+    cache: ValidatedData | None = None,
 ) -> tuple[Dataset, Deck, tuple[Check, ...]]:
     """Load and validate the data and build every slide; nothing is written."""
-    dataset = load_dataset(data_root)
-    checks = validate(dataset)
+    if cache is not None:
+        dataset, checks = cache.get(data_root)
+    else:
+        dataset = load_dataset(data_root)
+        checks = validate(dataset)
     # Warnings about periods this deck does not show would be noise in its build log.
     shown = {q.name for q in quarter.trailing(5)}
     warnings = tuple(c for c in checks if c.severity == "warning" and c.period in shown)
@@ -55,6 +92,7 @@ def build(
     cache_dir: Path | None = None,
     progress: Callable[[str], None] = lambda stage: None,
     edition: str = "en",
+    data_cache: ValidatedData | None = None,
 ) -> BuildResult:
     """Build the ``edition`` deck of ``quarter`` into ``out_root/<quarter>``.
 
@@ -63,9 +101,10 @@ def build(
 
     ``cache_dir`` holds the drawn charts (default ``out_root/.cache/charts``); the
     preview builds into a temporary folder but shares the cache of ``make report``.
+    ``data_cache`` keeps the validated data between builds of a long-running process.
     """
     progress("data")
-    _, deck, warnings = prepare(data_root, quarter, templates, edition)
+    _, deck, warnings = prepare(data_root, quarter, templates, edition, cache=data_cache)
     output = render_deck(
         deck, out_root, pdf=pdf, templates=templates, cache_dir=cache_dir, progress=progress
     )

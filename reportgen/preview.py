@@ -23,7 +23,7 @@ from types import TracebackType
 
 import watchfiles
 
-from reportgen.build import build
+from reportgen.build import ValidatedData, build
 from reportgen.errors import DataError, ReportgenError
 from reportgen.preview_http import PreviewHTTPServer
 from reportgen.quarters import Quarter
@@ -114,6 +114,8 @@ class Preview:
         # One build at a time: a PDF asked for during a rebuild waits for it.
         self._building = threading.Lock()
         self._messages = Messages.load(templates, language)
+        # A template or CSS edit reuses the data as last loaded and validated.
+        self._data = ValidatedData()
 
     @property
     def site(self) -> Path:
@@ -143,6 +145,7 @@ class Preview:
             templates=self.templates,
             cache_dir=self.cache_dir,
             edition=self.language,
+            data_cache=self._data,
         )
         self._messages = Messages.load(self.templates, self.language)
 
@@ -156,6 +159,7 @@ class Preview:
                 templates=self.templates,
                 cache_dir=self.cache_dir,
                 edition=self.language,
+                data_cache=self._data,
             )
         assert result.output.pdf is not None
         log.info("preview: wrote %s (%d pages)", result.output.pdf, result.output.pages)

@@ -7,6 +7,7 @@ a failed build never leaves half a deck and never destroys the last good one.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import shutil
@@ -22,7 +23,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 
 from reportgen import __version__
-from reportgen.charts.cache import ensure_charts
+from reportgen.charts.cache import ChartJob
 from reportgen.errors import LayoutError, RenderError, SlideError
 from reportgen.slides.base import Slide
 from reportgen.slides.deck import Deck
@@ -77,6 +78,14 @@ def pdf_name(deck: Deck) -> str:
     return f"{short}-{quarter}-results-{deck.messages.language}.pdf"
 
 
+@functools.lru_cache(maxsize=4)
+def _deck_environment(templates: Path) -> Environment:
+    # Reused across builds in one process (the preview, a batch worker) so that the
+    # deck's templates are compiled once; Jinja still reloads a template whose file
+    # changed (auto_reload checks each one's modification time).
+    return jinja_environment(templates)
+
+
 def xlsx_name(deck: Deck) -> str:
     short, quarter = deck.dataset.company.short_name, deck.quarter.name
     return f"{short}-{quarter}-data{_edition_suffix(deck)}.xlsx"
@@ -93,7 +102,7 @@ def html_folder(deck: Deck) -> str:
 
 
 def render_html(deck: Deck, templates: Path) -> str:
-    env = jinja_environment(templates)
+    env = _deck_environment(templates)
     company = deck.dataset.company
     try:
         return env.get_template("deck.html").render(
@@ -180,13 +189,24 @@ def write_preview(
     (folder / "charts").mkdir(parents=True)
     (folder / "fonts").mkdir()
     for path in set(chart_paths.values()):
-        shutil.copyfile(path, folder / "charts" / path.name)
+        _link_or_copy(path, folder / "charts" / path.name)
     for name in FONT_FILES:
-        shutil.copyfile(FONTS / name, folder / "fonts" / name)
+        _link_or_copy(FONTS / name, folder / "fonts" / name)
     (folder / "deck.css").write_text(stylesheet(templates), encoding="utf-8")
     index = folder / "index.html"
     index.write_text(html, encoding="utf-8")
     return index
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    # A hard link costs nothing, where copying the fonts (9 MB) on every preview
+    # rebuild does. Neither the fonts nor a cached chart is ever changed in place
+    # (charts are replaced whole), so sharing the file is safe. Another file system
+    # cannot link: copy then.
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
 
 
 def stylesheet(templates: Path) -> str:
@@ -297,10 +317,15 @@ def _render_deck(
     started = time.perf_counter()
     progress("charts")
     specs = [c.spec for s in deck.slides for c in s.charts if not c.spec.empty]
-    chart_paths = ensure_charts(specs, cache_dir or out_root / ".cache" / "charts")
-    deck = _with_chart_sources(deck, chart_paths)
+    charts = ChartJob(specs, cache_dir or out_root / ".cache" / "charts")
+    if pdf:
+        # WeasyPrint is the slowest import of a build: it runs here while worker
+        # processes draw the charts, instead of after them.
+        import weasyprint  # noqa: F401
+    deck = _with_chart_sources(deck, charts.paths)
     progress("html")
     html = render_html(deck, templates)
+    chart_paths = charts.wait()
     final = out_root / deck.quarter.name
     with staging(out_root, deck.quarter.name) as stage:
         html_dir = html_folder(deck)

@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
 import tempfile
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
+from importlib.metadata import version
 from pathlib import Path
 
-import matplotlib
-
-from reportgen.charts import draw as draw_module
 from reportgen.charts.spec import ChartSpec
 
 log = logging.getLogger(__name__)
 
-_CODE = Path(draw_module.__file__).parent
+_CODE = Path(__file__).parent
 
 
 def _salt() -> str:
@@ -24,11 +23,17 @@ def _salt() -> str:
     stamps = sorted(
         f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in _CODE.glob("*.py")
     )
-    return matplotlib.__version__ + "|" + "|".join(stamps)
+    # The installed version, read without importing matplotlib: a build whose charts
+    # are all cached never needs it.
+    return version("matplotlib") + "|" + "|".join(stamps)
 
 
 def _draw_to(spec: ChartSpec, target: Path) -> Path:
-    data = draw_module.draw(spec)
+    # Imported here, in the worker process that draws: matplotlib's import then
+    # overlaps with the parent's import of WeasyPrint.
+    from reportgen.charts.draw import draw
+
+    data = draw(spec)
     fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
     with os.fdopen(fd, "wb") as handle:
         handle.write(data)
@@ -36,21 +41,51 @@ def _draw_to(spec: ChartSpec, target: Path) -> Path:
     return target
 
 
+class ChartJob:
+    """Charts being drawn in worker processes; ``paths`` is known at once, the files at ``wait``.
+
+    Starting the drawing and waiting for it are separate so that the build can do
+    other work meanwhile (import WeasyPrint, render the HTML) on the other core.
+    """
+
+    def __init__(
+        self, specs: Iterable[ChartSpec], cache_dir: Path, workers: int | None = None
+    ) -> None:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        salt = _salt()
+        self.paths = {spec: cache_dir / f"{spec.digest(salt)}.svg" for spec in set(specs)}
+        self._todo = [(spec, path) for spec, path in self.paths.items() if not path.exists()]
+        self._pool: ProcessPoolExecutor | None = None
+        self._futures: list[Future[Path]] = []
+        # A batch worker (a process with a parent process) draws its charts itself:
+        # its sibling workers already use every core, and a pool in each of them
+        # only made them compete (the batch ran slower than one process).
+        default = 1 if multiprocessing.parent_process() is not None else os.cpu_count() or 1
+        count = min(len(self._todo), workers or default)
+        if count > 1:
+            self._pool = ProcessPoolExecutor(max_workers=count)
+            self._futures = [self._pool.submit(_draw_to, spec, path) for spec, path in self._todo]
+
+    def wait(self) -> dict[ChartSpec, Path]:
+        """Return a file for each spec once all are drawn; a drawing's error is raised here."""
+        if self._pool is None:
+            # One chart is drawn here: starting a process would cost more than it saves.
+            for spec, path in self._todo:
+                _draw_to(spec, path)
+        else:
+            try:
+                for future in self._futures:
+                    future.result()
+            finally:
+                self._pool.shutdown(cancel_futures=True)
+        log.info(
+            "charts: %d drawn, %d from cache", len(self._todo), len(self.paths) - len(self._todo)
+        )
+        return self.paths
+
+
 def ensure_charts(
     specs: Iterable[ChartSpec], cache_dir: Path, workers: int | None = None
 ) -> dict[ChartSpec, Path]:
     """Return a file for each spec, drawing only those not already in ``cache_dir``."""
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    salt = _salt()
-    paths = {spec: cache_dir / f"{spec.digest(salt)}.svg" for spec in set(specs)}
-    todo = [(spec, path) for spec, path in paths.items() if not path.exists()]
-    if todo:
-        count = min(len(todo), workers or os.cpu_count() or 1)
-        if count > 1:
-            with ProcessPoolExecutor(max_workers=count) as pool:
-                list(pool.map(_draw_to, *zip(*todo, strict=True)))
-        else:
-            for spec, path in todo:
-                _draw_to(spec, path)
-    log.info("charts: %d drawn, %d from cache", len(todo), len(paths) - len(todo))
-    return paths
+    return ChartJob(specs, cache_dir, workers).wait()

@@ -9,6 +9,7 @@ cannot be derived stays missing: it is never zero and never an estimate.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
@@ -73,10 +74,28 @@ def _sources(figures: Iterable[Figure]) -> str:
     return ", ".join(seen)
 
 
-def _same_year_periods(year: int) -> list[Period]:
+# The resolver asks these of the same few periods tens of thousands of times per
+# build; computing them once per period keeps a tie-out run in milliseconds.
+@functools.cache
+def _same_year_periods(year: int) -> tuple[Period, ...]:
     periods = [Period("Q", n, year) for n in range(1, 5)]
     periods += [Period("H", 1, year), Period("H", 2, year), Period("9M", 0, year)]
-    return [*periods, Period("FY", 0, year)]
+    return (*periods, Period("FY", 0, year))
+
+
+@functools.cache
+def _largest_first(year: int) -> tuple[Period, ...]:
+    return tuple(sorted(_same_year_periods(year), key=lambda p: -_PERIOD_ORDER[p.kind]))
+
+
+@functools.cache
+def _span(period: Period) -> frozenset[Quarter]:
+    return frozenset(period.quarters)
+
+
+@functools.cache
+def _name(period: Period) -> str:
+    return period.name
 
 
 class Figures:
@@ -85,6 +104,8 @@ class Figures:
     def __init__(self, stored: Mapping[tuple[str, str], Figure]) -> None:
         self._stored = dict(stored)
         self._cache: dict[tuple[str, str, frozenset[str]], Figure] = {}
+        # The shallowest open call that a cycle was cut at, while resolving (see _resolve).
+        self._cut = 0
         self._identities: dict[str, list[Identity]] = {}
         for identity in IDENTITIES:
             for key in (identity.total, *(term for _, term in identity.terms)):
@@ -111,23 +132,33 @@ class Figures:
     def _resolve(
         self, key: str, period: Period, exclude: frozenset[str], stack: tuple[str, ...]
     ) -> Figure:
-        cache_key = (key, period.name, exclude)
+        name = _name(period)
+        cache_key = (key, name, exclude)
         if cache_key in self._cache:
             return self._cache[cache_key]
-        stored = self._stored.get((key, period.name))
+        stored = self._stored.get((key, name))
         if stored is not None:
             return stored
-        here = f"{key}@{period.name}"
-        if here in stack or ":" in key:
-            return missing(key, period.name)
+        here = f"{key}@{name}"
+        if ":" in key:
+            return missing(key, name)
+        if here in stack:
+            # A cycle: the result being computed depends on the open call at this depth.
+            self._cut = min(self._cut, stack.index(here))
+            return missing(key, name)
+        depth = len(stack)
+        outer_cut, self._cut = self._cut, depth
         stack = (*stack, here)
         result = self._from_periods(key, period, exclude, stack)
         if result.missing:
             result = self._from_identities(key, period, exclude, stack)
-        # A result found while an outer call was still open may depend on what that
-        # stack excluded, so only results from a top-level call are cached.
-        if len(stack) == 1:
+        # A result that met no cycle through a call still open above it is what a
+        # top-level call would find, so it is cached. One that did may depend on
+        # that stack, so it is not. (Caching only top-level results made the
+        # tie-outs of a data set with gaps, such as IIJ's, take a second.)
+        if self._cut >= depth:
             self._cache[cache_key] = result
+        self._cut = min(outer_cut, self._cut)
         return result
 
     def _from_periods(
@@ -136,18 +167,18 @@ class Figures:
         item = ITEMS.get(key)
         if item is None or item.kind != "flow":
             return missing(key, period.name)
-        wanted = set(period.quarters)
+        wanted = _span(period)
         if period.kind != "Q":
             parts = self._cover(key, wanted, exclude, stack, skip=period)
             if parts is not None:
                 return self._combine(key, period, [(1, p) for p in parts])
         for whole in _same_year_periods(period.fiscal_year):
-            outer = set(whole.quarters)
-            if whole == period or not wanted < outer or (key, whole.name) not in self._stored:
+            outer = _span(whole)
+            if whole == period or not wanted < outer or (key, _name(whole)) not in self._stored:
                 continue
             rest = self._cover(key, outer - wanted, exclude, stack, skip=period)
             if rest is not None:
-                total = self._stored[(key, whole.name)]
+                total = self._stored[(key, _name(whole))]
                 return self._combine(key, period, [(1, total), *((-1, p) for p in rest)])
         return missing(key, period.name)
 
@@ -163,11 +194,10 @@ class Figures:
         left = set(quarters)
         parts: list[Figure] = []
         year = next(iter(quarters)).fiscal_year
-        candidates = sorted(_same_year_periods(year), key=lambda p: -_PERIOD_ORDER[p.kind])
-        for candidate in candidates:
-            span = set(candidate.quarters)
-            if candidate != skip and span <= left and (key, candidate.name) in self._stored:
-                parts.append(self._stored[(key, candidate.name)])
+        for candidate in _largest_first(year):
+            span = _span(candidate)
+            if candidate != skip and span <= left and (key, _name(candidate)) in self._stored:
+                parts.append(self._stored[(key, _name(candidate))])
                 left -= span
         for quarter in sorted(left):
             fig = self._resolve(key, Period.of(quarter), exclude, stack)

@@ -1,0 +1,141 @@
+"""BENCHMARKS.md from one run's results: tables of min/median/max and ratios to the floor."""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+# Text below this line in an existing BENCHMARKS.md is kept: the history of changes.
+KEEP = "<!-- Everything below is kept by bench/run.py: the before/after history. -->"
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One measured figure, its repetitions and the floor it is compared with."""
+
+    deck: str
+    what: str
+    times: list[float]
+    reference: float
+    target: str = ""
+    met: bool | None = None
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.times)
+
+    @property
+    def ratio(self) -> float:
+        return self.median / self.reference
+
+
+def _s(seconds: float) -> str:
+    return f"{seconds:.2f}"
+
+
+def _mark(met: bool | None) -> str:
+    return "" if met is None else "yes" if met else "**no**"
+
+
+def _main_table(rows: list[Row]) -> list[str]:
+    lines = [
+        "| deck | measurement | min s | median s | max s | x floor | target | met |",
+        "|---|---|---:|---:|---:|---:|---|---|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r.deck} | {r.what} | {_s(min(r.times))} | {_s(r.median)} | {_s(max(r.times))} "
+            f"| {r.ratio:.2f} | {r.target} | {_mark(r.met)} |"
+        )
+    return lines
+
+
+def _imports_table(imports: dict[str, list[float]]) -> list[str]:
+    lines = ["| import (new interpreter) | min s | median s | max s |", "|---|---:|---:|---:|"]
+    for name, times in imports.items():
+        lines.append(
+            f"| {name} | {_s(min(times))} | {_s(statistics.median(times))} | {_s(max(times))} |"
+        )
+    return lines
+
+
+def _phases_table(decks: dict[str, Any]) -> list[str]:
+    labels = list(decks)
+    lines = ["| phase (cold, in process) | " + " | ".join(f"{d} s" for d in labels) + " |"]
+    lines.append("|---|" + "---:|" * len(labels))
+    stages = list(next(iter(decks.values()))["phases"]["stages"])
+    for stage in [*stages, "total"]:
+        cells = []
+        for d in labels:
+            phases = decks[d]["phases"]
+            cells.append(
+                _s(phases["total"] if stage == "total" else phases["stages"].get(stage, 0))
+            )
+        lines.append(f"| {stage} | " + " | ".join(cells) + " |")
+    for key, name in (
+        ("peak_mb", "peak memory, build process (MB)"),
+        ("peak_child_mb", "peak memory, largest chart worker (MB)"),
+    ):
+        lines.append(
+            f"| {name} | " + " | ".join(f"{decks[d]['phases'][key]:.0f}" for d in labels) + " |"
+        )
+    return lines
+
+
+def _batch_table(batch: dict[str, Any]) -> list[str]:
+    lines = [
+        "| batch | decks | 1 process, median s | 2 processes, median s | speed-up | target |",
+        "|---|---:|---:|---:|---:|---|",
+    ]
+    for key, name, decks in (
+        ("iij", "`reportgen build --all --data data/iij`", 3),
+        (
+            "both",
+            "IIJ (3 quarters) + Example 1Q25, same worker as `build --all`",
+            batch["both_decks"],
+        ),
+    ):
+        serial = statistics.median(batch[f"{key}_jobs1"])
+        parallel = statistics.median(batch[f"{key}_jobs2"])
+        lines.append(
+            f"| {name} | {decks} | {_s(serial)} | {_s(parallel)} "
+            f"| {serial / parallel:.2f}x | ≥ 1.6x |"
+        )
+    return lines
+
+
+def write_report(path: Path, results: dict[str, Any], rows: list[Row]) -> None:
+    """Write BENCHMARKS.md, keeping the history section of the previous file."""
+    kept = ""
+    if path.exists() and KEEP in path.read_text(encoding="utf-8"):
+        kept = path.read_text(encoding="utf-8").split(KEEP, 1)[1]
+    machine = results["machine"]
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Written by `make bench` (`bench/run.py`, {results['reps']} repetitions). Every ratio is "
+        "to the floor measured in the same run on the same machine: WeasyPrint alone turning the "
+        "deck's final HTML into the PDF (`HTML(filename=...).render().write_pdf(pdf_variant=...)`, "
+        "the variant of `reportgen/pdf.py`). A cold build is compared with the floor's first "
+        "render in a new process plus the import time of pandas, jinja2, matplotlib and "
+        "weasyprint.",
+        "",
+        *_main_table(rows),
+        "",
+        "## Imports",
+        "",
+        *_imports_table(results["imports"]),
+        "",
+        "## Phases of a cold build and peak memory",
+        "",
+        *_phases_table(results["decks"]),
+        "",
+    ]
+    if "batch" in results:
+        lines += ["## Batch builds", "", *_batch_table(results["batch"]), ""]
+    lines += ["## Machine", ""]
+    lines += [f"- {key}: {value}" for key, value in machine.items()]
+    lines += ["", KEEP]
+    path.write_text("\n".join(lines) + (kept or "\n"), encoding="utf-8")

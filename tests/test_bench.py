@@ -1,0 +1,71 @@
+"""The benchmark's own logic (no timing is asserted) and the caches it relies on."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from bench.report import KEEP, Row, write_report
+from reportgen.build import ValidatedData
+from reportgen.charts.cache import ChartJob
+from reportgen.charts.spec import ChartSpec, Series
+from tests.conftest import IIJ
+
+
+def test_ratio_is_to_the_floor_of_the_same_run() -> None:
+    row = Row("deck", "warm", [2.0, 3.0, 10.0], reference=2.0)
+    assert (row.median, row.ratio) == (3.0, 1.5)
+
+
+def test_report_keeps_the_history_section(tmp_path: Path) -> None:
+    path = tmp_path / "BENCHMARKS.md"
+    path.write_text(f"# old table\n{KEEP}\n## History\nbefore: 5 s\n", encoding="utf-8")
+    results = {
+        "machine": {"CPUs": "2"},
+        "reps": 1,
+        "imports": {"pandas": [1.0]},
+        "decks": {
+            "IIJ 1Q08": {
+                "phases": {
+                    "stages": {"charts": 1.0},
+                    "total": 2.0,
+                    "peak_mb": 1,
+                    "peak_child_mb": 1,
+                }
+            }
+        },
+    }
+    write_report(path, results, [Row("IIJ 1Q08", "cold", [3.0], 2.0, "≤ 1.5", True)])
+    text = path.read_text(encoding="utf-8")
+    assert "| IIJ 1Q08 | cold | 3.00 | 3.00 | 3.00 | 1.50 | ≤ 1.5 | yes |" in text
+    assert "# old table" not in text
+    assert text.endswith(f"{KEEP}\n## History\nbefore: 5 s\n")
+
+
+def test_validated_data_is_reused_until_a_file_changes(tmp_path: Path) -> None:
+    data = tmp_path / "iij"
+    shutil.copytree(IIJ, data)
+    cache = ValidatedData()
+    first = cache.get(data)
+    assert cache.get(data) is first
+    figures = data / "figures" / "1Q08.csv"
+    figures.write_text(
+        figures.read_text(encoding="utf-8").replace(
+            "operating_income,411,", "operating_income,412,"
+        ),
+        encoding="utf-8",
+    )
+    second = cache.get(data)
+    assert second is not first
+    assert second[0].figures.get("operating_income", "1Q08").value == 412
+
+
+def test_chart_job_gives_paths_before_the_files(tmp_path: Path) -> None:
+    specs = [
+        ChartSpec("bars", ("1Q08", "2Q08"), (Series(f"line {n}", (1.0, 2.0)),)) for n in range(2)
+    ]
+    job = ChartJob(specs, tmp_path)
+    assert set(job.paths) == set(specs)
+    paths = job.wait()
+    assert all(path.read_bytes().startswith(b"<?xml") for path in paths.values())
+    assert ChartJob(specs, tmp_path)._todo == []  # all cached now
