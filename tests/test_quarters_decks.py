@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from reportgen import formatting
 from reportgen.batch import build_all
 from reportgen.cli import main
+from reportgen.model.quarter import QuarterModel
 from reportgen.slides.deck import load_deck_spec
 from tests.conftest import IIJ, ROOT, BuiltDeck, build_and_read
 
@@ -105,3 +107,63 @@ def test_batch_cli_exit_code_and_summary(tmp_path: Path, data_copy: Path) -> Non
     assert "FAILED" in summary
     assert "YAML syntax error" in summary
     assert summary.count(" ok ") == 2
+
+
+@pytest.mark.parametrize(
+    ("quarter", "period", "target_revenue", "title"),
+    [
+        # FY2007 guidance of May 2007, still in force at the 15 May 2008 release (held set).
+        ("4Q07", "FY07", "69.0", "Consolidated Financial Results for FY07"),
+        # The first-half target as revised on 24 October 2008, not May's 34.5.
+        ("2Q08", "1H08", "33.2", "Consolidated Financial Results for the First Half (1H08)"),
+    ],
+    ids=["full-year", "first-half"],
+)
+def test_period_view_against_prior_period_and_target(
+    tmp_path: Path, quarter: str, period: str, target_revenue: str, title: str
+) -> None:
+    deck = build_and_read(IIJ, quarter, tmp_path)
+    page = deck.page("period_summary")
+    model = QuarterModel(
+        deck.result.deck.dataset.figures,
+        deck.result.deck.quarter,
+        deck.result.deck.dataset.calendar,
+    )
+    assert title in page
+    assert formatting.jpy_billion(model.value("revenue", period).value) in page
+    assert formatting.percent(model.yoy("revenue", period).value) in page
+    assert target_revenue in page
+    assert "Targets as announced on or before" in page
+
+
+@pytest.mark.parametrize(
+    ("quarter", "present", "absent"),
+    [("4Q07", "78.5", "73.0"), ("2Q08", "73.0", "78.5")],
+    ids=["4Q07-next-year", "2Q08-revised"],
+)
+def test_forecast_is_for_the_right_year_as_of_the_release(
+    tmp_path: Path, quarter: str, present: str, absent: str
+) -> None:
+    page = build_and_read(IIJ, quarter, tmp_path).page("forecast")
+    assert "FY08 Target" in page
+    assert present in page
+    assert absent not in page
+
+
+def test_period_summary_refuses_a_first_quarter_deck(tmp_path: Path, data_copy: Path) -> None:
+    deck = data_copy / "decks" / "1Q08.yaml"
+    deck.write_text(
+        deck.read_text().replace(
+            "  - kind: cover\n", "  - kind: cover\n\n  - kind: period_summary\n", 1
+        )
+    )
+    code = main(
+        ["build", "--quarter", "1Q08", "--data", str(data_copy), "--out", str(tmp_path)],
+        stdout=io.StringIO(),
+        stderr=(err := io.StringIO()),
+    )
+    assert code == 2
+    assert (
+        "a period summary fits a 2Q deck (first half) or a 4Q deck (full year) only"
+        in err.getvalue()
+    )

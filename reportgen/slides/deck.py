@@ -119,8 +119,14 @@ def build_deck(
     for index, slide_spec in enumerate(spec.slides, start=1):
         kind = SLIDE_KINDS[slide_spec.kind]
         body, charts = kind.build(ctx, slide_spec)
+        # A builder whose title depends on what it shows (a year, a half) gives it.
+        built_title = body.get("title")
         title = slide_spec.title or (
-            messages(kind.title_key, quarter_label=quarter_label) if kind.title_key else spec.title
+            built_title
+            if isinstance(built_title, str)
+            else messages(kind.title_key, quarter_label=quarter_label)
+            if kind.title_key
+            else spec.title
         )
         slides.append(
             Slide(

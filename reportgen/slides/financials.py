@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from reportgen.charts.spec import ChartSpec, Series
 from reportgen.data.schema import SlideSpec
+from reportgen.errors import DataError
+from reportgen.model import measures
+from reportgen.model.targets import latest_targets, target
+from reportgen.quarters import Period
 from reportgen.slides.base import BuildContext, Chart, SlideKind
 from reportgen.slides.cells import Row, Table, blank, cell, signed
 from reportgen.slides.charts import alt_text, gap_note
+from reportgen.slides.content import slide_where
 
 SUMMARY_ITEMS = (
     "revenue",
@@ -64,6 +69,70 @@ def results_summary(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, objec
         )
     table = Table(header, tuple(rows), ("label", "ratio", "num", "ratio", "num", "num"))
     return {"table": table, "unit": t("unit.jpy_billion")}, ()
+
+
+def summary_period(ctx: BuildContext, spec: SlideSpec) -> Period:
+    """The cumulative period a 4Q deck (the year) or a 2Q deck (the first half) reports."""
+    quarter = ctx.quarter
+    if quarter.number == 4:
+        return quarter.fiscal_year_period
+    if quarter.number == 2:
+        return quarter.half
+    raise DataError(
+        f"{slide_where(ctx, spec)}: a period summary fits a 2Q deck (first half) "
+        "or a 4Q deck (full year) only"
+    )
+
+
+def period_summary(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object], tuple]:
+    """The full-year (4Q) or first-half (2Q) view: actual vs a year earlier and vs the target.
+
+    The target is the latest announced on or before the deck's release date.
+    """
+    t, model, styles = ctx.messages, ctx.model, ctx.styles
+    period = summary_period(ctx, spec)
+    prior = Period(period.kind, period.number, period.fiscal_year - 1)
+    targets = latest_targets(ctx.dataset.targets, ctx.release_date)
+    pct = t("column.pct_of_revenues")
+    header = (
+        (
+            "",
+            pct,
+            ctx.period_label(period),
+            pct,
+            ctx.period_label(prior),
+            t("column.yoy"),
+            t("column.target"),
+            t("column.achievement"),
+        ),
+    )
+    rows = []
+    for key in SUMMARY_ITEMS:
+        actual = model.value(key, period)
+        plan = target(targets, key, period.name)
+        rows.append(
+            Row(
+                t.item(key),
+                (
+                    blank() if key == "revenue" else cell(model.ratio(key, period), styles.percent),
+                    cell(actual, styles.billion),
+                    blank() if key == "revenue" else cell(model.ratio(key, prior), styles.percent),
+                    cell(model.value(key, prior), styles.billion),
+                    cell(model.yoy(key, period), styles.percent),
+                    cell(plan, styles.billion),
+                    cell(measures.ratio(actual, plan, f"{key}:achievement"), styles.percent),
+                ),
+                style="total" if key in ("revenue", "operating_income", "net_income") else "",
+            )
+        )
+    classes = ("label", "ratio", "num", "ratio", "num", "num", "num", "num")
+    kind = "year" if period.kind == "FY" else "half"
+    return {
+        "table": Table(header, tuple(rows), classes),
+        "unit": t("unit.jpy_billion"),
+        "title": t(f"slide.period_summary_{kind}", period=ctx.periods.name(period)),
+        "target_note": t("note.targets_as_of", date=ctx.numbers.long_date(ctx.release_date)),
+    }, ()
 
 
 def operating_net_income(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object], tuple]:
@@ -131,6 +200,7 @@ def balance_sheet(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object]
 
 
 KINDS = {
+    "period_summary": SlideKind("slides/period_summary.html", period_summary),
     "results_summary": SlideKind(
         "slides/results_summary.html", results_summary, "slide.results_summary"
     ),

@@ -131,7 +131,9 @@ def forecast(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object], tup
     """Ref. 1: this year's targets against last year's actual, with the interim target."""
     t, model = ctx.messages, ctx.model
     content = parse_content(ctx, spec, ForecastContent)
-    year = ctx.quarter.fiscal_year_period
+    # A 4Q deck closes its year, so its forecast is for the year that follows.
+    following = 1 if ctx.quarter.number == 4 else 0
+    year = Period("FY", 0, ctx.quarter.fiscal_year + following)
     interim = Period("H", 1, year.fiscal_year)
     actual_year = Period("FY", 0, year.fiscal_year - 1)
     targets = latest_targets(ctx.dataset.targets, ctx.release_date)
