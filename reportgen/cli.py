@@ -186,10 +186,12 @@ def _check(args: argparse.Namespace, stdout: TextIO) -> int:
     dataset = load_dataset(args.data)
     checks = run_checks(dataset)
     stdout.write(format_checks(checks, show_all=args.all))
-    if deck_path(dataset, quarter).exists():
-        model = QuarterModel(dataset.figures, quarter, dataset.calendar)
-        for typed in typed_numbers(load_deck_spec(dataset, quarter), model):
-            stdout.write(f"warning: {deck_path(dataset, quarter)}, {typed.message}\n")
+    model = QuarterModel(dataset.figures, quarter, dataset.calendar)
+    for language in ("en", "ja"):
+        path = deck_path(dataset, quarter, language)
+        if path.exists():
+            for typed in typed_numbers(load_deck_spec(dataset, quarter, language), model):
+                stdout.write(f"warning: {path}, {typed.message}\n")
     return EXIT_INPUT if any(c.severity == "error" for c in checks) else EXIT_OK
 
 

@@ -6,9 +6,9 @@ import difflib
 import re
 import unicodedata
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from reportgen.data.items import ITEMS, MEASURES
 
@@ -158,6 +158,17 @@ def check_item_key(key: str) -> str:
     if measure is None and not ITEMS[item].storable:
         raise ValueError(f"{item!r} is derived by the model and may not be stored")
     return key
+
+
+def known_item(key: str) -> str:
+    """Accept a plain item key of the catalogue (no measure); else raise ValueError."""
+    if key not in ITEMS:
+        raise ValueError(f"unknown item {key!r}{_suggest(key, ITEMS)}")
+    return key
+
+
+# An item key in a slide's content (the forecast's targets, the bridge's impacts).
+ItemKey = Annotated[str, AfterValidator(known_item)]
 
 
 def _suggest(word: str, choices: dict[str, object]) -> str:

@@ -14,7 +14,7 @@ from pydantic import Field, field_validator
 from reportgen import formatting
 from reportgen.data.companies import GroupCompany, load_group_companies
 from reportgen.data.items import ITEMS
-from reportgen.data.schema import SlideSpec, Strict
+from reportgen.data.schema import ItemKey, SlideSpec, Strict
 from reportgen.errors import CommentaryError
 from reportgen.model import measures
 from reportgen.model.figures import Figure
@@ -183,16 +183,9 @@ def forecast(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object], tup
 class TargetRef(Strict):
     """A target the medium-term slide shows, read from ``targets.csv``."""
 
-    item: str
+    item: ItemKey
     period: str
     qualifier: str = ""  # "over": the company's own wording around the figure
-
-    @field_validator("item")
-    @classmethod
-    def _known(cls, key: str) -> str:
-        if key not in ITEMS:
-            raise ValueError(f"unknown item {key!r}")
-        return key
 
     @field_validator("period")
     @classmethod

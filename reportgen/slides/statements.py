@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from pydantic import field_validator
-
 from reportgen.charts.spec import ChartSpec, Series
-from reportgen.data.items import ITEMS
-from reportgen.data.schema import SlideSpec, Strict
+from reportgen.data.schema import ItemKey, SlideSpec, Strict
 from reportgen.data.validate import balance_checks
 from reportgen.model.figures import Figure
 from reportgen.slides.base import BuildContext, Chart, SlideKind
@@ -30,17 +27,10 @@ CASH_RULE = "cash movement vs cash flows"
 class Impact(Strict):
     """An item that weighed on operating income, with the wording the company used."""
 
-    item: str
+    item: ItemKey
     label: str
     qualifier: str = ""  # "approximately", "about": the figure is not exact
     remark: str = ""
-
-    @field_validator("item")
-    @classmethod
-    def _known(cls, key: str) -> str:
-        if key not in ITEMS:
-            raise ValueError(f"unknown item {key!r}")
-        return key
 
 
 class BridgeContent(Strict):
