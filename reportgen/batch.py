@@ -38,6 +38,13 @@ class DeckOutcome:
     input_error: bool = False
 
 
+def _deck_size(data_root: Path, name: str, edition: str) -> int:
+    """The deck file's size: a cheap stand-in for how long the deck takes to build."""
+    suffix = "" if edition == "en" else f".{edition}"
+    path = data_root / "decks" / f"{name.split()[0]}{suffix}.yaml"
+    return path.stat().st_size if path.exists() else 0
+
+
 def deck_quarters(data_root: Path, edition: str = "en") -> list[Quarter]:
     """The quarters that have a deck file in ``edition``, oldest first.
 
@@ -151,9 +158,11 @@ def build_all(
                 q: bar.add_task("", total=len(STAGES) - 1, quarter=q, stage="queued")
                 for q in quarters
             }
+            # Largest decks first: with few decks and two workers, a big deck started
+            # last would leave one worker idle while the other finishes it.
+            order = sorted(quarters, key=lambda q: -_deck_size(data_root, q, decks[q]))
             futures: dict[Future[DeckOutcome], str] = {
-                pool.submit(build_one, data_root, q, out_root, events, decks[q]): q
-                for q in quarters
+                pool.submit(build_one, data_root, q, out_root, events, decks[q]): q for q in order
             }
             while len(outcomes) < len(quarters):
                 try:
