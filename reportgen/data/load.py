@@ -38,6 +38,10 @@ from reportgen.quarters import FiscalCalendar, Period
 
 log = logging.getLogger(__name__)
 
+# libyaml's parser when it is there (it is in the pinned PyYAML wheels): the deck
+# files are read on every preview rebuild, and the pure-Python parser is slow.
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 Model = TypeVar("Model", bound=BaseModel)
 
 
@@ -94,7 +98,7 @@ def read_yaml(path: Path) -> Any:
     """Parse a YAML file; syntax errors name the line and column."""
     text = read_text(path)
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=YAML_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f", line {mark.line + 1}, column {mark.column + 1}" if mark else ""

@@ -7,11 +7,13 @@ the tables. Placeholders run in Jinja's sandbox: data cannot reach Python.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from types import CodeType
 
-from jinja2 import StrictUndefined, TemplateError
+from jinja2 import StrictUndefined, TemplateError, nodes
 from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -126,6 +128,33 @@ class EscapeText(Extension):
                 yield token
 
 
+def _environment() -> ImmutableSandboxedEnvironment:
+    return ImmutableSandboxedEnvironment(
+        autoescape=True, undefined=StrictUndefined, extensions=[EscapeText]
+    )
+
+
+def _runtime_only(*_args: object, **_kwargs: object) -> str:
+    # Jinja evaluates a filter on constant arguments ('revenue'|m) while compiling;
+    # refusing makes it look the filter up when rendering, against the real model.
+    raise nodes.Impossible()
+
+
+@functools.lru_cache(maxsize=8)
+def _compiler(filters: frozenset[str]) -> ImmutableSandboxedEnvironment:
+    # Compiled code does not depend on what the filters do, only on their names
+    # (an unknown one is a compile error), so one compiler serves every build.
+    env = _environment()
+    env.filters.update(dict.fromkeys(filters, _runtime_only))
+    return env
+
+
+@functools.lru_cache(maxsize=4096)
+def _compiled(source: str, filters: frozenset[str]) -> CodeType:
+    """Bullets are compiled once per process: a preview rebuild reuses them all."""
+    return _compiler(filters).compile(source)
+
+
 class Commentary:
     """Evaluates bullet text against one quarter's model."""
 
@@ -138,9 +167,7 @@ class Commentary:
         periods: PeriodNames | None = None,
     ) -> None:
         self._where = where
-        self._env = ImmutableSandboxedEnvironment(
-            autoescape=True, undefined=StrictUndefined, extensions=[EscapeText]
-        )
+        self._env = _environment()
         self._env.filters.update(_filters(model, numbers or formatting.Numbers(), messages))
         if periods is not None:
             # Quarter globals stay codes (``1Q07``), since ``m(year_ago_quarter)`` reads
@@ -155,7 +182,11 @@ class Commentary:
     def text(self, source: str) -> Markup:
         """Render one piece of commentary; raise ``CommentaryError`` naming the file."""
         try:
-            return Markup(self._env.from_string(source).render())
+            code = _compiled(source, frozenset(self._env.filters))
+            template = self._env.template_class.from_code(
+                self._env, code, self._env.make_globals(None)
+            )
+            return Markup(template.render())
         except CommentaryError as exc:
             raise CommentaryError(f"{self._where}: {exc} in {source[:60]!r}") from None
         except TemplateError as exc:

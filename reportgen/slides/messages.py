@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 
 from reportgen.data.items import ITEMS
+from reportgen.data.load import YAML_LOADER
 from reportgen.errors import SlideError
 
 
@@ -28,7 +29,7 @@ class Messages:
             raise SlideError(f"{folder}: no message catalogue for language {language!r}")
         entries: dict[str, str] = {}
         for path in files:
-            raw: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+            raw: Any = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
             for key, text in _flatten(raw or {}).items():
                 if key in entries:
                     raise SlideError(f"{path}: message {key!r} is defined twice ({language})")
