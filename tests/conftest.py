@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,6 +39,23 @@ class BuiltDeck:
 def pdf_pages(path: Path) -> list[str]:
     """Text of each page, with runs of white space (line wraps) folded to one space."""
     return [" ".join(page.extract_text().split()) for page in PdfReader(path).pages]
+
+
+def cli_command(out: Path, quarter: str = "1Q08", data: Path = IIJ) -> list[str]:
+    """The command line of a quiet build in a new process."""
+    return [
+        sys.executable,
+        "-m",
+        "reportgen",
+        "-q",
+        "build",
+        "--quarter",
+        quarter,
+        "--data",
+        str(data),
+        "--out",
+        str(out),
+    ]
 
 
 @pytest.fixture(scope="session")

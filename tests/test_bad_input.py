@@ -7,7 +7,6 @@ import hashlib
 import io
 import shutil
 import subprocess
-import sys
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -24,7 +23,7 @@ from reportgen.data.load import load_figures
 from reportgen.data.schema import Source
 from reportgen.errors import DataError, RenderError, SlideError
 from reportgen.quarters import Quarter
-from tests.conftest import IIJ, ROOT
+from tests.conftest import IIJ, ROOT, cli_command
 
 Q = Quarter.parse("1Q08")
 
@@ -202,19 +201,7 @@ def test_long_bullet_fails_clearly(tmp_path: Path, data_copy: Path) -> None:
 
 
 def test_two_builds_at_once_do_not_corrupt_each_other(tmp_path: Path) -> None:
-    command = [
-        sys.executable,
-        "-m",
-        "reportgen",
-        "-q",
-        "build",
-        "--quarter",
-        "1Q08",
-        "--data",
-        str(IIJ),
-        "--out",
-        str(tmp_path),
-    ]
+    command = cli_command(tmp_path)
     first = subprocess.Popen(command, cwd=ROOT)
     second = subprocess.Popen(command, cwd=ROOT)
     assert first.wait() == 0

@@ -7,7 +7,6 @@ import hashlib
 import io
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,7 @@ from pypdf.generic import DictionaryObject
 from reportgen import __version__
 from reportgen.model.quarter import QuarterModel
 from reportgen.slides.financials import SUMMARY_ITEMS
-from tests.conftest import IIJ, ROOT, BuiltDeck
+from tests.conftest import ROOT, BuiltDeck, cli_command
 
 
 @pytest.fixture(scope="module")
@@ -169,19 +168,7 @@ def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
     for name in ("a", "b"):
         out = tmp_path / name
         subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "reportgen",
-                "-q",
-                "build",
-                "--quarter",
-                "1Q08",
-                "--data",
-                str(IIJ),
-                "--out",
-                str(out),
-            ],
+            cli_command(out),
             check=True,
             cwd=ROOT,
             capture_output=True,

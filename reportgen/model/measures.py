@@ -7,6 +7,7 @@ by the company from unrounded figures) be checked against the one computed here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from itertools import product
 
 from reportgen.model.figures import Figure, missing
@@ -28,32 +29,33 @@ def _derived(
     return Figure(key, period, value, "derived", ", ".join(sources), formula, spread)
 
 
+def _quotient(
+    top: Figure, bottom: Figure, key: str, formula: str, scale: Callable[[float], float]
+) -> Figure:
+    """``scale(top / bottom)`` with the spread its inputs' rounding allows.
+
+    Not meaningful when the base is not positive (a change from a loss).
+    """
+    numerator, denominator = top.value, bottom.value
+    if numerator is None or denominator is None:
+        return missing(key, top.period)
+    if denominator <= 0:
+        return Figure(key, top.period, None, "not_meaningful", formula=formula)
+    value = scale(numerator / denominator)
+    corners = [scale(t / b) for t, b in product(_interval(top), _interval(bottom)) if b > 0]
+    spread = max(abs(c - value) for c in corners) if corners else 0.0
+    return _derived(key, top.period, value, spread, formula, (top, bottom))
+
+
 def change(current: Figure, base: Figure, key: str) -> Figure:
     """Percent change from ``base`` to ``current``; not meaningful if the base is not positive."""
-    now, then = current.value, base.value
-    if now is None or then is None:
-        return missing(key, current.period)
     formula = f"{current.period} / {base.period} − 1"
-    if then <= 0:
-        return Figure(key, current.period, None, "not_meaningful", formula=formula)
-    value = (now / then - 1) * 100
-    corners = [(c / b - 1) * 100 for c, b in product(_interval(current), _interval(base)) if b > 0]
-    spread = max(abs(c - value) for c in corners) if corners else 0.0
-    return _derived(key, current.period, value, spread, formula, (current, base))
+    return _quotient(current, base, key, formula, lambda q: (q - 1) * 100)
 
 
 def ratio(part: Figure, whole: Figure, key: str) -> Figure:
     """``part`` as a percentage of ``whole``."""
-    numerator, denominator = part.value, whole.value
-    if numerator is None or denominator is None:
-        return missing(key, part.period)
-    formula = f"{part.key} / {whole.key}"
-    if denominator <= 0:
-        return Figure(key, part.period, None, "not_meaningful", formula=formula)
-    value = numerator / denominator * 100
-    corners = [p / w * 100 for p, w in product(_interval(part), _interval(whole)) if w > 0]
-    spread = max(abs(c - value) for c in corners) if corners else 0.0
-    return _derived(key, part.period, value, spread, formula, (part, whole))
+    return _quotient(part, whole, key, f"{part.key} / {whole.key}", lambda q: q * 100)
 
 
 def difference(current: Figure, base: Figure, key: str) -> Figure:
