@@ -87,3 +87,17 @@ def test_computed_measure_when_none_is_published(iij_model: QuarterModel) -> Non
     assert ratio.status == "derived"
     assert formatting.percent(ratio.value) == "81.5%"
     assert iij_model.change("cash", "1Q08", "4Q07").value == -1528
+
+
+def test_tables_name_the_notes_their_gaps_need() -> None:
+    from reportgen.slides.cells import Row, Styles, Table, cell
+
+    percent = Styles.of(formatting.Numbers()).percent
+
+    not_meaningful = measures.change(fig(18.0), fig(-20.0, "1Q07"), "equity:yoy")
+    rows = (
+        Row("a", (cell(fig(None), percent),)),
+        Row("b", (cell(not_meaningful, percent),)),
+    )
+    assert Table((("", "x"),), rows).note_keys == ("note.not_disclosed", "note.not_meaningful")
+    assert Table((("", "x"),), rows[1:]).note_keys == ("note.not_meaningful",)

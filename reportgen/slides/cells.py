@@ -99,6 +99,18 @@ class Table:
     def has_not_meaningful(self) -> bool:
         return any(c.status == "not_meaningful" for r in self.rows for c in r.cells)
 
+    @property
+    def note_keys(self) -> tuple[str, ...]:
+        """Catalogue keys of the notes that explain this table's n/d and n/m cells."""
+        return tuple(
+            key
+            for key, needed in (
+                ("note.not_disclosed", self.has_gaps),
+                ("note.not_meaningful", self.has_not_meaningful),
+            )
+            if needed
+        )
+
 
 def style_of(fmt: Formatter | Style) -> Style:
     return fmt if isinstance(fmt, Style) else Style(fmt)

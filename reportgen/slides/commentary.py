@@ -206,8 +206,3 @@ class Commentary:
                 )
             )
         return tuple(rendered)
-
-
-def plain(text: str) -> Markup:
-    """Escape text that has no placeholders."""
-    return escape(text)

@@ -16,6 +16,7 @@ from reportgen.data.items import ITEMS
 from reportgen.data.load import Dataset, load_dataset
 from reportgen.data.validate import run_checks
 from reportgen.render import TEMPLATES
+from reportgen.slides.financials import BALANCE_SHEET_ITEMS
 from reportgen.slides.messages import Messages
 from tests.conftest import ROOT, BuiltDeck, build_and_read
 
@@ -34,22 +35,8 @@ LEFT_OUT = {
 # Of those, the ones the model derives: they must resolve in every quarter all the same.
 DERIVED_INSTEAD = ("gross_margin_co", "gross_margin_si")
 STORED_ITEMS = tuple(k for k, item in ITEMS.items() if item.storable and k not in LEFT_OUT)
-BALANCE_SHEET = (
-    "cash",
-    "accounts_receivable",
-    "inventories",
-    "prepaid_expenses",
-    "afs_securities",
-    "property_equipment",
-    "goodwill_intangibles",
-    "other_assets",
-    "total_assets",
-    "short_term_borrowings",
-    "accumulated_deficit",
-    "aoci",
-    "total_equity",
-)
-ASSETS = BALANCE_SHEET[:8]
+BALANCE_SHEET = BALANCE_SHEET_ITEMS
+ASSETS = BALANCE_SHEET[:8]  # the asset lines, before borrowings
 
 
 @pytest.fixture(scope="module")
