@@ -139,7 +139,9 @@ def build_all(
     # worker: with a few decks, each worker's imports were a large share of its time.
     import weasyprint  # noqa: F401
 
-    import reportgen.build  # noqa: F401
+    # Batch workers draw their own charts: matplotlib is imported here too.
+    import reportgen.build
+    import reportgen.charts.draw  # noqa: F401
 
     outcomes: dict[str, DeckOutcome] = {}
     with multiprocessing.Manager() as manager:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from matplotlib.axes import Axes
+from typing import TYPE_CHECKING
 
 from reportgen import formatting
 from reportgen.charts import style
+
+if TYPE_CHECKING:  # the build process formats labels without importing matplotlib
+    from matplotlib.axes import Axes
 
 
 def label(value: float | None, unit: str, edition: str = "en") -> str:

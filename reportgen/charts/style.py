@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from matplotlib import font_manager
-
 FONTS_DIR = Path(__file__).resolve().parents[2] / "fonts"
 FONT_FILES = ("Lato-Regular.ttf", "Lato-Bold.ttf", "IPAexGothic.ttf")
 
@@ -35,6 +33,10 @@ RC = {
 
 def register_fonts() -> None:
     """Make the shipped fonts known to matplotlib (idempotent)."""
+    # Imported here: the build process reads the palette from this module but
+    # never draws, so it need not import matplotlib (a fifth of a second).
+    from matplotlib import font_manager
+
     known = {Path(f.fname).name for f in font_manager.fontManager.ttflist}
     for name in FONT_FILES:
         if name not in known:
