@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import sys
 from collections.abc import Sequence
@@ -244,4 +245,8 @@ def main(
 
 
 def run() -> None:
-    sys.exit(main())
+    code = main()
+    # The process ends here: its objects need no final walk by the garbage
+    # collector at exit, which cost a third of a second after a build.
+    gc.freeze()
+    sys.exit(code)
