@@ -8,13 +8,12 @@ another look faster than a user would see it. Times are wall-clock seconds.
     python bench/probe.py phases  DATA QUARTER   one cold in-process build, timed stage by stage
     python bench/probe.py warm    DATA QUARTER REPS   rebuilds after a text edit, chart cache full
     python bench/probe.py preview DATA QUARTER REPS   preview rebuilds after a one-figure edit
-    python bench/probe.py batch   JOBS DATA:QUARTER...   decks built as ``build --all`` builds them
+    python bench/probe.py batch   DATA EDITION   each deck's time in a one-process ``build --all``
 """
 
 from __future__ import annotations
 
 import json
-import re
 import resource
 import shutil
 import sys
@@ -188,26 +187,23 @@ def _rebuilt(running: Any) -> None:
         raise SystemExit(f"preview rebuild failed: {status.error}")
 
 
-def batch(jobs: int, decks: list[str]) -> dict[str, Any]:
-    """Build ``decks`` (``DATA:QUARTER``) with ``jobs`` processes, as ``build --all`` does."""
-    from concurrent.futures import ProcessPoolExecutor
+def batch(data: Path, edition: str) -> dict[str, Any]:
+    """Each deck's build time in a one-process ``build --all`` (the batch's units of work)."""
+    import io
 
-    from reportgen.batch import _quiet_worker, build_one
+    from rich.console import Console
 
-    started = time.perf_counter()
+    from reportgen.batch import build_all
+
+    editions = ("en", "ja") if edition == "all" else (edition,)
     with tempfile.TemporaryDirectory() as tmp:
-        pairs = [deck.rsplit(":", 1) for deck in decks]
-        outs = [Path(tmp) / re.sub(r"\W", "_", data) for data, _ in pairs]
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_quiet_worker) as pool:
-            futures = [
-                pool.submit(build_one, Path(data), q, out, None)
-                for (data, q), out in zip(pairs, outs, strict=True)
-            ]
-            outcomes = [f.result() for f in futures]
+        outcomes = build_all(
+            data, Path(tmp), workers=1, console=Console(file=io.StringIO()), editions=editions
+        )
     failed = [o.error for o in outcomes if not o.ok]
     if failed:
         raise SystemExit(f"batch build failed: {failed[0]}")
-    return {"seconds": time.perf_counter() - started, "decks": len(decks)}
+    return {"decks": {o.quarter: o.seconds for o in outcomes}}
 
 
 def main(argv: list[str]) -> None:
@@ -221,7 +217,7 @@ def main(argv: list[str]) -> None:
     elif kind == "preview":
         result = preview(Path(args[0]), args[1], int(args[2]))
     elif kind == "batch":
-        result = batch(int(args[0]), args[1:])
+        result = batch(Path(args[0]), args[1])
     else:
         raise SystemExit(f"unknown probe {kind!r}")
     sys.stdout.write(json.dumps(result) + "\n")

@@ -84,25 +84,44 @@ def _phases_table(decks: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _makespan(seconds: list[float], workers: int) -> float:
+    """The longest worker's share when the largest decks go first (as ``build --all``)."""
+    loads = [0.0] * workers
+    for deck in sorted(seconds, reverse=True):
+        loads[loads.index(min(loads))] += deck
+    return max(loads)
+
+
 def _batch_table(batch: dict[str, Any]) -> list[str]:
     lines = [
-        "| batch | decks | 1 process, median s | 2 processes, median s | speed-up | target |",
-        "|---|---:|---:|---:|---:|---|",
+        "| batch (`reportgen build --all`) | decks | 1 process, median s "
+        "| 2 processes, median s | speed-up | best possible with whole decks | target | met |",
+        "|---|---:|---:|---:|---:|---:|---|---|",
     ]
-    for key, name, decks in (
-        ("iij", "`reportgen build --all --data data/iij`", 3),
-        (
-            "both",
-            "IIJ (3 quarters) + Example 1Q25, same worker as `build --all`",
-            batch["both_decks"],
-        ),
-    ):
-        serial = statistics.median(batch[f"{key}_jobs1"])
-        parallel = statistics.median(batch[f"{key}_jobs2"])
+    for label, runs in batch.items():
+        serial = statistics.median(runs["jobs1"])
+        parallel = statistics.median(runs["jobs2"])
+        decks = list(runs["decks"].values())
+        # What a process costs besides its decks (start, imports, exit) is paid once
+        # either way; the decks themselves can at best be shared out whole.
+        fixed = max(0.0, serial - sum(decks))
+        bound = serial / (fixed + _makespan(decks, 2))
+        speedup = serial / parallel
         lines.append(
-            f"| {name} | {decks} | {_s(serial)} | {_s(parallel)} "
-            f"| {serial / parallel:.2f}x | ≥ 1.6x |"
+            f"| {label} | {len(decks)} | {_s(serial)} | {_s(parallel)} | {speedup:.2f}x "
+            f"| {bound:.2f}x | ≥ 1.6x | {'yes' if speedup >= 1.6 else '**no**'} |"
         )
+    times = "; ".join(
+        f"{label}: " + ", ".join(f"{name} {s:.1f} s" for name, s in runs["decks"].items())
+        for label, runs in batch.items()
+    )
+    lines += [
+        "",
+        "Each deck is built whole by one worker, largest first. Each deck's own time, "
+        f'in one process: {times}. "Best possible" is the speed-up if the decks were '
+        "shared out with no loss: the 1-process time over its fixed part (start, imports, "
+        "exit) plus the busier worker's decks.",
+    ]
     return lines
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 import os
@@ -143,6 +144,19 @@ def build_all(
     import reportgen.build
     import reportgen.charts.draw  # noqa: F401
 
+    # What the workers inherit is frozen: their collections then neither walk it
+    # nor copy its pages (a collection writes to every object it visits).
+    gc.freeze()
+    try:
+        return _run(data_root, out_root, decks, workers, console)
+    finally:
+        gc.unfreeze()
+
+
+def _run(
+    data_root: Path, out_root: Path, decks: dict[str, str], workers: int, console: Console
+) -> list[DeckOutcome]:
+    quarters = list(decks)
     outcomes: dict[str, DeckOutcome] = {}
     with multiprocessing.Manager() as manager:
         events = manager.Queue()
@@ -168,7 +182,8 @@ def build_all(
             }
             while len(outcomes) < len(quarters):
                 try:
-                    quarter, stage = events.get(timeout=0.2)
+                    # A short wait: the last deck's end is noticed at most this late.
+                    quarter, stage = events.get(timeout=0.05)
                     bar.update(tasks[quarter], completed=STAGES.index(stage), stage=stage)
                 except queue.Empty:
                     pass

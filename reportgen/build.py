@@ -138,10 +138,15 @@ def frozen_heap() -> Iterator[None]:
     build. Frozen, the old heap is skipped; the build's own garbage is collected
     at the end, before the old heap is unfrozen, so memory does not grow from one
     build to the next in a long-running process (the preview, a batch worker).
+
+    A heap frozen by the caller (a batch parent before it forks its workers) stays
+    frozen: ``gc.unfreeze`` cannot tell its objects from ours.
     """
+    frozen_by_caller = gc.get_freeze_count() > 0
     gc.freeze()
     try:
         yield
     finally:
         gc.collect()
-        gc.unfreeze()
+        if not frozen_by_caller:
+            gc.unfreeze()

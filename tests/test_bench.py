@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from bench.report import KEEP, Row, write_report
+from bench.report import KEEP, Row, _batch_table, _makespan, write_report
 from reportgen.build import ValidatedData
 from reportgen.charts.cache import ChartJob
 from reportgen.charts.spec import ChartSpec, Series
@@ -15,6 +15,20 @@ from tests.conftest import IIJ
 def test_ratio_is_to_the_floor_of_the_same_run() -> None:
     row = Row("deck", "warm", [2.0, 3.0, 10.0], reference=2.0)
     assert (row.median, row.ratio) == (3.0, 1.5)
+
+
+def test_whole_decks_are_shared_out_largest_first() -> None:
+    assert _makespan([1.0, 4.0, 1.0], 2) == 4.0
+    assert _makespan([3.0, 3.0, 2.0, 2.0], 2) == 5.0
+    assert _makespan([3.0, 2.0], 1) == 5.0
+
+
+def test_batch_speed_up_is_bounded_by_the_largest_deck() -> None:
+    # One deck of 4 s and two of 1 s, with 2 s of start and exit: at best
+    # (2 + 6) / (2 + 4) on two workers, whatever the scheduling.
+    batch = {"IIJ": {"jobs1": [8.0], "jobs2": [6.4], "decks": {"a": 4.0, "b": 1.0, "c": 1.0}}}
+    row = _batch_table(batch)[2]
+    assert row == "| IIJ | 3 | 8.00 | 6.40 | 1.25x | 1.33x | ≥ 1.6x | **no** |"
 
 
 def test_report_keeps_the_history_section(tmp_path: Path) -> None:
