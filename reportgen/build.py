@@ -6,7 +6,7 @@ import gc
 import hashlib
 import logging
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -112,7 +112,9 @@ def build(
     without it, the checks' results are kept in ``out_root/.cache/checks`` and reused
     while no data file (other than the deck files) and no code changed.
     """
-    with frozen_heap():
+    # An HTML-only build (a preview rebuild) allocates too little for collections
+    # to matter: the collection at the end would cost more than freezing saves.
+    with frozen_heap() if pdf else nullcontext():
         progress("data")
         _, deck, warnings = prepare(
             data_root,
