@@ -100,6 +100,7 @@ def build(
     progress: Callable[[str], None] = lambda stage: None,
     edition: str = "en",
     data_cache: ValidatedData | None = None,
+    release_memory: bool = True,
 ) -> BuildResult:
     """Build the ``edition`` deck of ``quarter`` into ``out_root/<quarter>``.
 
@@ -111,10 +112,13 @@ def build(
     ``data_cache`` keeps the validated data between builds of a long-running process;
     without it, the checks' results are kept in ``out_root/.cache/checks`` and reused
     while no data file (other than the deck files) and no code changed.
+
+    ``release_memory`` frees the build's garbage before returning, which a
+    long-running process needs; a command that exits next can skip it (0.1 s).
     """
     # An HTML-only build (a preview rebuild) allocates too little for collections
     # to matter: the collection at the end would cost more than freezing saves.
-    with frozen_heap() if pdf else nullcontext():
+    with frozen_heap(collect=release_memory) if pdf else nullcontext():
         progress("data")
         _, deck, warnings = prepare(
             data_root,
@@ -131,15 +135,16 @@ def build(
 
 
 @contextmanager
-def frozen_heap() -> Iterator[None]:
+def frozen_heap(*, collect: bool = True) -> Iterator[None]:
     """Keep the garbage collector off every object that existed before the build.
 
     A build allocates millions of short-lived objects (WeasyPrint's boxes) on top
     of a large heap of imported modules (pandas, WeasyPrint, Jinja): each automatic
     full collection during the build walked that whole heap again, 10-15% of a
-    build. Frozen, the old heap is skipped; the build's own garbage is collected
-    at the end, before the old heap is unfrozen, so memory does not grow from one
-    build to the next in a long-running process (the preview, a batch worker).
+    build. Frozen, the old heap is skipped. With ``collect``, the build's own
+    garbage is collected at the end, before the old heap is unfrozen, so memory
+    does not grow from one build to the next in a long-running process (the
+    preview, a batch worker).
 
     A heap frozen by the caller (a batch parent before it forks its workers) stays
     frozen: ``gc.unfreeze`` cannot tell its objects from ours.
@@ -149,6 +154,7 @@ def frozen_heap() -> Iterator[None]:
     try:
         yield
     finally:
-        gc.collect()
+        if collect:
+            gc.collect()
         if not frozen_by_caller:
             gc.unfreeze()

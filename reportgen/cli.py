@@ -129,8 +129,18 @@ def _build(args: argparse.Namespace) -> int:
     from reportgen.build import build
 
     quarter = Quarter.parse(args.quarter)
-    for edition in EDITIONS if args.edition == "all" else (args.edition,):
-        result = build(args.data, quarter, args.out, pdf=not args.no_pdf, edition=edition)
+    editions = EDITIONS if args.edition == "all" else (args.edition,)
+    for edition in editions:
+        # The process ends after the last build: its garbage need not be freed.
+        last = edition == editions[-1]
+        result = build(
+            args.data,
+            quarter,
+            args.out,
+            pdf=not args.no_pdf,
+            edition=edition,
+            release_memory=not last,
+        )
         out = result.output
         if out.pdf is not None:
             log.info("wrote %s (%d pages, %.0f KB)", out.pdf, out.pages, out.pdf_bytes / 1024)
