@@ -73,6 +73,10 @@ def _quiet_worker() -> None:
     logging.getLogger("reportgen").setLevel(logging.ERROR)
 
 
+# The decks this process has built (a batch worker builds several).
+_built_in_this_process: list[str] = []
+
+
 def build_one(
     data_root: Path, quarter: str, out_root: Path, events: Any, edition: str = "en"
 ) -> DeckOutcome:
@@ -90,9 +94,20 @@ def build_one(
         if events is not None:
             events.put((name, stage))
 
+    # The garbage of this worker's previous deck is freed before the next deck
+    # rather than after each: a worker's last deck, on the batch's critical path,
+    # then pays no collection (the worker process ends after it).
+    if _built_in_this_process:
+        gc.collect()
+    _built_in_this_process.append(quarter)
     try:
         result = build(
-            data_root, Quarter.parse(quarter), out_root, progress=progress, edition=edition
+            data_root,
+            Quarter.parse(quarter),
+            out_root,
+            progress=progress,
+            edition=edition,
+            release_memory=False,
         )
     except ReportgenError as exc:
         return DeckOutcome(
