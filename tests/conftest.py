@@ -11,6 +11,7 @@ import pytest
 from pypdf import PdfReader
 
 from reportgen.build import BuildResult, build
+from reportgen.charts.spec import ChartSpec
 from reportgen.data.load import Dataset, load_dataset
 from reportgen.model.quarter import QuarterModel
 from reportgen.quarters import Quarter
@@ -39,6 +40,21 @@ class BuiltDeck:
 def pdf_pages(path: Path) -> list[str]:
     """Text of each page, with runs of white space (line wraps) folded to one space."""
     return [" ".join(page.extract_text().split()) for page in PdfReader(path).pages]
+
+
+def undisclosed_columns(spec: ChartSpec) -> list[str]:
+    """Columns whose disclosed total is more than its parts: they would be drawn hatched."""
+    if not spec.column_totals:
+        return []
+    bars = [s for s in spec.series if s.kind == "bar"]
+    hatched = []
+    for i, total in enumerate(spec.column_totals):
+        parts = [s.values[i] for s in bars]
+        if total is not None and (
+            any(v is None for v in parts) or total - sum(v for v in parts if v) > 0.5
+        ):
+            hatched.append(spec.categories[i])
+    return hatched
 
 
 def cli_command(out: Path, quarter: str = "1Q08", data: Path = IIJ) -> list[str]:

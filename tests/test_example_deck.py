@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from reportgen.charts.spec import ChartSpec
 from reportgen.data.load import load_dataset
 from reportgen.quarters import Quarter
 from reportgen.slides.deck import load_deck_spec
-from tests.conftest import IIJ, ROOT, BuiltDeck, build_and_read
+from tests.conftest import IIJ, ROOT, BuiltDeck, build_and_read, undisclosed_columns
 
 EXAMPLE = ROOT / "data" / "examples" / "fictional"
 
@@ -35,21 +34,6 @@ def test_same_slides_in_the_same_order_as_the_iij_deck(example: BuiltDeck) -> No
     assert [(s.kind, s.number) for s in slides] == [(s.kind, s.number) for s in reference]
 
 
-def _undisclosed_columns(spec: ChartSpec) -> list[str]:
-    """Columns whose disclosed total is more than its parts: they would be drawn hatched."""
-    if not spec.column_totals:
-        return []
-    bars = [s for s in spec.series if s.kind == "bar"]
-    hatched = []
-    for i, total in enumerate(spec.column_totals):
-        parts = [s.values[i] for s in bars]
-        if total is not None and (
-            any(v is None for v in parts) or total - sum(v for v in parts if v) > 0.5
-        ):
-            hatched.append(spec.categories[i])
-    return hatched
-
-
 def test_every_chart_is_drawn_in_full(example: BuiltDeck) -> None:
     charts = [(s.kind, c) for s in example.slides for c in s.charts]
     # Slides 2-10 one each, 14 and 15 three each.
@@ -57,7 +41,7 @@ def test_every_chart_is_drawn_in_full(example: BuiltDeck) -> None:
     for kind, chart in charts:
         assert not chart.spec.empty, kind
         assert chart.spec.gaps == (), f"{kind}: gaps {chart.spec.gaps}"
-        assert _undisclosed_columns(chart.spec) == [], kind
+        assert undisclosed_columns(chart.spec) == [], kind
         assert chart.footnote == "", f"{kind}: {chart.footnote}"
     # Each is drawn as a chart, none replaced by a "not disclosed" panel.
     assert example.html.count('<img src="charts/') == 15

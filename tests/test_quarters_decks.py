@@ -11,7 +11,10 @@ import pytest
 from reportgen import formatting
 from reportgen.batch import build_all
 from reportgen.cli import main
+from reportgen.data.load import load_dataset
+from reportgen.errors import QuarterError
 from reportgen.model.quarter import QuarterModel
+from reportgen.quarters import Quarter
 from reportgen.slides.deck import load_deck_spec
 from tests.conftest import IIJ, ROOT, BuiltDeck, build_and_read
 
@@ -64,6 +67,11 @@ def test_balance_sheet_compares_with_the_previous_quarter_end(other_quarter: Bui
 def test_an_added_quarter_builds(tmp_path: Path) -> None:
     data = tmp_path / "fictional"
     shutil.copytree(EXAMPLE, data)
+    # Back to the day the 2Q25 figures arrived: no deck yet, then one copied from 1Q25
+    # with a new title and date, as the README's "Adding a quarter" says.
+    (data / "decks" / "2Q25.yaml").unlink()
+    with pytest.raises(QuarterError, match="2Q25: no deck file"):
+        load_deck_spec(load_dataset(data), Quarter.parse("2Q25"))
     source = (data / "decks" / "1Q25.yaml").read_text()
     (data / "decks" / "2Q25.yaml").write_text(
         source.replace("1st Quarter FY2025", "2nd Quarter FY2025").replace(

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from reportgen.data.load import Target
-from reportgen.model.figures import Figure, missing
+from reportgen.model.figures import Figure, Figures
 
 
 def latest_targets(targets: Iterable[Target], as_of: date) -> dict[tuple[str, str], Figure]:
@@ -36,5 +36,10 @@ def _with_announcement(target: Target) -> Figure:
 
 
 def target(targets: dict[tuple[str, str], Figure], key: str, period: str) -> Figure:
-    """The chosen target, or a missing figure if none was announced by then."""
-    return targets.get((key, period)) or missing(key, period)
+    """The chosen target; else one its terms give; else a missing figure.
+
+    A company that sets revenue, cost and SG&A targets has set its gross margin
+    target too (revenue - cost): it is derived by the same identities as an actual
+    figure, and says so in its provenance. What no target implies stays missing.
+    """
+    return targets.get((key, period)) or Figures(targets).get(key, period)
