@@ -10,12 +10,11 @@ from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportgen.charts.cache import start_workers
 from reportgen.data.checks_cache import validate_cached
 from reportgen.data.load import Dataset, load_dataset
 from reportgen.data.validate import Check, validate
 from reportgen.quarters import Quarter
-from reportgen.render import TEMPLATES, Output, chart_cache, render_deck
+from reportgen.render import TEMPLATES, Output, render_deck
 from reportgen.slides.deck import Deck, build_deck
 from reportgen.slides.messages import Messages
 
@@ -119,33 +118,19 @@ def build(
     """
     # An HTML-only build (a preview rebuild) allocates too little for collections
     # to matter: the collection at the end would cost more than freezing saves.
-    chart_dir = cache_dir or chart_cache(out_root)
-    # With no chart drawn yet, workers start now and import matplotlib while the
-    # data is loaded and checked.
-    workers = start_workers(chart_dir) if pdf else None
-    try:
-        with frozen_heap(collect=release_memory) if pdf else nullcontext():
-            progress("data")
-            _, deck, warnings = prepare(
-                data_root,
-                quarter,
-                templates,
-                edition,
-                cache=data_cache,
-                checks_dir=out_root / ".cache" / "checks",
-            )
-            output = render_deck(
-                deck,
-                out_root,
-                pdf=pdf,
-                templates=templates,
-                cache_dir=chart_dir,
-                progress=progress,
-                chart_workers=workers,
-            )
-    finally:
-        if workers is not None:  # the build failed before its charts, or has drawn them
-            workers.shutdown(wait=False, cancel_futures=True)
+    with frozen_heap(collect=release_memory) if pdf else nullcontext():
+        progress("data")
+        _, deck, warnings = prepare(
+            data_root,
+            quarter,
+            templates,
+            edition,
+            cache=data_cache,
+            checks_dir=out_root / ".cache" / "checks",
+        )
+        output = render_deck(
+            deck, out_root, pdf=pdf, templates=templates, cache_dir=cache_dir, progress=progress
+        )
     return BuildResult(output, deck, warnings)
 
 

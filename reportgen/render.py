@@ -15,7 +15,6 @@ import tempfile
 import time
 import traceback
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -55,11 +54,6 @@ class Output:
     pages: int
     pdf_bytes: int
     seconds: float
-
-
-def chart_cache(out_root: Path) -> Path:
-    """Where drawn charts are kept unless the caller says otherwise."""
-    return out_root / ".cache" / "charts"
 
 
 def jinja_environment(templates: Path) -> Environment:
@@ -296,15 +290,13 @@ def render_deck(
     templates: Path = TEMPLATES,
     cache_dir: Path | None = None,
     progress: Callable[[str], None] = lambda stage: None,
-    chart_workers: ProcessPoolExecutor | None = None,
 ) -> Output:
     """Draw charts, write the preview and the PDF for ``deck`` under ``out_root/<quarter>``.
 
-    ``progress`` is told the name of each stage as it starts; ``chart_workers``, if
-    given, are processes started early to draw the charts (``start_workers``).
+    ``progress`` is told the name of each stage as it starts.
     """
     try:
-        return _render_deck(deck, out_root, pdf, templates, cache_dir, progress, chart_workers)
+        return _render_deck(deck, out_root, pdf, templates, cache_dir, progress)
     except OSError as exc:
         # Any write that fails (full disk, a file where a folder should be) ends
         # the build cleanly; the staging folder is gone and the old deck is intact.
@@ -321,12 +313,11 @@ def _render_deck(
     templates: Path,
     cache_dir: Path | None,
     progress: Callable[[str], None],
-    chart_workers: ProcessPoolExecutor | None,
 ) -> Output:
     started = time.perf_counter()
     progress("charts")
     specs = [c.spec for s in deck.slides for c in s.charts if not c.spec.empty]
-    charts = ChartJob(specs, cache_dir or chart_cache(out_root), pool=chart_workers)
+    charts = ChartJob(specs, cache_dir or out_root / ".cache" / "charts")
     if pdf:
         # WeasyPrint is the slowest import of a build: it runs here while worker
         # processes draw the charts, instead of after them.

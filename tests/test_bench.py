@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
-import pytest
-
 from bench.report import KEEP, Row, _batch_table, _makespan, write_report
 from reportgen.build import ValidatedData
-from reportgen.charts.cache import ChartJob, start_workers
-from reportgen.charts.draw import draw
+from reportgen.charts.cache import ChartJob
 from reportgen.charts.spec import ChartSpec, Series
 from tests.conftest import IIJ
 
@@ -87,19 +83,3 @@ def test_chart_job_gives_paths_before_the_files(tmp_path: Path) -> None:
     paths = job.wait()
     assert all(path.read_bytes().startswith(b"<?xml") for path in paths.values())
     assert ChartJob(specs, tmp_path)._todo == []  # all cached now
-
-
-def test_chart_workers_start_early_only_with_an_empty_cache(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(os, "cpu_count", lambda: 2)
-    specs = [
-        ChartSpec("bars", ("1Q08", "2Q08"), (Series(f"line {n}", (1.0, n)),)) for n in range(3)
-    ]
-    cache = tmp_path / "charts"
-    workers = start_workers(cache)
-    assert workers is not None
-    paths = ChartJob(specs, cache, pool=workers).wait()
-    # Drawn in the early workers, byte for byte what this process draws.
-    assert {p.read_bytes() for p in paths.values()} == {draw(s) for s in specs}
-    assert start_workers(cache) is None  # charts are cached now: no early workers

@@ -41,38 +41,6 @@ def _draw_to(spec: ChartSpec, target: Path) -> Path:
     return target
 
 
-def _ready() -> None:
-    """A chart worker's start: matplotlib imported and the fonts loaded before any chart."""
-    from reportgen.charts import style
-    from reportgen.charts.draw import draw  # noqa: F401
-
-    style.register_fonts()
-
-
-def _nothing() -> None:
-    """A first task: makes the pool start its processes now."""
-
-
-def start_workers(cache_dir: Path) -> ProcessPoolExecutor | None:
-    """Start chart workers early when no chart is cached yet (a first build), else None.
-
-    They import matplotlib (a third of a second each) while the build loads and
-    checks the data, instead of after the charts are known. With charts in the
-    cache, most builds draw none or one, and the processes would only compete
-    with the build for the cores.
-    """
-    if multiprocessing.parent_process() is not None:
-        return None  # a batch worker draws its own charts (see ChartJob)
-    if cache_dir.is_dir() and any(cache_dir.glob("*.svg")):
-        return None
-    count = os.cpu_count() or 1
-    if count < 2:
-        return None
-    pool = ProcessPoolExecutor(max_workers=count, initializer=_ready)
-    pool.submit(_nothing)
-    return pool
-
-
 class ChartJob:
     """Charts being drawn in worker processes; ``paths`` is known at once, the files at ``wait``.
 
@@ -81,11 +49,7 @@ class ChartJob:
     """
 
     def __init__(
-        self,
-        specs: Iterable[ChartSpec],
-        cache_dir: Path,
-        workers: int | None = None,
-        pool: ProcessPoolExecutor | None = None,
+        self, specs: Iterable[ChartSpec], cache_dir: Path, workers: int | None = None
     ) -> None:
         cache_dir.mkdir(parents=True, exist_ok=True)
         salt = _salt()
@@ -98,13 +62,8 @@ class ChartJob:
         # only made them compete (the batch ran slower than one process).
         default = 1 if multiprocessing.parent_process() is not None else os.cpu_count() or 1
         count = min(len(self._todo), workers or default)
-        if pool is not None and len(self._todo) > 1:
-            self._pool = pool  # started early by ``start_workers``
-        elif pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
-        if self._pool is None and count > 1:
+        if count > 1:
             self._pool = ProcessPoolExecutor(max_workers=count)
-        if self._pool is not None:
             self._futures = [self._pool.submit(_draw_to, spec, path) for spec, path in self._todo]
 
     def wait(self) -> dict[ChartSpec, Path]:
