@@ -13,6 +13,7 @@ another look faster than a user would see it. Times are wall-clock seconds.
 
 from __future__ import annotations
 
+import gc
 import json
 import resource
 import shutil
@@ -46,7 +47,7 @@ def floor(html: Path, reps: int) -> dict[str, Any]:
     imported = time.perf_counter()
     from reportgen.pdf import VARIANT
 
-    renders = []
+    renders, frozen = [], []
     with tempfile.TemporaryDirectory() as tmp:
         for rep in range(reps + 1):
             t0 = time.perf_counter()
@@ -54,8 +55,25 @@ def floor(html: Path, reps: int) -> dict[str, Any]:
                 Path(tmp) / f"{rep}.pdf", pdf_variant=VARIANT
             )
             renders.append(time.perf_counter() - t0)
+        # The same render with the collector handled as a build handles it
+        # (reportgen.build.frozen_heap), to show what that alone is worth.
+        for rep in range(reps):
+            gc.collect()
+            t0 = time.perf_counter()
+            gc.freeze()
+            HTML(filename=str(html)).render().write_pdf(
+                Path(tmp) / f"frozen{rep}.pdf", pdf_variant=VARIANT
+            )
+            gc.collect()
+            gc.unfreeze()
+            frozen.append(time.perf_counter() - t0)
     # The first render pays for fontconfig and font loading, as a cold build does.
-    return {"import": imported - started, "first": renders[0], "later": renders[1:]}
+    return {
+        "import": imported - started,
+        "first": renders[0],
+        "later": renders[1:],
+        "frozen": frozen,
+    }
 
 
 class _Stopwatch:

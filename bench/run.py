@@ -77,6 +77,7 @@ def measure_deck(label: str, data: str, quarter: str, reps: int) -> dict[str, An
         result["floor_import"] = [f["import"] for f in floors]
         result["floor_first"] = [f["first"] for f in floors]
         result["floor"] = [t for f in floors for t in f["later"]]
+        result["floor_frozen"] = [t for f in floors for t in f["frozen"]]
     log.info("%s: phases of a cold build", label)
     result["phases"] = _probe("phases", data, quarter)
     log.info("%s: warm rebuilds", label)
@@ -144,6 +145,12 @@ def rows(results: dict[str, Any]) -> list[Row]:
         table += [
             Row(label, "floor: WeasyPrint render + write_pdf (warm process)", deck["floor"], floor),
             Row(label, "floor, first render in a new process", deck["floor_first"], floor),
+            Row(
+                label,
+                "floor with a frozen heap, as builds run WeasyPrint (not a target's reference)",
+                deck["floor_frozen"],
+                floor,
+            ),
             Row(label, "floor + imports (cold reference)", cold_floor, cold_ref),
             Row(
                 label,
