@@ -118,9 +118,10 @@ def _batch_table(batch: dict[str, Any]) -> list[str]:
     lines += [
         "",
         "Each deck is built whole by one worker, largest first. Each deck's own time, "
-        f'in one process: {times}. "Best possible" is the speed-up if the decks were '
-        "shared out with no loss: the 1-process time over its fixed part (start, imports, "
-        "exit) plus the busier worker's decks.",
+        f'in one process: {times}. "Best possible" estimates the speed-up if the decks '
+        "were shared out with no loss: the 1-process time over its fixed part (start, "
+        "imports, exit) plus the busier worker's decks; as the deck times come from "
+        "another run, a measured speed-up may exceed it by the noise.",
     ]
     return lines
 
