@@ -9,14 +9,17 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.writer.excel import ExcelWriter
 
 from reportgen import formatting
 from reportgen.charts.labels import label
@@ -171,4 +174,28 @@ def write_xlsx(deck: Deck, target: Path) -> None:
         sheet.column_dimensions["A"].width = 48
         for index in range(2, sheet.max_column + 1):
             sheet.column_dimensions[get_column_letter(index)].width = 16
-    book.save(target)
+    _save(book, target, created)
+
+
+class _DatedZip(zipfile.ZipFile):
+    """A zip whose entries all carry one date, not the time of writing."""
+
+    def __init__(self, target: Path, when: datetime) -> None:
+        super().__init__(target, "w", zipfile.ZIP_DEFLATED)
+        self._when = when.timetuple()[:6]
+
+    def writestr(self, name: str | zipfile.ZipInfo, data: str | bytes, *args: Any) -> None:
+        if isinstance(name, str):
+            name = zipfile.ZipInfo(name, date_time=self._when)
+            name.compress_type = zipfile.ZIP_DEFLATED
+        super().writestr(name, data, *args)
+
+    def write(self, filename: Any, arcname: Any = None, *args: Any, **kwargs: Any) -> None:
+        # openpyxl writes each worksheet to a temporary file first, then adds it.
+        self.writestr(str(arcname or filename), Path(filename).read_bytes())
+
+
+def _save(book: Workbook, target: Path, when: datetime) -> None:
+    # Workbook.save stamps the file and each zip entry with the current time; here
+    # both are the release date, so the same data gives the same bytes, as the PDF.
+    ExcelWriter(book, _DatedZip(target, when)).save()
