@@ -109,6 +109,7 @@ def phases(data: Path, quarter: str) -> dict[str, Any]:
     patches = [
         (build_module, "load_dataset", "load + validate"),
         (build_module, "validate", "load + validate"),
+        (build_module, "validate_cached", "load + validate"),
         (build_module, "build_deck", "model + slides"),
         (reportgen.render.ChartJob, "__init__", "charts"),
         (reportgen.render.ChartJob, "wait", "charts"),
