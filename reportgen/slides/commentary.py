@@ -128,7 +128,8 @@ class EscapeText(Extension):
                 yield token
 
 
-def _environment() -> ImmutableSandboxedEnvironment:
+def sandbox() -> ImmutableSandboxedEnvironment:
+    """The environment every text from a deck file is rendered in: sandboxed, escaped."""
     return ImmutableSandboxedEnvironment(
         autoescape=True, undefined=StrictUndefined, extensions=[EscapeText]
     )
@@ -144,7 +145,7 @@ def _runtime_only(*_args: object, **_kwargs: object) -> str:
 def _compiler(filters: frozenset[str]) -> ImmutableSandboxedEnvironment:
     # Compiled code does not depend on what the filters do, only on their names
     # (an unknown one is a compile error), so one compiler serves every build.
-    env = _environment()
+    env = sandbox()
     env.filters.update(dict.fromkeys(filters, _runtime_only))
     return env
 
@@ -167,7 +168,7 @@ class Commentary:
         periods: PeriodNames | None = None,
     ) -> None:
         self._where = where
-        self._env = _environment()
+        self._env = sandbox()
         self._env.filters.update(_filters(model, numbers or formatting.Numbers(), messages))
         if periods is not None:
             # Quarter globals stay codes (``1Q07``), since ``m(year_ago_quarter)`` reads

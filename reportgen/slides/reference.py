@@ -6,8 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from jinja2 import StrictUndefined, TemplateError
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2 import TemplateError
 from markupsafe import Markup
 from pydantic import Field, field_validator
 
@@ -22,6 +21,7 @@ from reportgen.model.targets import latest_targets, target
 from reportgen.quarters import FiscalCalendar, Period, Quarter
 from reportgen.slides.base import BuildContext, SlideKind
 from reportgen.slides.cells import Cell, cell
+from reportgen.slides.commentary import sandbox
 from reportgen.slides.content import content_error, parse_content, slide_where
 
 # Rows of the forecast table and the unit each is shown in.
@@ -88,7 +88,8 @@ class _Comments:
         where: str,
     ) -> None:
         self._where = where
-        self._env = ImmutableSandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+        # The commentary's sandbox: the comment's own text is escaped, not only its values.
+        self._env = sandbox()
         numbers, t = ctx.numbers, ctx.messages
 
         def figure(key: str, period: str | None) -> Figure:
