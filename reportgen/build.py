@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import gc
-import hashlib
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportgen.data.checks_cache import validate_cached
+from reportgen.data.checks_cache import data_key, validate_cached
 from reportgen.data.load import Dataset, load_dataset
 from reportgen.data.validate import Check, validate
 from reportgen.quarters import Quarter
@@ -29,11 +28,12 @@ class BuildResult:
 
 
 class ValidatedData:
-    """The last data set loaded and validated, reused while no file under its folder changed.
+    """The last data set loaded and validated, reused while no file it reads changed.
 
-    The preview keeps one: a template or CSS edit then rebuilds without reading
-    and checking the data again. It is keyed by the files' content, not their
-    times, so an edit that restores a file reuses nothing stale.
+    The preview keeps one: a commentary, template or CSS edit then rebuilds without
+    reading and checking the data again. It has the key of the checks' cache (the
+    files' content, not their times, deck files aside), so an edit that restores a
+    file reuses nothing stale.
     """
 
     def __init__(self) -> None:
@@ -41,20 +41,12 @@ class ValidatedData:
         self._value: tuple[Dataset, tuple[Check, ...]] | None = None
 
     def get(self, data_root: Path) -> tuple[Dataset, tuple[Check, ...]]:
-        key = _content_key(data_root)
+        key = data_key(data_root)
         if self._value is None or key != self._key:
             dataset = load_dataset(data_root)
             # Cached only once validation passed: a failing one raises every time.
             self._value, self._key = (dataset, validate(dataset)), key
         return self._value
-
-
-def _content_key(data_root: Path) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(p for p in data_root.rglob("*") if p.is_file()):
-        digest.update(f"{path.relative_to(data_root)}\0{path.stat().st_size}\0".encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 def prepare(

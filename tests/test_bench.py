@@ -83,3 +83,13 @@ def test_chart_job_gives_paths_before_the_files(tmp_path: Path) -> None:
     paths = job.wait()
     assert all(path.read_bytes().startswith(b"<?xml") for path in paths.values())
     assert ChartJob(specs, tmp_path)._todo == []  # all cached now
+
+
+def test_validated_data_is_reused_after_a_commentary_edit(tmp_path: Path) -> None:
+    data = tmp_path / "iij"
+    shutil.copytree(IIJ, data)
+    cache = ValidatedData()
+    first = cache.get(data)
+    deck = data / "decks" / "1Q08.yaml"
+    deck.write_text(deck.read_text(encoding="utf-8") + "\n# an edit\n", encoding="utf-8")
+    assert cache.get(data) is first  # deck files hold text: no figure to reload or check

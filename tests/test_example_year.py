@@ -15,9 +15,9 @@ import pytest
 
 from reportgen import formatting
 from reportgen.data.load import Dataset, Target, load_dataset
-from reportgen.model.figures import Figure
+from reportgen.model.figures import Figures
 from reportgen.model.quarter import QuarterModel
-from reportgen.model.targets import latest_targets, target
+from reportgen.model.targets import targets_in_force
 from reportgen.quarters import Quarter
 from reportgen.slides.cells import Table
 from reportgen.slides.deck import load_deck_spec
@@ -132,7 +132,7 @@ def test_period_view_against_prior_period_and_target_in_force(
     assert title in page
     model = _model(dataset, quarter)
     release = deck.result.deck.spec.release_date
-    targets = latest_targets(dataset.targets, release)
+    targets = targets_in_force(dataset.targets, release)
     table = next(s for s in deck.slides if s.kind == "period_summary").body["table"]
     assert isinstance(table, Table)
     assert [r.label for r in table.rows] == [
@@ -141,7 +141,7 @@ def test_period_view_against_prior_period_and_target_in_force(
     assert table.header[0][2].startswith(f"{period} (")
     assert table.header[0][4].startswith(f"{prior} (")
     for key, row in zip(SUMMARY_ITEMS, table.rows, strict=True):
-        actual, plan = model.value(key, period).value, target(targets, key, period).value
+        actual, plan = model.value(key, period).value, targets.get(key, period).value
         if key != "gross_margin":  # derived from the revenue and cost targets
             assert plan == _in_force(dataset, key, period, release).figure.value, key
         then = model.value(key, prior).value
@@ -237,7 +237,7 @@ def test_fourth_quarter_forecasts_the_next_year(
 # typed in the deck files ("a net loss", "exceeded the targets", "increase in
 # accounts receivable"), each with the figures that make it true.
 
-Targets = dict[tuple[str, str], Figure]
+Targets = Figures
 Claim = Callable[[QuarterModel, Targets], bool]
 
 
@@ -248,7 +248,7 @@ def _v(model: QuarterModel, key: str, period: str | None = None) -> float:
 
 
 def _t(targets: Targets, key: str, period: str) -> float:
-    value = target(targets, key, period).value
+    value = targets.get(key, period).value
     assert value is not None, f"target {key} {period}"
     return value
 
@@ -363,4 +363,4 @@ def test_the_data_supports_the_decks_words(
     dataset: Dataset, quarter: str, claim: str, check: Claim
 ) -> None:
     release = load_deck_spec(dataset, Quarter.parse(quarter)).release_date
-    assert check(_model(dataset, quarter), latest_targets(dataset.targets, release)), claim
+    assert check(_model(dataset, quarter), targets_in_force(dataset.targets, release)), claim

@@ -16,7 +16,7 @@ from reportgen.data.load import Dataset, Target
 from reportgen.errors import CommentaryError, DataError
 from reportgen.model.figures import Figure
 from reportgen.model.quarter import QuarterModel
-from reportgen.model.targets import latest_targets, target
+from reportgen.model.targets import latest_targets, targets_in_force
 from reportgen.quarters import FiscalCalendar, Quarter
 from reportgen.slides.deck import Deck
 from reportgen.slides.reference import fiscal_quarter
@@ -257,16 +257,14 @@ def test_a_target_set_through_its_terms_is_derived() -> None:
     def t(key: str, value: float) -> Target:
         return Target(Figure(key, "FY25", value, "published", "E1"), "2025-05-14")
 
-    targets = latest_targets((t("revenue", 76000), t("cost", 61600)), date(2025, 5, 14))
-    margin = target(targets, "gross_margin", "FY25")
+    both = (t("revenue", 76000), t("cost", 61600))
+    margin = targets_in_force(both, date(2025, 5, 14)).get("gross_margin", "FY25")
     assert margin.value == 76000 - 61600
     assert margin.status == "derived"
     assert "revenue FY25" in margin.formula
     assert "cost FY25" in margin.formula
     # Without a cost target the gross margin target stays missing, never an estimate.
-    assert target(
-        {("revenue", "FY25"): targets[("revenue", "FY25")]}, "gross_margin", "FY25"
-    ).missing
+    assert targets_in_force(both[:1], date(2025, 5, 14)).get("gross_margin", "FY25").missing
 
 
 def test_bad_forecast_comment_is_an_error(data_copy: Path) -> None:

@@ -14,6 +14,17 @@ from reportgen.data.load import Target
 from reportgen.model.figures import Figure, Figures
 
 
+def targets_in_force(targets: Iterable[Target], as_of: date) -> Figures:
+    """The targets a deck released on ``as_of`` shows, as a resolver.
+
+    A target not stored is derived from those its terms give, by the same
+    identities as an actual figure, and says so in its provenance (a company that
+    sets revenue and cost targets has set its gross margin target); what no target
+    implies stays missing.
+    """
+    return Figures(latest_targets(targets, as_of))
+
+
 def latest_targets(targets: Iterable[Target], as_of: date) -> dict[tuple[str, str], Figure]:
     """For each (item, period), the target announced last on or before ``as_of``."""
     chosen: dict[tuple[str, str], Target] = {}
@@ -33,13 +44,3 @@ def _with_announcement(target: Target) -> Figure:
     return Figure(
         fig.key, fig.period, fig.value, fig.status, fig.source, fig.formula, fig.uncertainty, note
     )
-
-
-def target(targets: dict[tuple[str, str], Figure], key: str, period: str) -> Figure:
-    """The chosen target; else one its terms give; else a missing figure.
-
-    A company that sets revenue, cost and SG&A targets has set its gross margin
-    target too (revenue - cost): it is derived by the same identities as an actual
-    figure, and says so in its provenance. What no target implies stays missing.
-    """
-    return targets.get((key, period)) or Figures(targets).get(key, period)

@@ -6,7 +6,7 @@ from reportgen.charts.spec import ChartSpec, Series
 from reportgen.data.schema import SlideSpec
 from reportgen.errors import DataError
 from reportgen.model import measures
-from reportgen.model.targets import latest_targets, target
+from reportgen.model.targets import targets_in_force
 from reportgen.quarters import Period
 from reportgen.slides.base import BuildContext, Chart, SlideKind
 from reportgen.slides.cells import Row, Table, blank, cell, signed
@@ -92,7 +92,7 @@ def period_summary(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object
     t, model, styles = ctx.messages, ctx.model, ctx.styles
     period = summary_period(ctx, spec)
     prior = Period(period.kind, period.number, period.fiscal_year - 1)
-    targets = latest_targets(ctx.dataset.targets, ctx.release_date)
+    targets = targets_in_force(ctx.dataset.targets, ctx.release_date)
     pct = t("column.pct_of_revenues")
     header = (
         (
@@ -109,7 +109,7 @@ def period_summary(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object
     rows = []
     for key in SUMMARY_ITEMS:
         actual = model.value(key, period)
-        plan = target(targets, key, period.name)
+        plan = targets.get(key, period.name)
         rows.append(
             Row(
                 t.item(key),

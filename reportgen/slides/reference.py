@@ -16,8 +16,8 @@ from reportgen.data.items import ITEMS
 from reportgen.data.schema import ItemKey, SlideSpec, Strict
 from reportgen.errors import CommentaryError
 from reportgen.model import measures
-from reportgen.model.figures import Figure
-from reportgen.model.targets import latest_targets, target
+from reportgen.model.figures import Figure, Figures
+from reportgen.model.targets import targets_in_force
 from reportgen.quarters import FiscalCalendar, Period, Quarter
 from reportgen.slides.base import BuildContext, SlideKind
 from reportgen.slides.cells import Cell, cell
@@ -81,7 +81,7 @@ class _Comments:
 
     def __init__(
         self,
-        targets: dict[tuple[str, str], Figure],
+        targets: Figures,
         ctx: BuildContext,
         year: str,
         actual_year: str,
@@ -95,7 +95,7 @@ class _Comments:
         def figure(key: str, period: str | None) -> Figure:
             if key not in ITEMS:
                 raise TemplateError(f"unknown item {key!r}")
-            return target(targets, key, period or year)
+            return targets.get(key, period or year)
 
         # Magnitudes: the comment's words ("loss", "benefit") carry the sense.
         def target_bn(key: str, period: str | None = None) -> str:
@@ -137,13 +137,13 @@ def forecast(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object], tup
     year = Period("FY", 0, ctx.quarter.fiscal_year + following)
     interim = Period("H", 1, year.fiscal_year)
     actual_year = Period("FY", 0, year.fiscal_year - 1)
-    targets = latest_targets(ctx.dataset.targets, ctx.release_date)
+    targets = targets_in_force(ctx.dataset.targets, ctx.release_date)
     comments = _Comments(targets, ctx, year.name, actual_year.name, slide_where(ctx, spec))
     numbers, styles, periods = ctx.numbers, ctx.styles, ctx.periods
     rows = []
     for key, unit in FORECAST_ROWS:
         fmt = styles.billion if unit == "bn" else styles.yen
-        plan = target(targets, key, year.name)
+        plan = targets.get(key, year.name)
         actual = model.value(key, actual_year)
         full_year = cell(plan, fmt)
         last_year = cell(actual, fmt)
@@ -158,7 +158,7 @@ def forecast(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object], tup
             ForecastRow(
                 t.item(key),
                 (
-                    cell(target(targets, key, interim.name), fmt),
+                    cell(targets.get(key, interim.name), fmt),
                     full_year,
                     last_year,
                     Cell(change_text, change.provenance),
@@ -208,10 +208,10 @@ def medium_term_target(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, ob
     """Ref. 2: the growth stages, the medium-term targets, and the market around them."""
     t = ctx.messages
     content = parse_content(ctx, spec, MediumTermContent)
-    targets = latest_targets(ctx.dataset.targets, ctx.release_date)
+    targets = targets_in_force(ctx.dataset.targets, ctx.release_date)
     shown = []
     for ref in content.targets:
-        fig = target(targets, ref.item, ref.period)
+        fig = targets.get(ref.item, ref.period)
         if fig.missing:
             raise content_error(
                 ctx,
