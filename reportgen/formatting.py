@@ -47,10 +47,6 @@ class NumberStyle:
     # Babel locale for dates and month names.
     locale: str = "en"
 
-    @property
-    def negative_prefix(self) -> str:
-        return "(" if self.negative == "parentheses" else "△"
-
     def mark_negative(self, body: str) -> str:
         return f"({body})" if self.negative == "parentheses" else f"△{body}"
 
@@ -96,10 +92,6 @@ class Numbers:
         if signed and rounded > 0:
             return f"+{body}"
         return body
-
-    def is_negative(self, text: str) -> bool:
-        """Whether formatted text shows a negative (parentheses or △)."""
-        return text.startswith(self.style.negative_prefix)
 
     def number(self, value: float | None, places: int = 0, *, signed: bool = False) -> str:
         """Format a plain number: ``1,513``, ``(25)`` / ``△25``; ``signed`` adds ``+``."""
@@ -211,5 +203,4 @@ jpy_billion = _EN.jpy_billion
 jpy = _EN.jpy
 percent = _EN.percent
 points = _EN.points
-direction = _EN.direction
 magnitude_percent = _EN.magnitude_percent

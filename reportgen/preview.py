@@ -77,10 +77,6 @@ class Epoch:
             )
             return None if self._closed else self._status
 
-    def wait(self) -> None:
-        """Block until the server is closed (Ctrl-C interrupts the wait)."""
-        self._closed.wait()
-
     def close(self) -> None:
         """Release every waiting client: the server is stopping."""
         with self._changed:

@@ -31,7 +31,6 @@ class ChartSpec:
     width_in: float = 5.2
     height_in: float = 3.2
     left_unit: str = "jpy_m"
-    right_unit: str = "pct"
     legend: bool = True
     # Waterfall steps are (label, value, is_total); other kinds leave this empty.
     steps: tuple[tuple[str, float, bool], ...] = field(default_factory=tuple)

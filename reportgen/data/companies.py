@@ -7,6 +7,7 @@ reads it from this file, so the table and the text cannot disagree.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
@@ -73,9 +74,10 @@ class GroupCompany:
 def _company(row: CompanyRow) -> GroupCompany:
     value, places = None, 0
     if row.ownership:
-        value, _ = parse_number(row.ownership)
-        # Shown with the decimals it was typed with: 51.0% stays 51.0%, 100% stays 100%.
-        places = len(row.ownership.partition(".")[2])
+        value, half_unit = parse_number(row.ownership)
+        # Shown with the decimals it was typed with: 51.0% stays 51.0%, 100% stays 100%
+        # (parse_number gives half the last digit's unit: 0.05 for one decimal).
+        places = round(math.log10(0.5 / half_unit))
     established = None
     if row.established:
         year, month = row.established.split("-")

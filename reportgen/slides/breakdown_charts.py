@@ -71,7 +71,6 @@ def breakdown_chart(
         undisclosed_label=t("revenue.chart.undisclosed"),
         width_in=width_in,
         height_in=height_in,
-        right_unit=lines[0].unit if lines else "pct",
         edition=ctx.language,
     )
     return Chart(spec, describe(spec, t), gap_footnote(spec, t))

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from reportgen.data.companies import load_group_companies
 from reportgen.data.load import load_dataset
 from reportgen.errors import DataError
 
@@ -137,3 +138,23 @@ def test_yaml_wrong_type(data_copy: Path) -> None:
         DataError, match=r"company\.yaml: fiscal_year_start_month: Input should be a valid integer"
     ):
         load_dataset(data_copy)
+
+
+@pytest.mark.parametrize(
+    ("typed", "pct", "places"),
+    [("100", 100.0, 0), ("51.0", 51.0, 1), ("\uff16\uff10\uff0e\uff12", 60.2, 1)],
+    ids=["whole", "typed-decimal", "full-width"],
+)
+def test_ownership_keeps_the_decimals_it_was_typed_with(
+    data_copy: Path, typed: str, pct: float, places: int
+) -> None:
+    path = data_copy / "group_companies.csv"
+    text = path.read_text(encoding="utf-8")
+    old = "iij_technology,IIJ Technology Inc.,subsidiary,100,"
+    assert old in text
+    path.write_text(text.replace(old, old.replace(",100,", f",{typed},")), encoding="utf-8")
+    dataset = load_dataset(data_copy)
+    (company,) = (
+        c for c in load_group_companies(data_copy, dataset.sources) if c.key == "iij_technology"
+    )
+    assert (company.ownership_pct, company.ownership_places) == (pct, places)
