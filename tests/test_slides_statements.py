@@ -17,8 +17,10 @@ from reportgen.errors import CommentaryError, DataError
 from reportgen.model.figures import Figure
 from reportgen.model.quarter import QuarterModel
 from reportgen.model.targets import latest_targets, targets_in_force
-from reportgen.quarters import FiscalCalendar, Quarter
+from reportgen.quarters import FiscalCalendar, Period, Quarter
+from reportgen.slides.cells import Cell, note_keys
 from reportgen.slides.deck import Deck
+from reportgen.slides.periods import PeriodNames
 from reportgen.slides.reference import fiscal_quarter
 from reportgen.slides.statements import CASH_FLOW_SECTIONS
 from tests.conftest import IIJ, BuiltDeck
@@ -353,3 +355,23 @@ def test_closing_pages_come_from_company_yaml(iij: Dataset, iij_1q08: BuiltDeck)
 )
 def test_jpy_billion_places(value_jpy_m: float, places: int, expected: str) -> None:
     assert formatting.jpy_billion(value_jpy_m, places=places) == expected
+
+
+def test_notes_explain_every_kind_of_gap_once() -> None:
+    def c(status: str) -> Cell:
+        return Cell("x", "", status)
+
+    assert note_keys([c("published"), c("derived")]) == ()
+    assert note_keys([c("missing"), c("missing")]) == ("note.not_disclosed",)
+    assert note_keys([c("not_meaningful"), c("missing")]) == (
+        "note.not_disclosed",
+        "note.not_meaningful",
+    )
+
+
+def test_forecast_headers_bracket_the_span_in_the_editions_words(iij_1q08: BuiltDeck) -> None:
+    (slide,) = (s for s in iij_1q08.slides if s.kind == "forecast")
+    deck = iij_1q08.result.deck
+    t, periods = deck.messages, PeriodNames(deck.messages, deck.dataset.calendar)
+    spans = [span for _, span in slide.body["header"]]
+    assert spans[1] == t("period.bracketed_span", span=periods.span(Period.parse("FY08")))

@@ -7,7 +7,7 @@ check every printed number against an unrounded one.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from reportgen import formatting
@@ -92,24 +92,22 @@ class Table:
     column_classes: tuple[str, ...] = field(default_factory=tuple)
 
     @property
-    def has_gaps(self) -> bool:
-        return any(c.status == "missing" for r in self.rows for c in r.cells)
-
-    @property
-    def has_not_meaningful(self) -> bool:
-        return any(c.status == "not_meaningful" for r in self.rows for c in r.cells)
-
-    @property
     def note_keys(self) -> tuple[str, ...]:
         """Catalogue keys of the notes that explain this table's n/d and n/m cells."""
-        return tuple(
-            key
-            for key, needed in (
-                ("note.not_disclosed", self.has_gaps),
-                ("note.not_meaningful", self.has_not_meaningful),
-            )
-            if needed
+        return note_keys(c for r in self.rows for c in r.cells)
+
+
+def note_keys(cells: Iterable[Cell]) -> tuple[str, ...]:
+    """Catalogue keys of the notes that explain these cells: n/d, then n/m."""
+    statuses = {c.status for c in cells}
+    return tuple(
+        key
+        for key, status in (
+            ("note.not_disclosed", "missing"),
+            ("note.not_meaningful", "not_meaningful"),
         )
+        if status in statuses
+    )
 
 
 def style_of(fmt: Formatter | Style) -> Style:

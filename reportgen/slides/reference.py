@@ -20,7 +20,7 @@ from reportgen.model.figures import Figure, Figures
 from reportgen.model.targets import targets_in_force
 from reportgen.quarters import FiscalCalendar, Period, Quarter
 from reportgen.slides.base import BuildContext, SlideKind
-from reportgen.slides.cells import Cell, cell
+from reportgen.slides.cells import Cell, cell, note_keys
 from reportgen.slides.commentary import sandbox
 from reportgen.slides.content import content_error, parse_content, slide_where
 
@@ -167,17 +167,19 @@ def forecast(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object], tup
                 comments.text(content.comments.get(key, "")),
             )
         )
-    header = (
-        (t("forecast.interim_target", year=periods.name(year)), periods.span(interim)),
-        (t("forecast.target", year=periods.name(year)), periods.span(year)),
-        (t("forecast.actual", year=periods.name(actual_year)), periods.span(actual_year)),
+    header = tuple(
+        (name, t("period.bracketed_span", span=periods.span(period)))
+        for name, period in (
+            (t("forecast.interim_target", year=periods.name(year)), interim),
+            (t("forecast.target", year=periods.name(year)), year),
+            (t("forecast.actual", year=periods.name(actual_year)), actual_year),
+        )
     )
-    has_gaps = any(numbers.missing in c.text for r in rows for c in r.cells)
     return {
         "unit": t("unit.jpy_billion_except_per_share"),
         "header": header,
         "rows": tuple(rows),
-        "has_gaps": has_gaps,
+        "note_keys": note_keys(c for r in rows for c in r.cells),
     }, ()
 
 
