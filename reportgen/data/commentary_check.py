@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -9,9 +10,10 @@ from reportgen import formatting
 from reportgen.data.items import ITEMS
 from reportgen.data.schema import Bullet, DeckSpec
 from reportgen.model.quarter import QuarterModel
-from reportgen.slides.commentary import TYPED_NUMBER_RE
 
 _PLACEHOLDER = "{{"
+# A run of digits in commentary text outside a placeholder: a figure typed by hand.
+TYPED_NUMBER_RE = re.compile(r"(?<![\w{])\d[\d,]*(?:\.\d+)?%?")
 
 
 @dataclass(frozen=True, slots=True)

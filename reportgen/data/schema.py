@@ -151,8 +151,7 @@ class TargetRow(FigureRow):
 def check_item_key(key: str) -> str:
     """Accept ``item`` or ``item:measure`` if both are known; else raise ValueError."""
     item, measure = split_item(key)
-    if item not in ITEMS:
-        raise ValueError(f"unknown item {item!r}{_suggest(item, ITEMS)}")
+    known_item(item)
     if measure is not None and measure not in MEASURES:
         raise ValueError(f"unknown measure {measure!r} (expected one of {', '.join(MEASURES)})")
     if measure is None and not ITEMS[item].storable:

@@ -8,6 +8,7 @@ then, never a later revision.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date
 
 from reportgen.data.load import Target
@@ -41,6 +42,4 @@ def latest_targets(targets: Iterable[Target], as_of: date) -> dict[tuple[str, st
 def _with_announcement(target: Target) -> Figure:
     fig = target.figure
     note = f"target announced {target.announced}" + (f"; {fig.note}" if fig.note else "")
-    return Figure(
-        fig.key, fig.period, fig.value, fig.status, fig.source, fig.formula, fig.uncertainty, note
-    )
+    return replace(fig, note=note)

@@ -8,7 +8,6 @@ the tables. Placeholders run in Jinja's sandbox: data cannot reach Python.
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from types import CodeType
@@ -28,10 +27,6 @@ from reportgen.model.quarter import QuarterModel
 from reportgen.slides.cells import NOT_MEANINGFUL
 from reportgen.slides.messages import Messages
 from reportgen.slides.periods import PeriodNames
-
-# A run of digits in commentary text outside a placeholder; used by ``check`` to
-# warn about figures typed by hand.
-TYPED_NUMBER_RE = re.compile(r"(?<![\w{])\d[\d,]*(?:\.\d+)?%?")
 
 
 @dataclass(frozen=True, slots=True)

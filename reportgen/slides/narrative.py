@@ -14,12 +14,13 @@ from reportgen.slides.content import (
     parse_content,
     render_points,
 )
+from reportgen.slides.reference import ownership_text
 
 
 def _company_line(ctx: BuildContext, company: GroupCompany) -> str:
     """``Established April 2008 (100% consolidated subsidiary)``, from group_companies.csv."""
     t = ctx.messages
-    ownership = ctx.numbers.percent(company.ownership_pct, company.ownership_places)
+    ownership = ownership_text(company, ctx.numbers)
     kind = t(f"group.kind_{company.group}", ownership=ownership)
     if company.established is None:
         return kind
