@@ -15,7 +15,7 @@ REPORT = ROOT / "BENCHMARKS.md"
 
 
 def build_html(out: Path, data: str = "data/iij", quarter: str = "1Q08") -> Path:
-    """Build the deck (HTML and PDF) into ``out``; return the preview's index.html."""
+    """Build the deck's HTML into ``out`` (no PDF: only the HTML is printed); return index.html."""
     subprocess.run(
         [
             PYTHON,
@@ -29,6 +29,7 @@ def build_html(out: Path, data: str = "data/iij", quarter: str = "1Q08") -> Path
             data,
             "--out",
             str(out),
+            "--no-pdf",
         ],
         cwd=ROOT,
         check=True,

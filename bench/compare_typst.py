@@ -92,30 +92,17 @@ def main() -> int:
     except ImportError:
         record(SECTION, ["Skipped: the `typst` package is not installed (`uv sync --group dev`)."])
         return 0
-    from dataclasses import replace
-
     from reportgen.build import prepare
     from reportgen.charts.cache import ensure_charts
     from reportgen.quarters import Quarter
+    from reportgen.render import with_chart_sources
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         _, deck, _ = prepare(ROOT / "data" / "iij", Quarter.parse("1Q08"))
         specs = [c.spec for s in deck.slides for c in s.charts if not c.spec.empty]
         paths = ensure_charts(specs, folder)
-        deck = replace(
-            deck,
-            slides=tuple(
-                replace(
-                    s,
-                    charts=tuple(
-                        replace(c, src=paths[c.spec].name) if c.spec in paths else c
-                        for c in s.charts
-                    ),
-                )
-                for s in deck.slides
-            ),
-        )
+        deck = with_chart_sources(deck, paths)
         source = folder / "deck.typ"
         source.write_text(typst_source(deck, folder), encoding="utf-8")
         times = []

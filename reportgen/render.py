@@ -167,7 +167,7 @@ def staging(out_root: Path, name: str) -> Iterator[Path]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _with_chart_sources(deck: Deck, paths: dict[object, Path]) -> Deck:
+def with_chart_sources(deck: Deck, paths: dict[object, Path]) -> Deck:
     # A chart with no data at all is not drawn: its slide shows a "not disclosed" panel.
     slides = tuple(
         replace(
@@ -322,7 +322,7 @@ def _render_deck(
         # WeasyPrint is the slowest import of a build: it runs here while worker
         # processes draw the charts, instead of after them.
         import weasyprint  # noqa: F401
-    deck = _with_chart_sources(deck, charts.paths)
+    deck = with_chart_sources(deck, charts.paths)
     progress("html")
     html = render_html(deck, templates)
     chart_paths = charts.wait()

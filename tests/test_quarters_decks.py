@@ -21,11 +21,15 @@ from tests.conftest import IIJ, ROOT, BuiltDeck, build_and_read
 EXAMPLE = ROOT / "data" / "examples" / "fictional"
 
 
-@pytest.fixture(scope="module", params=["4Q07", "2Q08"])
-def other_quarter(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> BuiltDeck:
-    return build_and_read(IIJ, request.param, tmp_path_factory.mktemp(request.param))
+@pytest.fixture(scope="module")
+def iij_decks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, BuiltDeck]:
+    """IIJ's 4Q07 and 2Q08 decks, each built once for the whole module."""
+    return {q: build_and_read(IIJ, q, tmp_path_factory.mktemp(q)) for q in ("4Q07", "2Q08")}
+
+
+@pytest.fixture(params=["4Q07", "2Q08"])
+def other_quarter(request: pytest.FixtureRequest, iij_decks: dict[str, BuiltDeck]) -> BuiltDeck:
+    return iij_decks[request.param]
 
 
 def test_one_page_per_listed_slide(other_quarter: BuiltDeck) -> None:
@@ -43,9 +47,9 @@ def test_one_page_per_listed_slide(other_quarter: BuiltDeck) -> None:
     ids=["4Q07", "2Q08"],
 )
 def test_comparison_columns_point_to_the_right_quarters(
-    tmp_path: Path, quarter: str, labels: tuple[str, str], title: str
+    iij_decks: dict[str, BuiltDeck], quarter: str, labels: tuple[str, str], title: str
 ) -> None:
-    deck = build_and_read(IIJ, quarter, tmp_path)
+    deck = iij_decks[quarter]
     page = deck.page("results_summary")
     for label in labels:
         assert label in page
@@ -128,9 +132,9 @@ def test_batch_cli_exit_code_and_summary(tmp_path: Path, data_copy: Path) -> Non
     ids=["full-year", "first-half"],
 )
 def test_period_view_against_prior_period_and_target(
-    tmp_path: Path, quarter: str, period: str, target_revenue: str, title: str
+    iij_decks: dict[str, BuiltDeck], quarter: str, period: str, target_revenue: str, title: str
 ) -> None:
-    deck = build_and_read(IIJ, quarter, tmp_path)
+    deck = iij_decks[quarter]
     page = deck.page("period_summary")
     model = QuarterModel(
         deck.result.deck.dataset.figures,
@@ -150,9 +154,9 @@ def test_period_view_against_prior_period_and_target(
     ids=["4Q07-next-year", "2Q08-revised"],
 )
 def test_forecast_is_for_the_right_year_as_of_the_release(
-    tmp_path: Path, quarter: str, present: str, absent: str
+    iij_decks: dict[str, BuiltDeck], quarter: str, present: str, absent: str
 ) -> None:
-    page = build_and_read(IIJ, quarter, tmp_path).page("forecast")
+    page = iij_decks[quarter].page("forecast")
     assert "FY08 Target" in page
     assert present in page
     assert absent not in page
