@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from html import escape
+from pathlib import Path
 
 import pytest
 
@@ -12,6 +13,7 @@ from reportgen.build import prepare
 from reportgen.charts.draw import draw
 from reportgen.data.load import Dataset
 from reportgen.data.schema import SlideSpec
+from reportgen.errors import DataError
 from reportgen.model.figures import Figure, Figures
 from reportgen.model.quarter import QuarterModel
 from reportgen.quarters import Quarter
@@ -247,3 +249,12 @@ def test_complete_record_draws_every_part_and_needs_no_note(
         assert escape(series.label) in svg
     if kind == "si_revenue":
         assert body["callout"] is not None
+
+
+def test_a_misspelt_factors_key_names_the_deck_file_and_slide(data_copy: Path) -> None:
+    deck = data_copy / "decks" / "1Q08.yaml"
+    text = deck.read_text(encoding="utf-8")
+    assert "      factors_title:" in text
+    deck.write_text(text.replace("      factors_title:", "      factor_title:"), encoding="utf-8")
+    with pytest.raises(DataError, match=r"1Q08\.yaml.*slide 7.*factor_title"):
+        prepare(data_copy, Quarter.parse("1Q08"))

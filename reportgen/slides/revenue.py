@@ -7,11 +7,11 @@ deck file with their figures as placeholders.
 
 from __future__ import annotations
 
-from reportgen.data.schema import SlideSpec
-from reportgen.errors import SlideError
+from reportgen.data.schema import SlideSpec, Strict
 from reportgen.slides.base import BuildContext, Builder, Chart, SlideKind
 from reportgen.slides.breakdown_charts import Line, Part, breakdown_chart
 from reportgen.slides.commentary import RenderedBullet
+from reportgen.slides.content import parse_content
 
 Body = dict[str, object]
 
@@ -141,23 +141,20 @@ def _wip_callout(ctx: BuildContext) -> dict[str, str] | None:
     }
 
 
+class FactorsContent(Strict):
+    """The box of main factors a deck file may give a breakdown slide."""
+
+    factors_title: str = ""
+    factors: tuple[str, ...] | None = None
+
+
 def _factors(ctx: BuildContext, spec: SlideSpec) -> dict[str, object] | None:
-    """The box of main factors a deck file may give: ``content.factors_title`` and ``factors``."""
-    factors = spec.content.get("factors")
-    if factors is None:
+    """The factors box, if the deck file gives ``content.factors``."""
+    content = parse_content(ctx, spec, FactorsContent)
+    if content.factors is None:
         return None
-    title = spec.content.get("factors_title", "")
-    if (
-        not isinstance(title, str)
-        or not isinstance(factors, list)
-        or not all(isinstance(f, str) for f in factors)
-    ):
-        raise SlideError(
-            f"slide {spec.number or spec.kind} ({ctx.quarter.name}): content.factors must be a "
-            "list of texts and content.factors_title a text"
-        )
-    bullets: tuple[RenderedBullet, ...] = ctx.commentary.bullets(tuple(factors))
-    return {"title": ctx.commentary.text(title), "bullets": bullets}
+    bullets: tuple[RenderedBullet, ...] = ctx.commentary.bullets(content.factors)
+    return {"title": ctx.commentary.text(content.factors_title), "bullets": bullets}
 
 
 def _kind(name: str, build: Builder) -> SlideKind:
