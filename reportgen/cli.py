@@ -191,7 +191,8 @@ def _check(args: argparse.Namespace, stdout: TextIO) -> int:
     from reportgen.data.validate import run_checks
     from reportgen.model.quarter import QuarterModel
     from reportgen.report_checks import format_checks
-    from reportgen.slides.deck import deck_path, load_deck_spec
+    from reportgen.slides.content import deck_path
+    from reportgen.slides.deck import load_deck_spec
 
     quarter = Quarter.parse(args.quarter)
     dataset = load_dataset(args.data)

@@ -8,23 +8,30 @@ file and the slide named, like any other data error.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TypeVar
 
 from markupsafe import Markup
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
-from reportgen.data.load import describe, shown
+from reportgen.data.load import Dataset, describe, shown
 from reportgen.data.schema import SlideSpec, Strict
 from reportgen.errors import DataError
+from reportgen.quarters import Quarter
 from reportgen.slides.base import BuildContext
 
 Content = TypeVar("Content", bound=BaseModel)
 
 
+def deck_path(dataset: Dataset, quarter: Quarter, language: str = "en") -> Path:
+    """``decks/1Q08.yaml`` for the English deck, ``decks/1Q08.ja.yaml`` for another edition."""
+    suffix = "" if language == "en" else f".{language}"
+    return dataset.root / "decks" / f"{quarter.name}{suffix}.yaml"
+
+
 def slide_where(ctx: BuildContext, spec: SlideSpec) -> str:
     """``data/iij/decks/1Q08.yaml, slide 11 (new_business)``: where a slide is defined."""
-    suffix = "" if ctx.language == "en" else f".{ctx.language}"
-    path = ctx.dataset.root / "decks" / f"{ctx.quarter.name}{suffix}.yaml"
+    path = deck_path(ctx.dataset, ctx.quarter, ctx.language)
     number = f"slide {spec.number} " if spec.number else "slide "
     return f"{shown(path)}, {number}({spec.kind}, {ctx.quarter.name})"
 

@@ -14,6 +14,7 @@ from reportgen.model.quarter import QuarterModel
 from reportgen.quarters import Quarter
 from reportgen.slides.base import BuildContext, Slide
 from reportgen.slides.commentary import Commentary
+from reportgen.slides.content import deck_path
 from reportgen.slides.messages import Messages
 from reportgen.slides.periods import PeriodNames
 from reportgen.slides.registry import SLIDE_KINDS
@@ -34,12 +35,6 @@ class Deck:
     @property
     def title(self) -> str:
         return self.spec.title
-
-
-def deck_path(dataset: Dataset, quarter: Quarter, language: str = "en") -> Path:
-    """``decks/1Q08.yaml`` for the English deck, ``decks/1Q08.ja.yaml`` for another edition."""
-    suffix = "" if language == "en" else f".{language}"
-    return dataset.root / "decks" / f"{quarter.name}{suffix}.yaml"
 
 
 def load_deck_spec(dataset: Dataset, quarter: Quarter, language: str = "en") -> DeckSpec:
