@@ -7,9 +7,9 @@ from reportgen.data.schema import SlideSpec
 from reportgen.errors import DataError
 from reportgen.model import measures
 from reportgen.model.targets import targets_in_force
-from reportgen.quarters import Period
+from reportgen.quarters import Period, Quarter
 from reportgen.slides.base import BuildContext, Chart, SlideKind
-from reportgen.slides.cells import Row, Table, blank, cell, signed
+from reportgen.slides.cells import Cell, Row, Table, blank, cell, signed
 from reportgen.slides.charts import alt_text, gap_note
 from reportgen.slides.content import slide_where
 
@@ -42,32 +42,47 @@ BALANCE_SHEET_ITEMS = (
 TAX_TABLE_ITEMS = ("income_tax", "minority_interests", "equity_method_income")
 
 
+# A summary compares a quarter (slide 1) or a half or year (the period view).
+Shown = Period | Quarter
+# Rows drawn as totals in both summaries.
+SUMMARY_TOTALS = ("revenue", "operating_income", "net_income")
+
+
+def _summary_header(ctx: BuildContext, now: Shown, then: Shown) -> tuple[str, ...]:
+    pct = ctx.messages("column.pct_of_revenues")
+    return ("", pct, ctx.period_label(now), pct, ctx.period_label(then), ctx.messages("column.yoy"))
+
+
+def _summary_cells(ctx: BuildContext, key: str, now: Shown, then: Shown) -> tuple[Cell, ...]:
+    """% of revenues and amount for ``now`` and ``then``, then the change: both summaries."""
+    model, styles = ctx.model, ctx.styles
+
+    def ratio(period: Shown) -> Cell:
+        return blank() if key == "revenue" else cell(model.ratio(key, period), styles.percent)
+
+    return (
+        ratio(now),
+        cell(model.value(key, now), styles.billion),
+        ratio(then),
+        cell(model.value(key, then), styles.billion),
+        cell(model.yoy(key, now), styles.percent),
+    )
+
+
 def results_summary(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object], tuple]:
     """Slide 1: the quarter against the same quarter a year earlier, in JPY billion."""
-    t, model, styles = ctx.messages, ctx.model, ctx.styles
+    t = ctx.messages
     now, then = ctx.quarter, ctx.quarter.year_ago
-    pct = t("column.pct_of_revenues")
-    header = (("", pct, ctx.period_label(now), pct, ctx.period_label(then), t("column.yoy")),)
-    rows = []
-    for key in SUMMARY_ITEMS:
-        ratio_cells = [
-            blank() if key == "revenue" else cell(model.ratio(key, q), styles.percent)
-            for q in (now, then)
-        ]
-        rows.append(
-            Row(
-                t.item(key),
-                (
-                    ratio_cells[0],
-                    cell(model.value(key, now), styles.billion),
-                    ratio_cells[1],
-                    cell(model.value(key, then), styles.billion),
-                    cell(model.yoy(key, now), styles.percent),
-                ),
-                style="total" if key in ("revenue", "operating_income", "net_income") else "",
-            )
+    rows = tuple(
+        Row(
+            t.item(key),
+            _summary_cells(ctx, key, now, then),
+            style="total" if key in SUMMARY_TOTALS else "",
         )
-    table = Table(header, tuple(rows), ("label", "ratio", "num", "ratio", "num", "num"))
+        for key in SUMMARY_ITEMS
+    )
+    header = (_summary_header(ctx, now, then),)
+    table = Table(header, rows, ("label", "ratio", "num", "ratio", "num", "num"))
     return {"table": table, "unit": t("unit.jpy_billion")}, ()
 
 
@@ -93,19 +108,7 @@ def period_summary(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object
     period = summary_period(ctx, spec)
     prior = Period(period.kind, period.number, period.fiscal_year - 1)
     targets = targets_in_force(ctx.dataset.targets, ctx.release_date)
-    pct = t("column.pct_of_revenues")
-    header = (
-        (
-            "",
-            pct,
-            ctx.period_label(period),
-            pct,
-            ctx.period_label(prior),
-            t("column.yoy"),
-            t("column.target"),
-            t("column.achievement"),
-        ),
-    )
+    header = ((*_summary_header(ctx, period, prior), t("column.target"), t("column.achievement")),)
     rows = []
     for key in SUMMARY_ITEMS:
         actual = model.value(key, period)
@@ -114,15 +117,11 @@ def period_summary(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object
             Row(
                 t.item(key),
                 (
-                    blank() if key == "revenue" else cell(model.ratio(key, period), styles.percent),
-                    cell(actual, styles.billion),
-                    blank() if key == "revenue" else cell(model.ratio(key, prior), styles.percent),
-                    cell(model.value(key, prior), styles.billion),
-                    cell(model.yoy(key, period), styles.percent),
+                    *_summary_cells(ctx, key, period, prior),
                     cell(plan, styles.billion),
                     cell(measures.ratio(actual, plan, f"{key}:achievement"), styles.percent),
                 ),
-                style="total" if key in ("revenue", "operating_income", "net_income") else "",
+                style="total" if key in SUMMARY_TOTALS else "",
             )
         )
     classes = ("label", "ratio", "num", "ratio", "num", "num", "num", "num")
