@@ -110,9 +110,13 @@ class Numbers:
         """
         if value_jpy_m is None:
             return self.style.missing
-        if self.style.large_unit == "oku":
-            return self._accounting(value_jpy_m / 100, max(places - 1, 0), signed=signed)
-        return self._accounting(value_jpy_m / 1000, places, signed=signed)
+        return self._accounting(
+            value_jpy_m * self.large_scale, self._large_places(places), signed=signed
+        )
+
+    def _large_places(self, places: int) -> int:
+        """Decimals in the large unit for ``places`` decimals of JPY billion (億円: one fewer)."""
+        return places if self.style.large_unit == "billion" else max(places - 1, 0)
 
     def jpy(self, value: float | None, *, signed: bool = False) -> str:
         """Format a yen amount such as a per-share figure: ``JPY3,875`` or ``3,875円``."""
@@ -159,7 +163,8 @@ class Numbers:
             if self.style.yen_prefix
             else f'#,##0"{self.style.yen_suffix}"'
         )
-        large = "#,##0.0" if self.style.large_unit == "billion" else "#,##0"
+        decimals = self._large_places(1)
+        large = "#,##0" + ("." + "0" * decimals if decimals else "")
         body = {
             "million": "#,##0",
             "number": "#,##0",
