@@ -19,6 +19,7 @@ from reportgen.slides.base import Slide
 
 ROOT = Path(__file__).resolve().parents[1]
 IIJ = ROOT / "data" / "iij"
+EXAMPLE = ROOT / "data" / "examples" / "fictional"
 
 
 @dataclass(frozen=True)
@@ -97,9 +98,22 @@ def iij_1q08(tmp_path_factory: pytest.TempPathFactory) -> BuiltDeck:
     return build_and_read(IIJ, "1Q08", tmp_path_factory.mktemp("out"))
 
 
+@pytest.fixture(scope="session")
+def example_1q25(tmp_path_factory: pytest.TempPathFactory) -> BuiltDeck:
+    """The fictional company's 1Q25 deck, built once for every test module that reads it."""
+    return build_and_read(EXAMPLE, "1Q25", tmp_path_factory.mktemp("example"))
+
+
 @pytest.fixture
 def data_copy(tmp_path: Path) -> Path:
     """A private copy of the IIJ data folder, to break on purpose."""
     target = tmp_path / "iij"
     shutil.copytree(IIJ, target)
     return target
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace the first ``old`` in a data file, which must contain it."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")

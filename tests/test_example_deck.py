@@ -11,14 +11,14 @@ import pytest
 from reportgen.data.load import load_dataset
 from reportgen.quarters import Quarter
 from reportgen.slides.deck import load_deck_spec
-from tests.conftest import IIJ, ROOT, BuiltDeck, build_and_read, undisclosed_columns
+from tests.conftest import IIJ, ROOT, BuiltDeck, undisclosed_columns
 
 EXAMPLE = ROOT / "data" / "examples" / "fictional"
 
 
 @pytest.fixture(scope="module")
-def example(tmp_path_factory: pytest.TempPathFactory) -> BuiltDeck:
-    return build_and_read(EXAMPLE, "1Q25", tmp_path_factory.mktemp("example"))
+def example(example_1q25: BuiltDeck) -> BuiltDeck:
+    return example_1q25
 
 
 def test_one_page_per_slide_of_the_full_deck(example: BuiltDeck) -> None:

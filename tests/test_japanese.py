@@ -63,18 +63,20 @@ def figures(text: str, names: tuple[str, ...], skip_round: bool) -> Counter[str]
     return found
 
 
-@pytest.fixture(scope="module")
-def iij_editions(tmp_path_factory: pytest.TempPathFactory) -> tuple[BuiltDeck, BuiltDeck]:
-    out = tmp_path_factory.mktemp("editions")
-    return build_and_read(IIJ, "1Q08", out, "en"), build_and_read(IIJ, "1Q08", out, "ja")
+def _beside(en: BuiltDeck, data: Path) -> tuple[BuiltDeck, BuiltDeck]:
+    """The Japanese edition, built into the output folder of the (shared) English one."""
+    quarter = en.result.deck.quarter.name
+    return en, build_and_read(data, quarter, en.result.output.folder.parent, "ja")
 
 
 @pytest.fixture(scope="module")
-def fictional_editions(tmp_path_factory: pytest.TempPathFactory) -> tuple[BuiltDeck, BuiltDeck]:
-    out = tmp_path_factory.mktemp("fictional")
-    return build_and_read(FICTIONAL, "1Q25", out, "en"), build_and_read(
-        FICTIONAL, "1Q25", out, "ja"
-    )
+def iij_editions(iij_1q08: BuiltDeck) -> tuple[BuiltDeck, BuiltDeck]:
+    return _beside(iij_1q08, IIJ)
+
+
+@pytest.fixture(scope="module")
+def fictional_editions(example_1q25: BuiltDeck) -> tuple[BuiltDeck, BuiltDeck]:
+    return _beside(example_1q25, FICTIONAL)
 
 
 def _compare(en: BuiltDeck, ja: BuiltDeck) -> None:

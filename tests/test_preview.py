@@ -25,7 +25,7 @@ from reportgen.preview import Epoch, PreviewServer
 from reportgen.quarters import Quarter
 from reportgen.render import TEMPLATES
 from reportgen.slides.deck import load_deck_spec
-from tests.conftest import IIJ
+from tests.conftest import IIJ, edit
 from tests.test_cli import run
 
 # As many sections as the 1Q08 deck file lists slides.
@@ -130,12 +130,6 @@ def next_reload(server: PreviewServer, epoch: int) -> int:
 def text_of(html: str) -> str:
     """The page's text, without tags (figures sit in spans that carry their provenance)."""
     return re.sub(r"<[^>]+>", "", html)
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def test_serves_the_deck_on_loopback_only(served: PreviewServer) -> None:

@@ -117,7 +117,7 @@ def _translations(root: Path, language: str, keys: list[str]) -> dict[str, dict[
 def load_group_companies(
     root: Path, sources: dict[str, Source], language: str = "en"
 ) -> tuple[GroupCompany, ...]:
-    """Read ``group_companies.csv``; an absent file means no group-company slide data.
+    """Read ``group_companies.csv``, which the group companies and new business slides need.
 
     Another edition reads the names and businesses from ``group_companies.<language>.csv``.
     """

@@ -13,7 +13,7 @@ from reportgen.data.load import Dataset, load_dataset
 from reportgen.data.validate import Check, validate
 from reportgen.errors import TieOutError
 from reportgen.quarters import Quarter
-from tests.conftest import IIJ
+from tests.conftest import IIJ, edit
 
 
 @pytest.fixture
@@ -29,15 +29,9 @@ def runs(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     return ran
 
 
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
 def test_a_text_edit_reuses_the_checks(data_copy: Path, tmp_path: Path, runs: list[Path]) -> None:
     first = validate_cached(load_dataset(data_copy), tmp_path)
-    _edit(data_copy / "decks" / "1Q08.yaml", "kind: sga", "kind: sga\n    title: SG&A")
+    edit(data_copy / "decks" / "1Q08.yaml", "kind: sga", "kind: sga\n    title: SG&A")
     second = validate_cached(load_dataset(data_copy), tmp_path)
     assert runs == [data_copy]
     assert second == first == validate(load_dataset(data_copy))
@@ -47,7 +41,7 @@ def test_a_figure_edit_runs_the_checks_again(
     data_copy: Path, tmp_path: Path, runs: list[Path]
 ) -> None:
     validate_cached(load_dataset(data_copy), tmp_path)
-    _edit(data_copy / "figures" / "1Q08.csv", "income_tax,213", "income_tax,313")
+    edit(data_copy / "figures" / "1Q08.csv", "income_tax,213", "income_tax,313")
     with pytest.raises(TieOutError, match="tie-out 'net income' fails for 1Q08"):
         validate_cached(load_dataset(data_copy), tmp_path)
     # A failing result is never kept: the next build checks and fails again.

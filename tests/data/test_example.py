@@ -18,7 +18,7 @@ from reportgen.data.validate import run_checks
 from reportgen.render import TEMPLATES
 from reportgen.slides.financials import BALANCE_SHEET_ITEMS
 from reportgen.slides.messages import Messages
-from tests.conftest import ROOT, BuiltDeck, build_and_read
+from tests.conftest import ROOT, BuiltDeck
 
 EXAMPLE = ROOT / "data" / "examples" / "fictional"
 QUARTERS = tuple(f"{n}Q{year}" for year in ("24", "25") for n in range(1, 5))
@@ -42,11 +42,6 @@ ASSETS = BALANCE_SHEET[:8]  # the asset lines, before borrowings
 @pytest.fixture(scope="module")
 def example() -> Dataset:
     return load_dataset(EXAMPLE)
-
-
-@pytest.fixture(scope="module")
-def example_1q25(tmp_path_factory: pytest.TempPathFactory) -> BuiltDeck:
-    return build_and_read(EXAMPLE, "1Q25", tmp_path_factory.mktemp("example"))
 
 
 def test_example_validates_without_errors_or_warnings(example: Dataset) -> None:
