@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections import Counter
 from pathlib import Path
@@ -10,10 +11,12 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from reportgen.build import prepare
 from reportgen.errors import SlideError
+from reportgen.quarters import Quarter
 from reportgen.render import TEMPLATES
 from reportgen.slides.messages import Messages
-from tests.conftest import IIJ, ROOT, BuiltDeck, build_and_read
+from tests.conftest import IIJ, ROOT, BuiltDeck, build_and_read, edit
 
 FICTIONAL = ROOT / "data" / "examples" / "fictional"
 
@@ -209,3 +212,16 @@ def test_missing_translation_fails_naming_key_and_language(tmp_path: Path) -> No
             templates=templates,
             edition="ja",
         )
+
+
+def test_unreviewed_company_text_is_reported(
+    caplog: pytest.LogCaptureFixture, data_copy: Path
+) -> None:
+    with caplog.at_level(logging.WARNING):
+        prepare(data_copy, Quarter.parse("1Q08"), language="ja")
+    assert "company.yaml: ja translation from en awaits review" in caplog.text
+    edit(data_copy / "company.yaml", "review: pending", "review: done")
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):
+        prepare(data_copy, Quarter.parse("1Q08"), language="ja")
+    assert "company.yaml" not in caplog.text

@@ -97,6 +97,10 @@ def build_deck(
     language = messages.language
     numbers = numbers or numbers_for(language)
     # The company's name, contact and disclaimer as this edition prints them.
+    text = dataset.company.editions.get(language)
+    if text is not None and text.review == "pending":
+        where, source = shown(dataset.root / "company.yaml"), text.translated_from
+        log.warning("%s: %s translation from %s awaits review", where, language, source)
     dataset = replace(dataset, company=dataset.company.in_language(language))
     spec = load_deck_spec(dataset, quarter, language)
     model = QuarterModel(dataset.figures, quarter, dataset.calendar)
