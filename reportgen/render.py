@@ -10,8 +10,6 @@ from __future__ import annotations
 import functools
 import logging
 import os
-import shutil
-import tempfile
 import time
 import traceback
 from collections.abc import Callable, Iterator
@@ -25,6 +23,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 from reportgen import __version__
 from reportgen.charts.cache import ChartJob
 from reportgen.errors import LayoutError, RenderError, SlideError
+from reportgen.publish import link_or_copy, publish, staged_as_final, staging
 from reportgen.slides.base import Slide
 from reportgen.slides.deck import Deck
 from reportgen.slides.registry import SLIDE_KINDS
@@ -151,22 +150,6 @@ def template_location(exc: TemplateError, templates: Path) -> str:
     return shown(innermost.filename, innermost.lineno)
 
 
-@contextmanager
-def staging(out_root: Path, name: str) -> Iterator[Path]:
-    """A private folder beside the output, removed whatever happens."""
-    try:
-        out_root.mkdir(parents=True, exist_ok=True)
-        folder = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=out_root))
-    except OSError as exc:
-        raise RenderError(
-            f"{out_root}: cannot write to the output folder ({exc.strerror})"
-        ) from None
-    try:
-        yield folder
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
 def with_chart_sources(deck: Deck, paths: dict[object, Path]) -> Deck:
     # A chart with no data at all is not drawn: its slide shows a "not disclosed" panel.
     slides = tuple(
@@ -189,24 +172,30 @@ def write_preview(
     (folder / "charts").mkdir(parents=True)
     (folder / "fonts").mkdir()
     for path in set(chart_paths.values()):
-        _link_or_copy(path, folder / "charts" / path.name)
+        with writing(folder / "charts" / path.name) as target:
+            link_or_copy(path, target)
     for name in FONT_FILES:
-        _link_or_copy(FONTS / name, folder / "fonts" / name)
-    (folder / "deck.css").write_text(stylesheet(templates), encoding="utf-8")
-    index = folder / "index.html"
-    index.write_text(html, encoding="utf-8")
+        with writing(folder / "fonts" / name) as target:
+            link_or_copy(FONTS / name, target)
+    with writing(folder / "deck.css") as target:
+        target.write_text(stylesheet(templates), encoding="utf-8")
+    with writing(folder / "index.html") as index:
+        index.write_text(html, encoding="utf-8")
     return index
 
 
-def _link_or_copy(source: Path, target: Path) -> None:
-    # A hard link costs nothing, where copying the fonts (9 MB) on every preview
-    # rebuild does. Neither the fonts nor a cached chart is ever changed in place
-    # (charts are replaced whole), so sharing the file is safe. Another file system
-    # cannot link: copy then.
+@contextmanager
+def writing(target: Path) -> Iterator[Path]:
+    """Name ``target`` in an error while it is written.
+
+    A failed copy reports the file it copied from (shutil names the source of a
+    failed ``sendfile``), and a failed write on an open file names none: on a
+    full disk the message must say where the deck could not be written.
+    """
     try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
+        yield target
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror or str(exc), str(target)) from None
 
 
 def stylesheet(templates: Path) -> str:
@@ -266,20 +255,9 @@ def write_pdf(deck: Deck, index: Path, target: Path, roots: list[Path]) -> int:
         description=deck.messages("deck.attachment", title=deck.title),
     )
     created = datetime.combine(deck.spec.release_date, datetime.min.time(), tzinfo=UTC)
-    pdf.write(document, target, labels=page_labels(deck), attachments=[data], created=created)
+    with writing(target):
+        pdf.write(document, target, labels=page_labels(deck), attachments=[data], created=created)
     return len(document.pages)
-
-
-def publish(staged: Path, final: Path) -> None:
-    """Move a staged file or folder into place, replacing the old one only at the end."""
-    if staged.is_dir():
-        old = final.with_name(f".{final.name}.old-{os.getpid()}")
-        if final.exists():
-            os.replace(final, old)
-        os.replace(staged, final)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.replace(staged, final)
 
 
 def render_deck(
@@ -295,14 +273,18 @@ def render_deck(
 
     ``progress`` is told the name of each stage as it starts.
     """
+    final = out_root / deck.quarter.name
     try:
         return _render_deck(deck, out_root, pdf, templates, cache_dir, progress)
     except OSError as exc:
         # Any write that fails (full disk, a file where a folder should be) ends
         # the build cleanly; the staging folder is gone and the old deck is intact.
+        # The file named is where it would have been published, not the staging copy.
+        written = exc.filename2 or exc.filename
+        where = staged_as_final(Path(os.fsdecode(written)), final) if written else final
         raise RenderError(
-            f"{out_root / deck.quarter.name}: cannot write the deck "
-            f"({exc.strerror or exc}{': ' + str(exc.filename) if exc.filename else ''})"
+            f"{where}: cannot write the deck ({exc.strerror or exc}) for {deck.quarter.name}; "
+            "the previous deck is unchanged"
         ) from None
 
 
@@ -328,22 +310,20 @@ def _render_deck(
     chart_paths = charts.wait()
     final = out_root / deck.quarter.name
     with staging(out_root, deck.quarter.name) as stage:
+        fresh = stage / "new"
         html_dir = html_folder(deck)
-        index = write_preview(deck, html, chart_paths, stage / html_dir, templates)
-        pages, size, staged = 0, 0, []
+        index = write_preview(deck, html, chart_paths, fresh / html_dir, templates)
+        pages, size = 0, 0
         if pdf:
             from reportgen.datapack import write_xlsx
 
             progress("pdf")
-            pdf_target = stage / pdf_name(deck)
-            pages = write_pdf(deck, index, pdf_target, [stage, PROJECT_ROOT])
+            pdf_target = fresh / pdf_name(deck)
+            pages = write_pdf(deck, index, pdf_target, [fresh, PROJECT_ROOT])
             size = pdf_target.stat().st_size
-            write_xlsx(deck, stage / xlsx_name(deck))
-            staged = [pdf_target, stage / xlsx_name(deck)]
-        final.mkdir(parents=True, exist_ok=True)
-        for path in staged:
-            publish(path, final / path.name)
-        publish(stage / html_dir, final / html_dir)
+            with writing(fresh / xlsx_name(deck)) as xlsx_target:
+                write_xlsx(deck, xlsx_target)
+        publish(stage, final)
     return Output(
         folder=final,
         pdf=final / pdf_name(deck) if pdf else None,

@@ -1,0 +1,184 @@
+"""Publishing is all or nothing: a quarter folder shows the old deck or the new one, not a mix."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from reportgen import pdf, publish
+from reportgen.build import build
+from reportgen.errors import RenderError
+from reportgen.quarters import Quarter
+from tests.conftest import IIJ, edit, pdf_pages
+
+Q = Quarter.parse("1Q08")
+TITLE = "1st Quarter FY2008 Consolidated Financial Results"
+NEW_TITLE = "1st Quarter FY2008 Results, Revised Edition"
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Every file under ``folder`` (relative path) with the sha256 of its bytes."""
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def leftovers(out: Path) -> list[str]:
+    return sorted(p.name for p in out.iterdir() if p.name not in (".cache", "1Q08"))
+
+
+@dataclass(frozen=True)
+class Builds:
+    """An output folder with the English and Japanese decks, and a newer English deck."""
+
+    old: Path  # out root holding 1Q08 in both editions
+    new: Path  # out root holding 1Q08 (English) built from data whose title changed
+    new_data: Path
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory: pytest.TempPathFactory) -> Builds:
+    root = tmp_path_factory.mktemp("publish")
+    old, new, data = root / "old", root / "new", root / "data"
+    build(IIJ, Q, old)
+    build(IIJ, Q, old, edition="ja")
+    shutil.copytree(IIJ, data)
+    edit(data / "decks" / "1Q08.yaml", f"title: {TITLE}", f"title: {NEW_TITLE}")
+    build(data, Q, new)
+    assert NEW_TITLE in pdf_pages(new / "1Q08" / "IIJ-1Q08-results-en.pdf")[0]
+    old_files, new_files = snapshot(old / "1Q08"), snapshot(new / "1Q08")
+    # The new deck differs in every English file, so an in-place overwrite shows.
+    for name in ("IIJ-1Q08-results-en.pdf", "IIJ-1Q08-data.xlsx", "html/index.html"):
+        assert old_files[name] != new_files[name]
+    return Builds(old, new, data)
+
+
+def failing_on(call: int, error: BaseException) -> Callable[..., bool]:
+    """``publish._move`` that raises ``error`` on its ``call``-th call (1-based)."""
+    real = publish._move
+    calls = [0]
+
+    def move(source: Path, target: Path, *, exchange: bool = False) -> bool:
+        calls[0] += 1
+        if calls[0] == call:
+            raise error
+        return real(source, target, exchange=exchange)
+
+    return move
+
+
+def count_moves(monkeypatch: pytest.MonkeyPatch, out: Path, builds: Builds) -> int:
+    """How many moves a successful publish of the new deck makes."""
+    real, calls = publish._move, [0]
+
+    def move(source: Path, target: Path, *, exchange: bool = False) -> bool:
+        calls[0] += 1
+        return real(source, target, exchange=exchange)
+
+    monkeypatch.setattr(publish, "_move", move)
+    publish_new(out, builds)
+    monkeypatch.setattr(publish, "_move", real)
+    return calls[0]
+
+
+def publish_new(out: Path, builds: Builds) -> None:
+    """Stage the new English deck's files as a build does, then publish them."""
+    with publish.staging(out, "1Q08") as stage:
+        for entry in (builds.new / "1Q08").iterdir():
+            target = stage / "new" / entry.name
+            if entry.is_dir():
+                shutil.copytree(entry, target)
+            else:
+                shutil.copyfile(entry, target)
+        publish.publish(stage, out / "1Q08")
+
+
+def no_exchange(first: Path, second: Path) -> bool:
+    return False
+
+
+@pytest.mark.parametrize("exchange", [True, False], ids=["renameat2", "two-renames"])
+@pytest.mark.parametrize(
+    "error", [OSError(28, "No space left on device"), KeyboardInterrupt()], ids=["enospc", "ctrl-c"]
+)
+def test_a_failure_at_any_step_leaves_exactly_the_old_deck(
+    builds: Builds,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    exchange: bool,
+    error: BaseException,
+) -> None:
+    if not exchange:
+        monkeypatch.setattr(publish, "_exchange", no_exchange)
+    before = snapshot(builds.old / "1Q08")
+    out = tmp_path / "counted"
+    shutil.copytree(builds.old, out)
+    steps = count_moves(monkeypatch, out, builds)
+    assert steps >= (4 if exchange else 6)
+    for call in range(1, steps + 1):
+        out = tmp_path / f"fail-{call}"
+        shutil.copytree(builds.old, out)
+        monkeypatch.setattr(publish, "_move", failing_on(call, error))
+        with pytest.raises(type(error)):
+            publish_new(out, builds)
+        assert snapshot(out / "1Q08") == before, f"a mix after a failure at step {call}"
+        assert leftovers(out) == []
+    # And once nothing fails, the new English files replace the old ones, the
+    # Japanese ones stay as they were.
+    monkeypatch.setattr(publish, "_move", failing_on(0, error))
+    out = tmp_path / "ok"
+    shutil.copytree(builds.old, out)
+    publish_new(out, builds)
+    after, new = snapshot(out / "1Q08"), snapshot(builds.new / "1Q08")
+    assert {k: v for k, v in after.items() if k in new} == new
+    assert {k: v for k, v in after.items() if k not in new} == {
+        k: v for k, v in before.items() if k not in new
+    }
+    assert any("-ja" in k for k in after)
+
+
+def test_a_build_that_fails_while_publishing_keeps_the_old_deck(
+    builds: Builds, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Through ``build``: the last step (the swap) fails, and the PDF, xlsx and HTML are old."""
+    out = tmp_path / "out"
+    shutil.copytree(builds.old, out)
+    before = snapshot(out / "1Q08")
+    steps = count_moves(monkeypatch, tmp_path / "counted", builds)
+    monkeypatch.setattr(publish, "_move", failing_on(steps, OSError(5, "Input/output error")))
+    with pytest.raises(RenderError, match=r"1Q08.*: cannot write the deck \(Input/output error\)"):
+        build(builds.new_data, Q, out)
+    assert snapshot(out / "1Q08") == before
+    assert TITLE in pdf_pages(out / "1Q08" / "IIJ-1Q08-results-en.pdf")[0]
+    assert leftovers(out) == []
+
+
+def test_a_pdf_that_fails_after_its_bytes_are_written_publishes_nothing(
+    builds: Builds, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The PDF is written into staging, never straight into the output folder."""
+    out = tmp_path / "out"
+    shutil.copytree(builds.old, out)
+    before = snapshot(out / "1Q08")
+    real_write = pdf.write
+
+    def write_then_fail(document: object, target: Path, **kwargs: object) -> None:
+        real_write(document, target, **kwargs)  # type: ignore[arg-type]
+        assert target.stat().st_size > 0
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pdf, "write", write_then_fail)
+    with pytest.raises(
+        RenderError,
+        match=r"out/1Q08/IIJ-1Q08-results-en\.pdf: cannot write the deck \(No space left",
+    ):
+        build(builds.new_data, Q, out)
+    assert snapshot(out / "1Q08") == before
+    assert leftovers(out) == []
