@@ -68,6 +68,21 @@ def deck_quarters(data_root: Path, edition: str = "en") -> list[Quarter]:
     return sorted(quarters)
 
 
+def deck_editions(data_root: Path, quarter: Quarter, editions: tuple[str, ...]) -> tuple[str, ...]:
+    """The ``editions`` of ``quarter`` that have a deck file; an error if none has one."""
+    folder = data_root / "decks"
+    paths = {e: folder / f"{quarter.name}{'' if e == 'en' else '.' + e}.yaml" for e in editions}
+    found = tuple(e for e, path in paths.items() if path.is_file())
+    if not found:
+        known = sorted({q.name for e in editions for q in deck_quarters(data_root, e)})
+        raise QuarterError(
+            f"quarter {quarter.name}: no deck file in any edition "
+            f"({' or '.join(str(p) for p in paths.values())}); "
+            f"decks exist for {', '.join(known) or 'no quarter'}"
+        )
+    return found
+
+
 def _quiet_worker() -> None:
     # The summary reports each deck's warnings; workers' logs would break the progress bar.
     logging.getLogger("reportgen").setLevel(logging.ERROR)
@@ -78,7 +93,12 @@ _built_in_this_process: list[str] = []
 
 
 def build_one(
-    data_root: Path, quarter: str, out_root: Path, events: Any, edition: str = "en"
+    data_root: Path,
+    quarter: str,
+    out_root: Path,
+    events: Any,
+    edition: str = "en",
+    pdf: bool = True,
 ) -> DeckOutcome:
     """Build one deck; never raise, so that one failing quarter does not stop the others.
 
@@ -105,6 +125,7 @@ def build_one(
             data_root,
             Quarter.parse(quarter),
             out_root,
+            pdf=pdf,
             progress=progress,
             edition=edition,
             release_memory=False,
@@ -137,11 +158,13 @@ def build_all(
     workers: int | None = None,
     console: Console | None = None,
     editions: tuple[str, ...] = ("en",),
+    pdf: bool = True,
 ) -> list[DeckOutcome]:
     """Build every quarter's deck across ``workers`` processes, showing each deck's stage.
 
     Each edition builds the quarters that have a deck file in it; a deck other than
-    English is named ``1Q08 ja`` in the progress and the summary.
+    English is named ``1Q08 ja`` in the progress and the summary. Without ``pdf``,
+    only the HTML previews are written.
     """
     decks = {
         (q.name if edition == "en" else f"{q.name} {edition}"): edition
@@ -163,13 +186,18 @@ def build_all(
     # nor copy its pages (a collection writes to every object it visits).
     gc.freeze()
     try:
-        return _run(data_root, out_root, decks, workers, console)
+        return _run(data_root, out_root, decks, workers, console, pdf)
     finally:
         gc.unfreeze()
 
 
 def _run(
-    data_root: Path, out_root: Path, decks: dict[str, str], workers: int, console: Console
+    data_root: Path,
+    out_root: Path,
+    decks: dict[str, str],
+    workers: int,
+    console: Console,
+    pdf: bool,
 ) -> list[DeckOutcome]:
     quarters = list(decks)
     outcomes: dict[str, DeckOutcome] = {}
@@ -193,7 +221,8 @@ def _run(
             # last would leave one worker idle while the other finishes it.
             order = sorted(quarters, key=lambda q: -_deck_size(data_root, q, decks[q]))
             futures: dict[Future[DeckOutcome], str] = {
-                pool.submit(build_one, data_root, q, out_root, events, decks[q]): q for q in order
+                pool.submit(build_one, data_root, q, out_root, events, decks[q], pdf): q
+                for q in order
             }
             while len(outcomes) < len(quarters):
                 try:

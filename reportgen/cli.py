@@ -117,7 +117,9 @@ def _build_all(args: argparse.Namespace, stdout: TextIO) -> int:
     from reportgen.batch import build_all, summary
 
     editions = EDITIONS if args.edition == "all" else (args.edition,)
-    outcomes = build_all(args.data, args.out, workers=args.jobs, editions=editions)
+    outcomes = build_all(
+        args.data, args.out, workers=args.jobs, editions=editions, pdf=not args.no_pdf
+    )
     Console(file=stdout, width=160).print(summary(outcomes))
     failed = [o for o in outcomes if not o.ok]
     if not failed:
@@ -126,10 +128,14 @@ def _build_all(args: argparse.Namespace, stdout: TextIO) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
+    from reportgen.batch import deck_editions
     from reportgen.build import build
 
     quarter = Quarter.parse(args.quarter)
-    editions = EDITIONS if args.edition == "all" else (args.edition,)
+    # "all" is every edition that has a deck file, as the help says.
+    editions = (
+        deck_editions(args.data, quarter, EDITIONS) if args.edition == "all" else (args.edition,)
+    )
     for edition in editions:
         # The process ends after the last build: its garbage need not be freed.
         last = edition == editions[-1]

@@ -6,7 +6,7 @@ import logging
 import mimetypes
 from collections.abc import Sequence
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -31,7 +31,9 @@ class ProjectFetcher(URLFetcher):
         if scheme == "data":
             return super().fetch(url, headers)
         if scheme == "file":
-            path = Path(url2pathname(unquote(urlsplit(url).path))).resolve()
+            # Decoded once: url2pathname unquotes (a second unquote turned a folder
+            # named ``a%41`` into ``aA``, outside the project).
+            path = Path(url2pathname(urlsplit(url).path)).resolve()
             if any(path.is_relative_to(root) for root in self.roots) and path.is_file():
                 media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
                 return URLFetcherResponse(

@@ -78,3 +78,105 @@ def test_sources_lists_each_figure_with_its_source() -> None:
     assert code == 0
     assert "1 | Operating Income | YoY: (40.5%) [published] operating_income:yoy 1Q08" in out
     assert "13 | Cash | Changes: (1,528) [derived]" in out
+
+
+def one_error_line(err: str) -> str:
+    """The error, which must be exactly one line, with no traceback around it."""
+    assert "Traceback" not in err
+    (line,) = [line for line in err.splitlines() if line.startswith("error:")]
+    return line
+
+
+# Characters a file URL must escape, and a percent sign that looks like an escape.
+AWKWARD_FOLDERS = ["a%41b", "100%", "two words", "no#fragment", "no?query", "日本語 é"]
+
+
+@pytest.mark.parametrize("folder", AWKWARD_FOLDERS)
+def test_fetcher_reads_files_under_awkward_folder_names(tmp_path: Path, folder: str) -> None:
+    from weasyprint.urls import path2url
+
+    from reportgen.fetch import ProjectFetcher
+
+    css = tmp_path / folder / "deck.css"
+    css.parent.mkdir()
+    css.write_text("body {}", encoding="utf-8")
+    fetcher = ProjectFetcher([tmp_path / folder])
+    assert fetcher.fetch(path2url(str(css))).read() == b"body {}"
+    assert fetcher.refused == []
+
+
+def test_pdf_builds_under_an_awkward_output_path(tmp_path: Path) -> None:
+    out = tmp_path / " ".join(AWKWARD_FOLDERS)
+    code, _, err = run("-q", "build", "--quarter", "1Q08", "--data", str(IIJ), "--out", str(out))
+    assert code == 0, err
+    assert (out / "1Q08" / "IIJ-1Q08-results-en.pdf").stat().st_size > 0
+
+
+def test_edition_all_builds_the_editions_that_have_a_deck(tmp_path: Path, data_copy: Path) -> None:
+    (data_copy / "decks" / "1Q08.ja.yaml").unlink()
+    out = tmp_path / "out"
+    code, _, err = run(
+        "-q", "build", "--quarter", "1Q08", "--data", str(data_copy), "--out", str(out),
+        "--edition", "all", "--no-pdf",
+    )  # fmt: skip
+    assert code == 0, err
+    assert sorted(p.name for p in (out / "1Q08").iterdir()) == ["html"]
+
+
+def test_edition_all_without_any_deck_is_an_input_error(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    code, _, err = run(
+        "build", "--quarter", "3Q09", "--data", str(IIJ), "--out", str(out), "--edition", "all"
+    )
+    assert code == 2
+    line = one_error_line(err)
+    assert "quarter 3Q09: no deck file in any edition" in line
+    assert "3Q09.yaml or" in line
+    assert "3Q09.ja.yaml" in line
+    assert "decks exist for 1Q08" in line
+    assert not out.exists()
+
+
+def test_build_all_without_pdf_writes_no_pdf(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    code, _, err = run(
+        "-q", "build", "--all", "--data", str(IIJ), "--out", str(out), "--no-pdf", "--jobs", "1"
+    )
+    assert code == 0, err
+    assert (out / "1Q08" / "html" / "index.html").is_file()
+    assert list(out.rglob("*.pdf")) == []
+    assert list(out.rglob("*.xlsx")) == []
+
+
+def test_a_full_disk_names_the_destination_not_the_font(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fonts are copied where they cannot be linked; the copy fails on a full disk."""
+    import errno
+    import os
+
+    from reportgen.render import FONTS
+
+    real_link = os.link
+
+    def link(source: str, target: str, **kwargs: object) -> None:
+        if Path(source).parent == FONTS:
+            raise OSError(errno.EXDEV, "Invalid cross-device link", source, None, target)
+        real_link(source, target)
+
+    def sendfile(*_args: object) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "link", link)
+    monkeypatch.setattr(os, "sendfile", sendfile)
+    out = tmp_path / "out"
+    code, _, err = run(
+        "build", "--quarter", "1Q08", "--data", str(IIJ), "--out", str(out), "--no-pdf"
+    )
+    assert code == 1
+    line = one_error_line(err)
+    assert line.startswith(f"error: {out / '1Q08' / 'html' / 'fonts'}/Lato-")
+    assert "No space left on device" in line
+    assert str(FONTS) not in line
+    assert not (out / "1Q08").exists()
+    assert [p.name for p in out.iterdir()] == [".cache"]
