@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import gc
 import logging
-import multiprocessing
 import os
 import queue
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from multiprocessing.managers import SyncManager
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ from rich.table import Table
 
 from reportgen.errors import DataError, InputError, QuarterError, ReportgenError
 from reportgen.quarters import Quarter
+from reportgen.workers import die_with_parent
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +84,8 @@ def deck_editions(data_root: Path, quarter: Quarter, editions: tuple[str, ...]) 
     return found
 
 
-def _quiet_worker() -> None:
+def _start_worker(parent: int) -> None:
+    die_with_parent(parent)
     # The summary reports each deck's warnings; workers' logs would break the progress bar.
     logging.getLogger("reportgen").setLevel(logging.ERROR)
 
@@ -201,7 +203,10 @@ def _run(
 ) -> list[DeckOutcome]:
     quarters = list(decks)
     outcomes: dict[str, DeckOutcome] = {}
-    with multiprocessing.Manager() as manager:
+    manager = SyncManager()
+    # The manager's server process is a worker too: it must not outlive us.
+    manager.start(die_with_parent, (os.getpid(),))
+    with manager:
         events = manager.Queue()
         columns = (
             TextColumn("{task.fields[quarter]:>8}"),
@@ -211,7 +216,9 @@ def _run(
         )
         with (
             Progress(*columns, console=console, transient=False) as bar,
-            ProcessPoolExecutor(max_workers=workers, initializer=_quiet_worker) as pool,
+            ProcessPoolExecutor(
+                max_workers=workers, initializer=_start_worker, initargs=(os.getpid(),)
+            ) as pool,
         ):
             tasks = {
                 q: bar.add_task("", total=len(STAGES) - 1, quarter=q, stage="queued")
@@ -224,23 +231,38 @@ def _run(
                 pool.submit(build_one, data_root, q, out_root, events, decks[q], pdf): q
                 for q in order
             }
-            while len(outcomes) < len(quarters):
-                try:
-                    # A short wait: the last deck's end is noticed at most this late.
-                    quarter, stage = events.get(timeout=0.05)
-                    bar.update(tasks[quarter], completed=STAGES.index(stage), stage=stage)
-                except queue.Empty:
-                    pass
-                for future, quarter in futures.items():
-                    if quarter not in outcomes and future.done():
-                        outcomes[quarter] = future.result()
-                        done = outcomes[quarter]
-                        bar.update(
-                            tasks[quarter],
-                            completed=len(STAGES) - 1,
-                            stage="done" if done.ok else "failed",
-                        )
+            try:
+                while len(outcomes) < len(quarters):
+                    try:
+                        # A short wait: the last deck's end is noticed at most this late.
+                        quarter, stage = events.get(timeout=0.05)
+                        bar.update(tasks[quarter], completed=STAGES.index(stage), stage=stage)
+                    except queue.Empty:
+                        pass
+                    for future, quarter in futures.items():
+                        if quarter not in outcomes and future.done():
+                            outcomes[quarter] = future.result()
+                            done = outcomes[quarter]
+                            bar.update(
+                                tasks[quarter],
+                                completed=len(STAGES) - 1,
+                                stage="done" if done.ok else "failed",
+                            )
+            except BaseException:
+                _stop(pool)
+                raise
     return [outcomes[q] for q in quarters]
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Ctrl-C or SIGTERM: end the decks being built rather than wait for them.
+
+    A stopped worker's staging folder is removed by the next build. The pool has
+    no public way to end its workers before Python 3.14 (``terminate_workers``).
+    """
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in list((pool._processes or {}).values()):
+        process.terminate()
 
 
 def summary(outcomes: list[DeckOutcome]) -> Table:

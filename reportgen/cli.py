@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import gc
 import logging
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
@@ -16,7 +18,7 @@ from reportgen.quarters import Quarter
 
 log = logging.getLogger("reportgen")
 
-EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_INTERRUPTED, EXIT_TERMINATED = 0, 1, 2, 130, 143
 # Kept here rather than imported from build.py, whose imports are slow.
 EDITIONS = ("en", "ja")
 
@@ -155,12 +157,15 @@ def _build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (``kill``): stopped like Ctrl-C, so every clean-up runs; exit code 143."""
+
+
 def _stop_on_sigterm(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
+    raise Terminated
 
 
 def _preview(args: argparse.Namespace) -> int:
-    import signal
     import webbrowser
 
     from reportgen.preview import DEFAULT_PORT, PreviewServer
@@ -178,16 +183,13 @@ def _preview(args: argparse.Namespace) -> int:
         log.info("preview of %s at %s (Ctrl-C stops it)", quarter.name, server.url)
         if args.open:
             webbrowser.open(server.url)
-        # ``kill`` (SIGTERM) ends the preview like Ctrl-C: its temporary
-        # folder is removed on the way out.
-        previous = signal.signal(signal.SIGTERM, _stop_on_sigterm)
+        # ``kill`` (SIGTERM) ends the preview like Ctrl-C (see ``main``): its
+        # temporary folder is removed on the way out.
         try:
             server.wait()
         except KeyboardInterrupt:
             # Ctrl-C is how a preview is meant to end: not an interrupted build.
             log.info("preview stopped")
-        finally:
-            signal.signal(signal.SIGTERM, previous)
     return EXIT_OK
 
 
@@ -235,6 +237,21 @@ def main(
     except SystemExit as exc:
         return int(exc.code or 0)
     _configure_logging(stderr, args.debug, args.quiet)
+    # ``kill`` (SIGTERM) stops a command like Ctrl-C: staging folders and
+    # workers are cleaned up on the way out. Only the main thread may set it.
+    previous = (
+        signal.signal(signal.SIGTERM, _stop_on_sigterm)
+        if threading.current_thread() is threading.main_thread()
+        else None
+    )
+    try:
+        return _run(args, stdout, stderr)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     try:
         if args.command == "build":
             return _build_all(args, stdout) if args.all else _build(args)
@@ -253,6 +270,9 @@ def main(
             log.exception("build error")
         stderr.write(f"error: {exc}\n")
         return EXIT_INTERNAL
+    except Terminated:
+        stderr.write("terminated\n")
+        return EXIT_TERMINATED
     except KeyboardInterrupt:
         stderr.write("interrupted\n")
         return EXIT_INTERRUPTED

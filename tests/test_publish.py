@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
+import subprocess
+import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
@@ -14,9 +19,10 @@ from reportgen import pdf, publish
 from reportgen.build import build
 from reportgen.errors import RenderError
 from reportgen.quarters import Quarter
-from tests.conftest import IIJ, edit, pdf_pages
+from tests.conftest import IIJ, ROOT, cli_command, edit, pdf_pages
 
 Q = Quarter.parse("1Q08")
+T = TypeVar("T")
 TITLE = "1st Quarter FY2008 Consolidated Financial Results"
 NEW_TITLE = "1st Quarter FY2008 Results, Revised Edition"
 
@@ -182,3 +188,129 @@ def test_a_pdf_that_fails_after_its_bytes_are_written_publishes_nothing(
         build(builds.new_data, Q, out)
     assert snapshot(out / "1Q08") == before
     assert leftovers(out) == []
+
+
+def living(pids: set[int]) -> set[int]:
+    """Those of ``pids`` still running (a zombie has ended)."""
+    alive = set()
+    for pid in pids:
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            continue
+        if stat.rsplit(")", 1)[1].split()[0] != "Z":
+            alive.add(pid)
+    return alive
+
+
+def children(pid: int) -> set[int]:
+    """Every running process that descends from ``pid``."""
+    parents = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            # The command name, in parentheses, may hold spaces: split after it.
+            state, ppid = stat.read_text().rsplit(")", 1)[1].split()[:2]
+        except (OSError, ValueError):
+            continue
+        if state != "Z":
+            parents[int(stat.parent.name)] = int(ppid)
+    found: set[int] = set()
+    frontier = {pid}
+    while frontier:
+        frontier = {p for p, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def wait_for(probe: Callable[[], T], seconds: float, what: str) -> T:
+    """Poll ``probe`` until it returns something true; fail after ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if value := probe():
+            return value
+        time.sleep(0.01)
+    pytest.fail(f"waited {seconds} s for {what}")
+
+
+def staging_folders(out: Path) -> list[Path]:
+    return sorted(out.glob(".1Q08-*")) if out.is_dir() else []
+
+
+def dead_pid() -> int:
+    process = subprocess.Popen(["true"])
+    process.wait()
+    return process.pid
+
+
+LINUX = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+
+
+@LINUX
+def test_chart_workers_die_with_a_killed_build(tmp_path: Path) -> None:
+    out = tmp_path / "out"  # no chart cache: the build starts chart workers
+    build_process = subprocess.Popen(cli_command(out), cwd=ROOT, stderr=subprocess.DEVNULL)
+    try:
+        workers = wait_for(lambda: children(build_process.pid), 120, "chart workers to start")
+    finally:
+        build_process.kill()
+        build_process.wait()
+    wait_for(lambda: not living(workers), 5, f"orphaned workers {living(workers)} to end")
+
+
+@LINUX
+def test_the_next_build_removes_a_killed_builds_staging_folder(
+    builds: Builds, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    shutil.copytree(builds.old, out)
+    build_process = subprocess.Popen(cli_command(out), cwd=ROOT, stderr=subprocess.DEVNULL)
+    try:
+        (stale,) = wait_for(lambda: staging_folders(out), 120, "the build to stage its files")
+    finally:
+        build_process.kill()
+        build_process.wait()
+    assert stale.is_dir()
+    # A build still running (this process) keeps its staging folder.
+    live = out / f".1Q08-{os.getpid()}-running"
+    (live / "new").mkdir(parents=True)
+    build(IIJ, Q, out, pdf=False)
+    assert staging_folders(out) == [live]
+
+
+def test_a_build_killed_between_two_renames_gets_its_deck_back(
+    builds: Builds, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Killed after moving the old folder aside: the next build puts it back first."""
+    out = tmp_path / "out"
+    shutil.copytree(builds.old, out)
+    before = snapshot(out / "1Q08")
+    stale = out / f".1Q08-{dead_pid()}-killed"
+    stale.mkdir()
+    (out / "1Q08").rename(stale / "old")
+    # This build fails at its first move: what the folder shows is what the clean-up restored.
+    monkeypatch.setattr(publish, "_move", failing_on(1, OSError(5, "Input/output error")))
+    with pytest.raises(RenderError):
+        build(IIJ, Q, out, pdf=False)
+    assert snapshot(out / "1Q08") == before
+    assert leftovers(out) == []
+
+
+@LINUX
+def test_sigterm_stops_a_build_like_ctrl_c(builds: Builds, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    shutil.copytree(builds.old, out)
+    before = snapshot(out / "1Q08")
+    build_process = subprocess.Popen(cli_command(out), cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    try:
+        wait_for(lambda: staging_folders(out), 120, "the build to stage its files")
+        workers = children(build_process.pid)
+        build_process.terminate()
+        _, err = build_process.communicate(timeout=60)
+    finally:
+        build_process.kill()
+    assert build_process.returncode == 143
+    assert err.splitlines()[-1] == "terminated"
+    assert "Traceback" not in err
+    assert snapshot(out / "1Q08") == before
+    assert leftovers(out) == []
+    wait_for(lambda: not living(workers), 5, "workers to end")

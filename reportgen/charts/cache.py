@@ -12,6 +12,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from reportgen.charts.spec import ChartSpec
+from reportgen.workers import die_with_parent
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +64,9 @@ class ChartJob:
         default = 1 if multiprocessing.parent_process() is not None else os.cpu_count() or 1
         count = min(len(self._todo), workers or default)
         if count > 1:
-            self._pool = ProcessPoolExecutor(max_workers=count)
+            self._pool = ProcessPoolExecutor(
+                max_workers=count, initializer=die_with_parent, initargs=(os.getpid(),)
+            )
             self._futures = [self._pool.submit(_draw_to, spec, path) for spec, path in self._todo]
 
     def wait(self) -> dict[ChartSpec, Path]:
