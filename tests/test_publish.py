@@ -54,7 +54,11 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> Builds:
     root = tmp_path_factory.mktemp("publish")
     old, new, data = root / "old", root / "new", root / "data"
     build(IIJ, Q, old)
+    english = snapshot(old / "1Q08")
     build(IIJ, Q, old, edition="ja")
+    # The Japanese build publishes its files beside the English ones, which stay as they were.
+    assert {k: v for k, v in snapshot(old / "1Q08").items() if k in english} == english
+    assert "IIJ-1Q08-results-ja.pdf" in snapshot(old / "1Q08")
     shutil.copytree(IIJ, data)
     edit(data / "decks" / "1Q08.yaml", f"title: {TITLE}", f"title: {NEW_TITLE}")
     build(data, Q, new)
