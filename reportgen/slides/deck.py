@@ -47,18 +47,19 @@ def load_deck_spec(dataset: Dataset, quarter: Quarter, language: str = "en") -> 
             f"quarter {quarter.name}: no deck file {shown(path)} ({language} edition); "
             f"decks exist for {', '.join(known) or 'no quarter'}"
         )
-    spec = _read_spec(path, quarter)
+    spec = _read_spec(path, quarter, dataset.root)
     if language != "en":
-        _check_same_slides(spec, _read_spec(deck_path(dataset, quarter), quarter), path)
+        original = _read_spec(deck_path(dataset, quarter), quarter, dataset.root)
+        _check_same_slides(spec, original, path)
         if spec.review == "pending":
             log.warning("%s: translation from %s awaits review", shown(path), spec.translated_from)
     return spec
 
 
-def _read_spec(path: Path, quarter: Quarter) -> DeckSpec:
+def _read_spec(path: Path, quarter: Quarter, root: Path) -> DeckSpec:
     if not path.exists():
         raise QuarterError(f"quarter {quarter.name}: no deck file {shown(path)}")
-    spec = parse_record(path, DeckSpec, read_yaml(path))
+    spec = parse_record(path, DeckSpec, read_yaml(path, root))
     for index, slide in enumerate(spec.slides, start=1):
         if slide.kind not in SLIDE_KINDS:
             raise DataError(
