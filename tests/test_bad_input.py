@@ -317,3 +317,54 @@ def test_ten_thousand_press_releases_fail_clearly(tmp_path: Path, data_copy: Pat
     assert "1Q08.yaml, slide Ref. 4 (press_releases, 1Q08): content.releases" in line
     assert "at most 16 items" in line
     assert not (tmp_path / "1Q08").exists()
+
+
+@pytest.mark.parametrize(
+    ("deck", "old", "new", "message"),
+    [
+        (
+            "1Q08.yaml",
+            '  - kind: balance_sheet\n    number: "13"\n',
+            '  - kind: balance_sheet\n    number: "13"\n    content:\n      factors: [Cash rose]\n',
+            "1Q08.yaml, slide 13 (balance_sheet, 1Q08): content.factors: unknown key; "
+            "the balance_sheet slide reads no content",
+        ),
+        (
+            "1Q08.yaml",
+            '  - kind: revenues\n    number: "2"\n',
+            '  - kind: revenues\n    number: "2"\n    content:\n      factor: [Cash rose]\n',
+            "1Q08.yaml, slide 2 (revenues, 1Q08): content.factor: unknown key; "
+            "the revenues slide reads factors_title, factors",
+        ),
+        (
+            "1Q08.ja.yaml",
+            '  - kind: balance_sheet\n    number: "13"\n',
+            '  - kind: balance_sheet\n    number: "13"\n    content:\n      impacts: []\n',
+            "1Q08.ja.yaml, slide 13 (balance_sheet, 1Q08): content.impacts: unknown key; "
+            "the balance_sheet slide reads no content",
+        ),
+    ],
+    ids=["kind-reads-none", "misspelt-key", "japanese-deck"],
+)
+def test_content_a_slide_does_not_read_is_an_error(
+    tmp_path: Path, data_copy: Path, deck: str, old: str, new: str, message: str
+) -> None:
+    path = data_copy / "decks" / deck
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    code, err = run(
+        "build",
+        "--quarter",
+        "1Q08",
+        "--edition",
+        "ja" if ".ja." in deck else "en",
+        "--data",
+        str(data_copy),
+        "--out",
+        str(tmp_path),
+        "--no-pdf",
+    )
+    assert code == 2
+    assert one_error_line(err).endswith(message)
+    assert not (tmp_path / "1Q08").exists()

@@ -14,7 +14,7 @@ from reportgen.model.quarter import QuarterModel
 from reportgen.quarters import Quarter
 from reportgen.slides.base import BuildContext, Slide
 from reportgen.slides.commentary import Commentary
-from reportgen.slides.content import deck_path
+from reportgen.slides.content import check_content_keys, deck_path
 from reportgen.slides.messages import Messages
 from reportgen.slides.periods import PeriodNames
 from reportgen.slides.registry import SLIDE_KINDS
@@ -66,6 +66,7 @@ def _read_spec(path: Path, quarter: Quarter, root: Path) -> DeckSpec:
                 f"{shown(path)}, slide {index} ({quarter.name}): unknown kind {slide.kind!r}; "
                 f"expected one of {', '.join(SLIDE_KINDS)}"
             )
+        check_content_keys(path, slide, quarter, SLIDE_KINDS[slide.kind].content)
     return spec
 
 

@@ -356,14 +356,19 @@ def press_releases(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object
 
 
 KINDS = {
-    "forecast": SlideKind("slides/forecast.html", forecast, "slide.forecast"),
+    "forecast": SlideKind(
+        "slides/forecast.html", forecast, "slide.forecast", content=ForecastContent
+    ),
     "medium_term_target": SlideKind(
-        "slides/medium_term_target.html", medium_term_target, "slide.medium_term_target"
+        "slides/medium_term_target.html",
+        medium_term_target,
+        "slide.medium_term_target",
+        content=MediumTermContent,
     ),
     "group_companies": SlideKind(
         "slides/group_companies.html", group_companies, "slide.group_companies"
     ),
     "press_releases": SlideKind(
-        "slides/press_releases.html", press_releases, "slide.press_releases"
+        "slides/press_releases.html", press_releases, "slide.press_releases", content=PressContent
     ),
 }
