@@ -13,7 +13,7 @@ from pydantic import Field, field_validator
 from reportgen import formatting
 from reportgen.data.companies import GroupCompany, load_group_companies
 from reportgen.data.items import ITEMS
-from reportgen.data.schema import ItemKey, SlideSpec, Strict
+from reportgen.data.schema import Day, ItemKey, SlideSpec, Strict
 from reportgen.errors import CommentaryError
 from reportgen.model import measures
 from reportgen.model.figures import Figure, Figures
@@ -298,7 +298,7 @@ MAX_RELEASES = 16
 
 
 class Release(Strict):
-    date: date
+    date: Day
     title: str = Field(min_length=1)
 
 

@@ -235,8 +235,22 @@ def test_data_files_lists_what_the_loader_reads(data_copy: Path) -> None:
             "iij_technology,IIJ Technology Inc.,subsidiary,100,\u0662\u0660\u0660\u0668-04,",
             r"group_companies\.csv, line 2: established: String should match pattern",
         ),
+        (
+            "decks/1Q08.yaml",
+            "{date: 2008-01-21, title:",
+            "{date: 2008-01-32, title:",
+            r"decks/1Q08\.yaml, slide Ref\. 4 \(press_releases, 1Q08\): content\.releases\.0\."
+            r"date: '2008-01-32' is not a date \(day is out of range for month; expected",
+        ),
     ],
-    ids=["release-feb-30", "release-format", "source-month-13", "announced", "established"],
+    ids=[
+        "release-feb-30",
+        "release-format",
+        "source-month-13",
+        "announced",
+        "established",
+        "press-release",
+    ],
 )
 def test_bad_dates_name_file_field_and_format(
     tmp_path: Path, data_copy: Path, name: str, old: str, new: str, message: str
@@ -269,3 +283,46 @@ def test_a_quoted_newline_in_group_companies_keeps_line_numbers(data_copy: Path)
 def test_deck_file_dates_stay_dates(data_copy: Path) -> None:
     spec = load_deck_spec(load_dataset(data_copy), Quarter.parse("1Q08"))
     assert spec.release_date.isoformat() == "2008-08-12"
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "new", "message"),
+    [
+        (
+            "group_companies.csv",
+            "iij_technology,IIJ Technology Inc.,subsidiary,100,",
+            "iij_technology,IIJ Technology Inc.,subsidiary,\u0661\u0660\u0660,",
+            r"group_companies\.csv, line 2: ownership: '\u0661\u0660\u0660' is not a number",
+        ),
+        (
+            "group_companies.csv",
+            "iij_technology,IIJ Technology Inc.,subsidiary,100,",
+            "iij_technology,IIJ Technology Inc.,subsidiary,10²,",
+            r"group_companies\.csv, line 2: ownership: '10²' is not a number",
+        ),
+        (
+            "targets.csv",
+            'FY07,revenue,"69,000"',
+            "FY07,revenue,69000²",
+            r"targets\.csv, line 2: value: '69000²' is not a number",
+        ),
+        (
+            "targets.csv",
+            'FY07,revenue,"69,000"',
+            "FY07,revenue,10000000000000000000",
+            r"targets\.csv, line 2: value: '10000000000000000000' is out of bounds",
+        ),
+    ],
+    ids=["ownership-arabic-indic", "ownership-superscript", "target-superscript", "target-1e19"],
+)
+def test_every_number_input_goes_through_the_one_parser(
+    data_copy: Path, name: str, old: str, new: str, message: str
+) -> None:
+    edit(data_copy / name, old, new)
+    with pytest.raises(DataError, match=message):
+        load_everything(data_copy)
+
+
+def load_everything(root: Path) -> None:
+    """Load the data set and the group companies: every number a data file holds."""
+    load_group_companies(root, load_dataset(root).sources)
