@@ -106,8 +106,9 @@ def read_bytes(path: Path, root: Path) -> bytes:
             f"{where}: links to a file outside {shown(root)}; expected a file inside that folder"
         )
     try:
-        if not stat.S_ISREG(path.stat().st_mode):
-            raise DataError(f"{where}: {_kind_of(path.stat().st_mode)}; expected a regular file")
+        mode = path.stat().st_mode
+        if not stat.S_ISREG(mode):
+            raise DataError(f"{where}: {_kind_of(mode)}; expected a regular file")
         # Non-blocking, and checked again on the open file: a FIFO swapped in between
         # the two looks must not hang the build either.
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
@@ -173,11 +174,11 @@ class DataYamlLoader(_YAML_BASE):
             key = self.construct_object(key_node, deep=True)
             line = key_node.start_mark.line + 1
             try:
-                first = seen.setdefault(key, line)
+                if key in seen:
+                    raise _DuplicateKey(key, seen[key], line)
             except TypeError:
                 continue  # an unhashable key: the base constructor reports it
-            if first != line:
-                raise _DuplicateKey(key, first, line)
+            seen[key] = line
         return super().construct_mapping(node, deep=deep)
 
 
@@ -193,9 +194,13 @@ def read_yaml(path: Path, root: Path) -> Any:
     try:
         return yaml.load(text, Loader=YAML_LOADER)
     except _DuplicateKey as exc:
+        lines = (
+            f"line {exc.first}"
+            if exc.first == exc.second
+            else f"lines {exc.first} and {exc.second}"
+        )
         raise DataError(
-            f"{shown(path)}, lines {exc.first} and {exc.second}: key {quote(exc.key)} is "
-            "written twice; expected each key once"
+            f"{shown(path)}, {lines}: key {quote(exc.key)} is written twice; expected each key once"
         ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark

@@ -5,14 +5,17 @@ from __future__ import annotations
 import io
 import os
 import re
+import tempfile
 import threading
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reportgen.cli import main
 from reportgen.data.companies import load_group_companies
-from reportgen.data.load import MAX_DATA_FILE_BYTES, data_files, load_dataset
+from reportgen.data.load import MAX_DATA_FILE_BYTES, data_files, load_dataset, read_yaml
 from reportgen.errors import DataError
 from reportgen.quarters import Quarter
 from reportgen.slides.deck import load_deck_spec
@@ -155,13 +158,20 @@ def test_a_huge_file_is_refused(tmp_path: Path, data_copy: Path) -> None:
         ("sources.yaml", "S2:\n", "S1:\n", "lines 4 and 8", "S1"),
         (
             "decks/1Q08.yaml",
+            "{date: 2008-01-21, title:",
+            "{date: 2008-01-21, date: 2008-01-22, title:",
+            "line 289",
+            "date",
+        ),
+        (
+            "decks/1Q08.yaml",
             "release_date: 2008-08-12",
             "release_date: 2008-08-12\nrelease_date: 2008-08-13",
             "lines 4 and 5",
             "release_date",
         ),
     ],
-    ids=["company-top", "company-nested", "sources", "deck"],
+    ids=["company-top", "company-nested", "sources", "flow-mapping", "deck"],
 )
 def test_a_yaml_key_written_twice_names_both_lines(
     tmp_path: Path, data_copy: Path, name: str, old: str, new: str, lines: str, key: str
@@ -326,3 +336,24 @@ def test_every_number_input_goes_through_the_one_parser(
 def load_everything(root: Path) -> None:
     """Load the data set and the group companies: every number a data file holds."""
     load_group_companies(root, load_dataset(root).sources)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.from_regex(r"[a-z_]{1,8}", fullmatch=True), min_size=1, max_size=8, unique=True),
+    st.data(),
+)
+def test_any_key_written_twice_is_refused(keys: list[str], data: st.DataObject) -> None:
+    lines = [f"'{key}': {n}" for n, key in enumerate(keys)]
+    first = data.draw(st.integers(0, len(keys) - 1))
+    second = data.draw(st.integers(first + 1, len(keys)))
+    lines.insert(second, f"'{keys[first]}': again")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "company.yaml"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        with pytest.raises(DataError) as caught:
+            read_yaml(path, Path(folder))
+    assert str(caught.value).endswith(
+        f"company.yaml, lines {first + 1} and {second + 1}: key '{keys[first]}' is written "
+        "twice; expected each key once"
+    )
