@@ -39,7 +39,8 @@ class CompanyRow(Strict):
     name: str = Field(min_length=1)
     group: Literal["subsidiary", "equity_method"]
     ownership: str = ""
-    established: str = Field(default="", pattern=r"^(\d{4}-(0[1-9]|1[0-2]))?$")
+    # ASCII digits only: ``\d`` in a pydantic pattern also matches other scripts' digits.
+    established: str = Field(default="", pattern=r"^([0-9]{4}-(0[1-9]|1[0-2]))?$")
     new_business: Literal["yes", "no"] = "no"
     business: str = Field(min_length=1)
     source: str = Field(min_length=1)
@@ -107,7 +108,7 @@ def _translations(root: Path, language: str, keys: list[str]) -> dict[str, dict[
             f"{shown(path)}: file not found; the {language} edition of the group companies "
             f"slide needs each company's name and business ({','.join(TRANSLATION_COLUMNS)})"
         )
-    rows = {r["key"]: r for r in read_table(path, TRANSLATION_COLUMNS).to_dict("records")}
+    rows = {r.cells["key"]: r.cells for r in read_table(path, TRANSLATION_COLUMNS, root)}
     for key in keys:
         if key not in rows or not rows[key]["name"] or not rows[key]["business"]:
             raise DataError(f"{shown(path)}: no {language} name and business for {key!r}")
@@ -126,9 +127,9 @@ def load_group_companies(
         raise DataError(f"{shown(path)}: file not found; the group companies slide needs it")
     companies: list[GroupCompany] = []
     seen: dict[str, int] = {}
-    for index, cells in enumerate(read_table(path, COMPANY_COLUMNS).to_dict("records")):
-        line = index + 2
-        row = parse_record(path, CompanyRow, cells, f", line {line}")
+    for table_row in read_table(path, COMPANY_COLUMNS, root):
+        line = table_row.line
+        row = parse_record(path, CompanyRow, table_row.cells, f", line {line}")
         where = f"{shown(path)}, line {line} ({row.key})"
         if row.key in seen:
             raise DataError(f"{where}: duplicate of line {seen[row.key]}")

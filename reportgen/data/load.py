@@ -11,26 +11,29 @@ Layout of a company folder::
 
 from __future__ import annotations
 
+import csv
 import io
 import logging
-import warnings
-from collections.abc import Sequence
+import os
+import stat
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-import pandas as pd
 import yaml
 from pydantic import BaseModel, ValidationError
 
 from reportgen.data.schema import (
     FIGURE_COLUMNS,
+    QUOTE_LIMIT,
     TARGET_COLUMNS,
     Company,
     FigureRow,
     Source,
     TargetRow,
     parse_number,
+    quote,
 )
 from reportgen.errors import DataError, QuarterError
 from reportgen.model.figures import Figure, Figures
@@ -40,7 +43,10 @@ log = logging.getLogger(__name__)
 
 # libyaml's parser when it is there (it is in the pinned PyYAML wheels): the deck
 # files are read on every preview rebuild, and the pure-Python parser is slow.
-YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_YAML_BASE: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# The largest real data file is a few KB; anything near this is not a data file
+# (and /dev/zero behind a link would otherwise be read until memory runs out).
+MAX_DATA_FILE_BYTES = 4 * 2**20
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -66,21 +72,72 @@ class Dataset:
 
 
 def shown(path: Path) -> str:
-    """Return ``path`` as a user would type it: relative to the working folder if inside it."""
+    """Return ``path`` as a user would type it: relative to the working folder if inside it.
+
+    Not resolved: a symlinked data file is named by its own name, never its target's.
+    """
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(Path(os.path.abspath(path)).relative_to(Path.cwd()))
     except ValueError:
         return str(path)
 
 
-def read_text(path: Path) -> str:
-    """Read a data file as text; accept UTF-8 (with or without BOM) and CP932."""
+def _kind_of(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def read_bytes(path: Path, root: Path) -> bytes:
+    """Read a data file: a regular file that resolves inside ``root``, of bounded size.
+
+    Every data file goes through here, so a link out of the data folder, a FIFO or
+    a device (which would hang the build) and a huge file are refused in one place.
+    """
+    where = shown(path)
+    if not path.resolve().is_relative_to(root.resolve()):
+        raise DataError(
+            f"{where}: links to a file outside {shown(root)}; expected a file inside that folder"
+        )
     try:
-        raw = path.read_bytes()
+        mode = path.stat().st_mode
+        if not stat.S_ISREG(mode):
+            raise DataError(f"{where}: {_kind_of(mode)}; expected a regular file")
+        # Non-blocking, and checked again on the open file: a FIFO swapped in between
+        # the two looks must not hang the build either.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
     except FileNotFoundError:
-        raise DataError(f"{shown(path)}: file not found") from None
+        raise DataError(f"{where}: file not found") from None
     except OSError as exc:
-        raise DataError(f"{shown(path)}: cannot read ({exc.strerror})") from None
+        raise DataError(f"{where}: cannot read ({exc.strerror})") from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise DataError(f"{where}: {_kind_of(info.st_mode)}; expected a regular file")
+        try:
+            raw = handle.read(MAX_DATA_FILE_BYTES + 1)
+        except OSError as exc:
+            raise DataError(f"{where}: cannot read ({exc.strerror})") from None
+    if len(raw) > MAX_DATA_FILE_BYTES:
+        raise DataError(
+            f"{where}: larger than {MAX_DATA_FILE_BYTES // 2**20} MB; expected a data file "
+            "(a few KB)"
+        )
+    return raw
+
+
+def read_text(path: Path, root: Path) -> str:
+    """Read a data file as text; accept UTF-8 (with or without BOM) and CP932."""
+    raw = read_bytes(path, root)
+    if b"\0" in raw:
+        # Binary content is not quoted anywhere: the file is named, nothing more.
+        raise DataError(f"{shown(path)}: a binary file; expected UTF-8 text")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -94,11 +151,57 @@ def read_text(path: Path) -> str:
     return text
 
 
-def read_yaml(path: Path) -> Any:
-    """Parse a YAML file; syntax errors name the line and column."""
-    text = read_text(path)
+class _DuplicateKey(yaml.YAMLError):
+    """A mapping key written twice: YAML lets the last one win, we refuse."""
+
+    def __init__(self, key: object, first: int, second: int) -> None:
+        super().__init__(f"key {key!r} written twice")
+        self.key, self.first, self.second = key, first, second
+
+
+class DataYamlLoader(_YAML_BASE):
+    """Safe YAML that refuses a key written twice and keeps dates as text.
+
+    Dates are parsed by the schema (``schema.Day``), so ``2008-02-30`` is a data
+    error naming the field, not a ValueError raised inside the YAML parser.
+    """
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[object, int] = {}
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue  # ``<<: *defaults`` overrides on purpose
+            key = self.construct_object(key_node, deep=True)
+            line = key_node.start_mark.line + 1
+            try:
+                if key in seen:
+                    raise _DuplicateKey(key, seen[key], line)
+            except TypeError:
+                continue  # an unhashable key: the base constructor reports it
+            seen[key] = line
+        return super().construct_mapping(node, deep=deep)
+
+
+DataYamlLoader.add_constructor(
+    "tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node)
+)
+YAML_LOADER = DataYamlLoader
+
+
+def read_yaml(path: Path, root: Path) -> Any:
+    """Parse a YAML file; syntax errors name the line and column, doubled keys both lines."""
+    text = read_text(path, root)
     try:
         return yaml.load(text, Loader=YAML_LOADER)
+    except _DuplicateKey as exc:
+        lines = (
+            f"line {exc.first}"
+            if exc.first == exc.second
+            else f"lines {exc.first} and {exc.second}"
+        )
+        raise DataError(
+            f"{shown(path)}, {lines}: key {quote(exc.key)} is written twice; expected each key once"
+        ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f", line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -110,7 +213,8 @@ def read_yaml(path: Path) -> Any:
 def describe(exc: ValidationError) -> str:
     """First pydantic error as ``where: what``, in one line."""
     err = exc.errors()[0]
-    where = ".".join(str(part) for part in err["loc"]) or "(top level)"
+    # Keys come from the file: cut short, like any quoted input.
+    where = ".".join(str(part)[:QUOTE_LIMIT] for part in err["loc"]) or "(top level)"
     message = err["msg"].removeprefix("Value error, ")
     if err["type"] == "extra_forbidden":
         message = "unknown key"
@@ -125,38 +229,69 @@ def parse_record(path: Path, model: type[Model], data: Any, where: str = "") -> 
         raise DataError(f"{shown(path)}{where}: {describe(exc)}") from None
 
 
-def read_table(path: Path, columns: Sequence[str]) -> pd.DataFrame:
-    """Read a CSV file as text cells and check its header is exactly ``columns``."""
-    text = read_text(path)
-    if not text.strip():
-        raise DataError(f"{shown(path)}: empty file; expected the header {','.join(columns)}")
-    try:
-        with warnings.catch_warnings():
-            # pandas only warns when a row is longer than the header; that is an error here.
-            warnings.simplefilter("error", pd.errors.ParserWarning)
-            frame = pd.read_csv(
-                io.StringIO(text),
-                dtype=str,
-                keep_default_na=False,
-                skip_blank_lines=True,
-                index_col=False,
+@dataclass(frozen=True, slots=True)
+class TableRow:
+    """A row of a CSV data file: its cells by column, and the line it starts on."""
+
+    line: int
+    cells: dict[str, str]
+
+
+def read_table(path: Path, columns: Sequence[str], root: Path) -> list[TableRow]:
+    """Read a CSV file as text cells and check its header is exactly ``columns``.
+
+    Each row knows the physical line it starts on, so a quoted cell that spans
+    lines does not shift the line named in later errors. Blank rows are skipped.
+    """
+    text = read_text(path, root)
+    expected = f"expected the header {','.join(columns)}"
+    rows: list[TableRow] = []
+    header: list[str] | None = None
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    while True:
+        line = reader.line_num + 1
+        try:
+            cells = [cell.strip() for cell in next(reader)]
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            raise DataError(
+                f"{shown(path)}, line {line}: not a valid CSV table ({exc}); {expected}"
+            ) from None
+        if not any(cells):
+            continue
+        if header is None:
+            header = _check_header(path, cells, columns)
+            continue
+        if len(cells) > len(header):
+            raise DataError(
+                f"{shown(path)}, line {line}: not a valid CSV table (a row of {len(cells)} "
+                f"cells under a header of {len(header)}); expected {len(columns)} columns: "
+                f"{','.join(columns)}"
             )
-    except (pd.errors.ParserError, pd.errors.ParserWarning, ValueError) as exc:
-        detail = " ".join(str(exc).split())
-        raise DataError(
-            f"{shown(path)}: not a valid CSV table ({detail}); expected {len(columns)} "
-            f"columns: {','.join(columns)}"
-        ) from None
-    frame.columns = [str(c).strip() for c in frame.columns]
-    absent = [c for c in columns if c not in frame.columns]
-    extra = [c for c in frame.columns if c not in columns]
-    if absent:
-        raise DataError(
-            f"{shown(path)}: missing column {absent[0]!r}; expected {','.join(columns)}"
-        )
-    if extra:
-        raise DataError(f"{shown(path)}: unknown column {extra[0]!r}; expected {','.join(columns)}")
-    return frame.map(str.strip)[list(columns)]
+        # A short row (trailing empty cells left out, as Excel saves them) is padded.
+        cells += [""] * (len(header) - len(cells))
+        by_name = dict(zip(header, cells, strict=True))
+        rows.append(TableRow(line, {name: by_name[name] for name in columns}))
+    if header is None:
+        raise DataError(f"{shown(path)}: empty file; {expected}")
+    return rows
+
+
+def _check_header(path: Path, header: list[str], columns: Sequence[str]) -> list[str]:
+    expected = f"expected {','.join(columns)}"
+    if not set(header) & set(columns):
+        # Not our table at all (another file, a binary): name it, never quote it.
+        raise DataError(f"{shown(path)}: the first line is not a header; {expected}")
+    for name in columns:
+        if name not in header:
+            raise DataError(f"{shown(path)}: missing column {name!r}; {expected}")
+    for index, name in enumerate(header):
+        if name not in columns:
+            raise DataError(f"{shown(path)}: unknown column {quote(name)}; {expected}")
+        if name in header[:index]:
+            raise DataError(f"{shown(path)}: column {name!r} written twice; {expected}")
+    return header
 
 
 def _figure(row: FigureRow, period: str, key: str | None = None) -> Figure:
@@ -185,12 +320,19 @@ def _check_source(path: Path, line: int, row: FigureRow, sources: dict[str, Sour
         )
 
 
-def load_figures(folder: Path, sources: dict[str, Source]) -> dict[tuple[str, str], Figure]:
-    """Read every ``figures/<period>.csv``; the file name gives the period."""
-    stored: dict[tuple[str, str], Figure] = {}
+def figure_files(root: Path) -> list[Path]:
+    """Every ``figures/<period>.csv`` with its period; two files of one period are an error.
+
+    Period names are matched case-insensitively (``1q25.csv`` is 1Q25), so a file
+    beside another that differs only in case would silently replace its figures.
+    """
+    folder = root / "figures"
     if not folder.is_dir():
         raise DataError(f"{shown(folder)}: folder not found; expected one CSV file per period")
-    for path in sorted(folder.glob("*.csv")):
+    periods: dict[str, Path] = {}
+    for path in sorted(folder.iterdir()):
+        if path.suffix.lower() != ".csv":
+            continue
         try:
             period = Period.parse(path.stem).name
         except QuarterError:
@@ -198,10 +340,33 @@ def load_figures(folder: Path, sources: dict[str, Source]) -> dict[tuple[str, st
                 f"{shown(path)}: file name is not a period; expected e.g. 1Q08.csv, 1H07.csv, "
                 "FY07.csv"
             ) from None
+        if period in periods:
+            raise DataError(
+                f"{shown(path)} and {shown(periods[period])}: two files for {period}; "
+                "expected one file per period"
+            )
+        periods[period] = path
+    return list(periods.values())
+
+
+def data_files(root: Path) -> Iterator[Path]:
+    """Every file ``load_dataset`` reads, in the order it reads them (the checks' inputs)."""
+    yield root / "company.yaml"
+    yield root / "sources.yaml"
+    yield from figure_files(root)
+    if (root / "targets.csv").exists():
+        yield root / "targets.csv"
+
+
+def load_figures(root: Path, sources: dict[str, Source]) -> dict[tuple[str, str], Figure]:
+    """Read every ``figures/<period>.csv``; the file name gives the period."""
+    stored: dict[tuple[str, str], Figure] = {}
+    for path in figure_files(root):
+        period = Period.parse(path.stem).name
         lines: dict[str, int] = {}
-        for index, cells in enumerate(read_table(path, FIGURE_COLUMNS).to_dict("records")):
-            line = index + 2
-            row = parse_record(path, FigureRow, cells, f", line {line} ({period})")
+        for table_row in read_table(path, FIGURE_COLUMNS, root):
+            line = table_row.line
+            row = parse_record(path, FigureRow, table_row.cells, f", line {line} ({period})")
             if row.item in lines:
                 raise DataError(
                     f"{shown(path)}, line {line} ({row.item}, {period}): duplicate of line "
@@ -213,14 +378,15 @@ def load_figures(folder: Path, sources: dict[str, Source]) -> dict[tuple[str, st
     return stored
 
 
-def load_targets(path: Path, sources: dict[str, Source]) -> tuple[Target, ...]:
+def load_targets(root: Path, sources: dict[str, Source]) -> tuple[Target, ...]:
+    path = root / "targets.csv"
     if not path.exists():
         return ()
     targets: list[Target] = []
     seen: dict[tuple[str, str, str], int] = {}
-    for index, cells in enumerate(read_table(path, TARGET_COLUMNS).to_dict("records")):
-        line = index + 2
-        row = parse_record(path, TargetRow, cells, f", line {line}")
+    for table_row in read_table(path, TARGET_COLUMNS, root):
+        line = table_row.line
+        row = parse_record(path, TargetRow, table_row.cells, f", line {line}")
         try:
             period = Period.parse(row.period).name
         except QuarterError as exc:
@@ -241,20 +407,21 @@ def load_dataset(root: Path) -> Dataset:
     """Load and schema-check a company folder."""
     if not root.is_dir():
         raise DataError(f"{shown(root)}: data folder not found")
-    company = parse_record(root / "company.yaml", Company, read_yaml(root / "company.yaml"))
-    raw_sources = read_yaml(root / "sources.yaml")
+    company_path, sources_path = root / "company.yaml", root / "sources.yaml"
+    company = parse_record(company_path, Company, read_yaml(company_path, root))
+    raw_sources = read_yaml(sources_path, root)
     if not isinstance(raw_sources, dict):
-        raise DataError(f"{shown(root / 'sources.yaml')}: expected a mapping of source ids")
+        raise DataError(f"{shown(sources_path)}: expected a mapping of source ids")
     sources = {
-        str(key): parse_record(root / "sources.yaml", Source, value, f" ({key})")
+        str(key): parse_record(sources_path, Source, value, f" ({quote(key)[1:-1]})")
         for key, value in raw_sources.items()
     }
-    stored = load_figures(root / "figures", sources)
+    stored = load_figures(root, sources)
     return Dataset(
         root=root,
         company=company,
         sources=sources,
         figures=Figures(stored),
-        targets=load_targets(root / "targets.csv", sources),
+        targets=load_targets(root, sources),
         calendar=FiscalCalendar(company.fiscal_year_start_month),
     )

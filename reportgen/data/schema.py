@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from reportgen.data.items import ITEMS, MEASURES
 
@@ -16,8 +15,37 @@ FIGURE_COLUMNS = ("item", "value", "source", "status", "note")
 TARGET_COLUMNS = ("period", "item", "value", "announced", "source", "status", "note")
 
 # Analysts type figures as the releases print them, so "1,528", "(1,528)" and
-# full-width digits are accepted; anything else is rejected, never guessed.
-_NUMBER_RE = re.compile(r"(?P<neg>-)?(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d+)?")
+# full-width digits are accepted; anything else is rejected, never guessed. Only
+# ASCII digits match (``re.ASCII``): "166²" or Arabic-Indic digits are not numbers.
+_NUMBER_RE = re.compile(
+    r"(?P<neg>-)?(?P<int>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?P<frac>\.[0-9]+)?", re.ASCII
+)
+# Full-width forms a Japanese input method types, folded explicitly (not NFKC,
+# which would also turn "²" into "2"): digits, comma, full stop, parentheses, minus.
+_FULL_WIDTH = str.maketrans(
+    {
+        **{0xFF10 + d: str(d) for d in range(10)},
+        0xFF0C: ",",
+        0xFF0E: ".",
+        0xFF08: "(",
+        0xFF09: ")",
+        0xFF0D: "-",
+    }
+)
+# Bounds that keep every figure, and every sum, ratio or change of figures, exact
+# in a float and inside what ``formatting`` rounds (Decimal's 28 digits): a
+# trillion of the unit (JPY million) and four decimals are far beyond any release.
+MAX_INTEGER_DIGITS = 12
+MAX_DECIMALS = 4
+# Quoted input in an error is cut to this many characters: enough to recognise it.
+QUOTE_LIMIT = 40
+_DATE_RE = re.compile(r"(?P<year>[0-9]{4})-(?P<month>[0-9]{2})-(?P<day>[0-9]{2})", re.ASCII)
+
+
+def quote(raw: object) -> str:
+    """``raw`` as an error message quotes it: repr (no control characters), cut short."""
+    text = repr(str(raw))
+    return text if len(text) <= QUOTE_LIMIT else text[: QUOTE_LIMIT - 4] + "...'"
 
 
 class Strict(BaseModel):
@@ -30,7 +58,7 @@ class Source(Strict):
     """A document figures are taken from (a release, a filing, the seed deck)."""
 
     title: str
-    date: date
+    date: Day
     url: str | None = None
     kind: Literal["release", "filing", "press", "seed"] = "release"
 
@@ -101,17 +129,45 @@ def parse_number(raw: str) -> tuple[float, float]:
     The second value is the rounding uncertainty the figure carries: ``16,328``
     is known to ±0.5, ``323.5`` to ±0.05. Raises ValueError with the reason.
     """
-    text = unicodedata.normalize("NFKC", raw).strip()
+    text = raw.translate(_FULL_WIDTH).strip()
     negative = text.startswith("(") and text.endswith(")")
     if negative:
         text = text[1:-1].strip()
     match = _NUMBER_RE.fullmatch(text)
     if match is None or (negative and match["neg"]):
-        raise ValueError(f"{raw!r} is not a number (expected e.g. 1528, 1,528, (1,528) or 19.2)")
-    value = float(match["int"].replace(",", "") + (match["frac"] or ""))
+        raise ValueError(
+            f"{quote(raw)} is not a number (expected e.g. 1528, 1,528, (1,528) or 19.2)"
+        )
+    digits = match["int"].replace(",", "").lstrip("0")
     places = len(match["frac"]) - 1 if match["frac"] else 0
+    if len(digits) > MAX_INTEGER_DIGITS or places > MAX_DECIMALS:
+        raise ValueError(
+            f"{quote(raw)} is out of bounds (expected at most {MAX_INTEGER_DIGITS} digits "
+            f"before the decimal point and {MAX_DECIMALS} after it)"
+        )
+    value = float(match["int"].replace(",", "") + (match["frac"] or ""))
     sign = -1.0 if negative or match["neg"] else 1.0
     return sign * value, 0.5 * 10.0**-places
+
+
+def parse_day(raw: object) -> date:
+    """Parse a date typed as ``YYYY-MM-DD`` (the only form data files use); else ValueError."""
+    if isinstance(raw, date):
+        return raw
+    match = _DATE_RE.fullmatch(str(raw).strip()) if isinstance(raw, str) else None
+    if match is None:
+        raise ValueError(f"{quote(raw)} is not a date (expected YYYY-MM-DD, e.g. 2008-08-12)")
+    try:
+        return date(int(match["year"]), int(match["month"]), int(match["day"]))
+    except ValueError as exc:
+        raise ValueError(
+            f"{quote(raw)} is not a date ({exc}; expected YYYY-MM-DD, e.g. 2008-08-12)"
+        ) from None
+
+
+# A calendar day in a data file. YAML timestamps are read as text (see load.py), so
+# every date, in YAML or CSV, is parsed here: one format, one message.
+Day = Annotated[date, BeforeValidator(parse_day)]
 
 
 def split_item(key: str) -> tuple[str, str | None]:
@@ -145,7 +201,7 @@ class TargetRow(FigureRow):
     """One row of ``targets.csv``: a forecast for a period, as announced on a date."""
 
     period: str
-    announced: date
+    announced: Day
 
 
 def check_item_key(key: str) -> str:
@@ -153,16 +209,18 @@ def check_item_key(key: str) -> str:
     item, measure = split_item(key)
     known_item(item)
     if measure is not None and measure not in MEASURES:
-        raise ValueError(f"unknown measure {measure!r} (expected one of {', '.join(MEASURES)})")
+        raise ValueError(
+            f"unknown measure {quote(measure)} (expected one of {', '.join(MEASURES)})"
+        )
     if measure is None and not ITEMS[item].storable:
-        raise ValueError(f"{item!r} is derived by the model and may not be stored")
+        raise ValueError(f"{quote(item)} is derived by the model and may not be stored")
     return key
 
 
 def known_item(key: str) -> str:
     """Accept a plain item key of the catalogue (no measure); else raise ValueError."""
     if key not in ITEMS:
-        raise ValueError(f"unknown item {key!r}{_suggest(key, ITEMS)}")
+        raise ValueError(f"unknown item {quote(key)}{_suggest(key, ITEMS)}")
     return key
 
 
@@ -202,7 +260,7 @@ class DeckSpec(Strict):
     """``decks/<quarter>.yaml``: one quarter's deck."""
 
     title: str
-    release_date: date
+    release_date: Day
     slides: tuple[SlideSpec, ...] = Field(min_length=1)
     # A translated edition (``decks/<quarter>.<language>.yaml``) says what it was
     # translated from and whether the IR team has reviewed it (pending, done).

@@ -36,6 +36,9 @@ class Check:
     severity: Severity
     where: str
     detail: str
+    # False where nothing can be computed to compare with (a change across a zero
+    # base): the message then has no difference to state.
+    compared: bool = True
 
     @property
     def difference(self) -> float:
@@ -44,6 +47,8 @@ class Check:
     @property
     def message(self) -> str:
         verb = "leaves a gap" if self.severity == "warning" else "fails"
+        if not self.compared:
+            return f"{self.where}: {self.name} {verb} for {self.period}: {self.detail}"
         return (
             f"{self.where}: {self.name} {verb} for {self.period}: {self.detail} "
             f"(difference {formatting.number(self.difference, 2)}, "
@@ -157,6 +162,9 @@ def measure_checks(root: Path, figures: Figures) -> Iterator[Check]:
         if measure is None:
             continue
         computed = computed_measure(figures, item, measure, Period.parse(name))
+        if computed.status == "not_meaningful" and published.value is not None:
+            yield _not_meaningful(root, key, name, published, computed)
+            continue
         if computed.missing or computed.value is None or published.value is None:
             continue
         tolerance = published.uncertainty + computed.uncertainty
@@ -171,6 +179,30 @@ def measure_checks(root: Path, figures: Figures) -> Iterator[Check]:
             detail=f"published {formatting.number(published.value, 2)} ≠ computed "
             f"{formatting.number(computed.value, 2)} ({computed.formula})",
         )
+
+
+def _not_meaningful(
+    root: Path, key: str, period: str, published: Figure, computed: Figure
+) -> Check:
+    """A published change or ratio over a base that is zero or negative: cannot be checked.
+
+    Printing it would show e.g. "0.0 → 17.4, YoY 7.5%": a percentage of a zero or
+    negative base means nothing, so the row is an input error, not a silent pass.
+    """
+    value = published.value or 0.0
+    return Check(
+        name=f"published {key}",
+        period=period,
+        expected=value,
+        actual=value,
+        tolerance=0.0,
+        severity="error",
+        where=_file(root, period),
+        detail=f"published {formatting.number(value, 2)}, but its base ({computed.formula}) "
+        "is zero or negative; expected no such row: a percentage change or ratio across a "
+        "zero or negative base is not meaningful",
+        compared=False,
+    )
 
 
 def balance_checks(root: Path, figures: Figures, periods: list[str]) -> Iterator[Check]:

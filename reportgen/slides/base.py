@@ -6,6 +6,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from pydantic import BaseModel
+
 from reportgen.charts.spec import ChartSpec
 from reportgen.data.load import Dataset
 from reportgen.data.schema import SlideSpec
@@ -102,3 +104,6 @@ class SlideKind:
     build: Builder
     # Catalogue key of the default title; {quarter_label} is filled in.
     title_key: str = ""
+    # The model of the ``content:`` this kind reads; None: it reads none, and any
+    # content given in the deck file is an error rather than silently ignored.
+    content: type[BaseModel] | None = None

@@ -15,7 +15,7 @@ from markupsafe import Markup
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from reportgen.data.load import Dataset, describe, shown
-from reportgen.data.schema import SlideSpec, Strict
+from reportgen.data.schema import SlideSpec, Strict, quote
 from reportgen.errors import DataError
 from reportgen.quarters import Quarter
 from reportgen.slides.base import BuildContext
@@ -29,11 +29,34 @@ def deck_path(dataset: Dataset, quarter: Quarter, language: str = "en") -> Path:
     return dataset.root / "decks" / f"{quarter.name}{suffix}.yaml"
 
 
-def slide_where(ctx: BuildContext, spec: SlideSpec) -> str:
-    """``data/iij/decks/1Q08.yaml, slide 11 (new_business)``: where a slide is defined."""
-    path = deck_path(ctx.dataset, ctx.quarter, ctx.language)
+def spec_where(path: Path, spec: SlideSpec, quarter: Quarter) -> str:
+    """``data/iij/decks/1Q08.yaml, slide 11 (new_business, 1Q08)``: where a slide is defined."""
     number = f"slide {spec.number} " if spec.number else "slide "
-    return f"{shown(path)}, {number}({spec.kind}, {ctx.quarter.name})"
+    return f"{shown(path)}, {number}({spec.kind}, {quarter.name})"
+
+
+def slide_where(ctx: BuildContext, spec: SlideSpec) -> str:
+    """Where the slide ``spec`` of the deck being built is defined (see ``spec_where``)."""
+    return spec_where(deck_path(ctx.dataset, ctx.quarter, ctx.language), spec, ctx.quarter)
+
+
+def check_content_keys(
+    path: Path, spec: SlideSpec, quarter: Quarter, model: type[BaseModel] | None
+) -> None:
+    """Refuse ``content:`` keys the slide's kind does not read (``model``: the keys it does).
+
+    Checked when the deck file is read, for every slide, so a key on the wrong kind
+    (or misspelt) fails the build instead of being silently left off the slide.
+    """
+    accepted = list(model.model_fields) if model is not None else []
+    unknown = [key for key in spec.content if key not in accepted]
+    if not unknown:
+        return
+    reads = f"reads {', '.join(accepted)}" if accepted else "reads no content"
+    raise DataError(
+        f"{spec_where(path, spec, quarter)}: content.{quote(unknown[0])[1:-1]}: unknown key; "
+        f"the {spec.kind} slide {reads}"
+    )
 
 
 def parse_content(ctx: BuildContext, spec: SlideSpec, model: type[Content]) -> Content:

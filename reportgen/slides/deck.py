@@ -14,7 +14,7 @@ from reportgen.model.quarter import QuarterModel
 from reportgen.quarters import Quarter
 from reportgen.slides.base import BuildContext, Slide
 from reportgen.slides.commentary import Commentary
-from reportgen.slides.content import deck_path
+from reportgen.slides.content import check_content_keys, deck_path
 from reportgen.slides.messages import Messages
 from reportgen.slides.periods import PeriodNames
 from reportgen.slides.registry import SLIDE_KINDS
@@ -47,24 +47,26 @@ def load_deck_spec(dataset: Dataset, quarter: Quarter, language: str = "en") -> 
             f"quarter {quarter.name}: no deck file {shown(path)} ({language} edition); "
             f"decks exist for {', '.join(known) or 'no quarter'}"
         )
-    spec = _read_spec(path, quarter)
+    spec = _read_spec(path, quarter, dataset.root)
     if language != "en":
-        _check_same_slides(spec, _read_spec(deck_path(dataset, quarter), quarter), path)
+        original = _read_spec(deck_path(dataset, quarter), quarter, dataset.root)
+        _check_same_slides(spec, original, path)
         if spec.review == "pending":
             log.warning("%s: translation from %s awaits review", shown(path), spec.translated_from)
     return spec
 
 
-def _read_spec(path: Path, quarter: Quarter) -> DeckSpec:
+def _read_spec(path: Path, quarter: Quarter, root: Path) -> DeckSpec:
     if not path.exists():
         raise QuarterError(f"quarter {quarter.name}: no deck file {shown(path)}")
-    spec = parse_record(path, DeckSpec, read_yaml(path))
+    spec = parse_record(path, DeckSpec, read_yaml(path, root))
     for index, slide in enumerate(spec.slides, start=1):
         if slide.kind not in SLIDE_KINDS:
             raise DataError(
                 f"{shown(path)}, slide {index} ({quarter.name}): unknown kind {slide.kind!r}; "
                 f"expected one of {', '.join(SLIDE_KINDS)}"
             )
+        check_content_keys(path, slide, quarter, SLIDE_KINDS[slide.kind].content)
     return spec
 
 

@@ -6,10 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from reportgen.data.items import ITEMS
-from reportgen.data.load import YAML_LOADER
+from reportgen.data.load import read_yaml
 from reportgen.errors import SlideError
 
 
@@ -29,7 +27,8 @@ class Messages:
             raise SlideError(f"{folder}: no message catalogue for language {language!r}")
         entries: dict[str, str] = {}
         for path in files:
-            raw: Any = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
+            # The data loader: a key written twice in a catalogue is an error, not a guess.
+            raw: Any = read_yaml(path, templates)
             for key, text in _flatten(raw or {}).items():
                 if key in entries:
                     raise SlideError(f"{path}: message {key!r} is defined twice ({language})")

@@ -97,8 +97,10 @@ def contact(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object], tupl
 
 
 KINDS = {
-    "new_business": SlideKind("slides/panels.html", panels, "slide.new_business"),
-    "seil_smf": SlideKind("slides/panels.html", panels, "slide.seil_smf"),
+    "new_business": SlideKind(
+        "slides/panels.html", panels, "slide.new_business", content=PanelsContent
+    ),
+    "seil_smf": SlideKind("slides/panels.html", panels, "slide.seil_smf", content=PanelsContent),
     "forward_looking": SlideKind(
         "slides/forward_looking.html", forward_looking, "slide.forward_looking"
     ),

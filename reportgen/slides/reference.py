@@ -13,7 +13,7 @@ from pydantic import Field, field_validator
 from reportgen import formatting
 from reportgen.data.companies import GroupCompany, load_group_companies
 from reportgen.data.items import ITEMS
-from reportgen.data.schema import ItemKey, SlideSpec, Strict
+from reportgen.data.schema import Day, ItemKey, SlideSpec, Strict
 from reportgen.errors import CommentaryError
 from reportgen.model import measures
 from reportgen.model.figures import Figure, Figures
@@ -298,7 +298,7 @@ MAX_RELEASES = 16
 
 
 class Release(Strict):
-    date: date
+    date: Day
     title: str = Field(min_length=1)
 
 
@@ -356,14 +356,19 @@ def press_releases(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object
 
 
 KINDS = {
-    "forecast": SlideKind("slides/forecast.html", forecast, "slide.forecast"),
+    "forecast": SlideKind(
+        "slides/forecast.html", forecast, "slide.forecast", content=ForecastContent
+    ),
     "medium_term_target": SlideKind(
-        "slides/medium_term_target.html", medium_term_target, "slide.medium_term_target"
+        "slides/medium_term_target.html",
+        medium_term_target,
+        "slide.medium_term_target",
+        content=MediumTermContent,
     ),
     "group_companies": SlideKind(
         "slides/group_companies.html", group_companies, "slide.group_companies"
     ),
     "press_releases": SlideKind(
-        "slides/press_releases.html", press_releases, "slide.press_releases"
+        "slides/press_releases.html", press_releases, "slide.press_releases", content=PressContent
     ),
 }

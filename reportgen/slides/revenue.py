@@ -158,7 +158,7 @@ def _factors(ctx: BuildContext, spec: SlideSpec) -> dict[str, object] | None:
 
 
 def _kind(name: str, build: Builder) -> SlideKind:
-    return SlideKind("slides/breakdown.html", build, f"slide.{name}")
+    return SlideKind("slides/breakdown.html", build, f"slide.{name}", content=FactorsContent)
 
 
 KINDS = {

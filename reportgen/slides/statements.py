@@ -228,8 +228,11 @@ KINDS = {
         "slides/operating_income_bridge.html",
         operating_income_bridge,
         "slide.operating_income_bridge",
+        content=BridgeContent,
     ),
-    "cash_flows": SlideKind("slides/cash_flows.html", cash_flows, "slide.cash_flows"),
+    "cash_flows": SlideKind(
+        "slides/cash_flows.html", cash_flows, "slide.cash_flows", content=CashFlowContent
+    ),
     "other_financial_data": SlideKind(
         "slides/other_financial_data.html", other_financial_data, "slide.other_financial_data"
     ),

@@ -27,6 +27,15 @@ def write(folder: Path, name: str, text: str, encoding: str = "utf-8") -> None:
         (HEADER + 'revenue,"1,2,3",S1,published,\n', r"'1,2,3' is not a number"),
         (HEADER + "revenue,nan,S1,published,\n", r"'nan' is not a number"),
         (HEADER + "revenue,inf,S1,published,\n", r"'inf' is not a number"),
+        (HEADER + "revenue,166²,S1,published,\n", r"line 2 \(1Q08\): value: '166²' is not"),
+        (HEADER + "revenue,١٢٣,S1,published,\n", r"value: '١٢٣' is not a number"),
+        (HEADER + "revenue,１６６³,S1,published,\n", r"value: '１６６³' is not a number"),
+        (
+            HEADER + "revenue,10000000000000000000,S1,published,\n",
+            r"line 2 \(1Q08\): value: '10000000000000000000' is out of bounds \(expected at "
+            r"most 12 digits before the decimal point and 4 after it\)",
+        ),
+        (HEADER + "revenue,1.23456,S1,published,\n", r"'1\.23456' is out of bounds"),
         (HEADER + "revenue,16328,S99,published,\n", r"line 2 \(revenue\): unknown source 'S99'"),
         (HEADER + "revenue,16328,S1,guess,\n", r"status: Input should be 'published' or 'seed'"),
         (
@@ -51,6 +60,11 @@ def write(folder: Path, name: str, text: str, encoding: str = "utf-8") -> None:
         "commas",
         "nan",
         "inf",
+        "superscript",
+        "arabic-indic",
+        "full-width-superscript",
+        "1e19",
+        "five-decimals",
         "unknown-source",
         "bad-status",
         "seed-status",
@@ -78,8 +92,21 @@ def test_bad_figure_files(data_copy: Path, text: str, message: str) -> None:
         (" 1528 ", 1528.0),
         ("-1528", -1528.0),
         ("19.2", 19.2),
+        ("\uff08\uff11\uff0c\uff15\uff12\uff18\uff09", -1528.0),
+        ("999999999999.9999", 999999999999.9999),
+        ("007", 7.0),
     ],
-    ids=["parentheses", "thousands", "full-width", "spaces", "minus", "decimal"],
+    ids=[
+        "parentheses",
+        "thousands",
+        "full-width",
+        "spaces",
+        "minus",
+        "decimal",
+        "full-width-punctuation",
+        "largest",
+        "leading-zeros",
+    ],
 )
 def test_values_typed_as_analysts_do(data_copy: Path, raw: str, value: float) -> None:
     write(data_copy, "3Q08.csv", HEADER + f"cash,{raw},S8,published,\n")

@@ -1,12 +1,15 @@
 """Period arithmetic, tie-outs and published measures."""
 
+import io
 from pathlib import Path
 
 import pytest
 
+from reportgen.cli import main
 from reportgen.data.load import Dataset, load_dataset
 from reportgen.data.validate import run_checks, validate
 from reportgen.errors import TieOutError
+from tests.conftest import IIJ
 
 
 @pytest.mark.parametrize(
@@ -114,3 +117,179 @@ def test_tie_out_failures(data_copy: Path, name: str, old: str, new: str, messag
     _replace(data_copy, name, old, new)
     with pytest.raises(TieOutError, match=message):
         validate(load_dataset(data_copy))
+
+
+HEADER = "item,value,source,status,note\n"
+
+
+def tiny(root: Path, figures: dict[str, str]) -> Dataset:
+    """A data folder with IIJ's company and sources and only the figure rows given."""
+    root.mkdir()
+    for name in ("company.yaml", "sources.yaml"):
+        (root / name).write_text((IIJ / name).read_text(encoding="utf-8"), encoding="utf-8")
+    (root / "figures").mkdir()
+    for period, rows in figures.items():
+        (root / "figures" / f"{period}.csv").write_text(HEADER + rows, encoding="utf-8")
+    return load_dataset(root)
+
+
+def _rows(**values: str) -> str:
+    return "".join(f'{key.replace("__", ":")},"{v}",S1,published,\n' for key, v in values.items())
+
+
+# The tie-out tolerance is the rounding of the figures: published whole millions are
+# each ±0.5, so a tie-out may be off by 1 and no more; a difference of 2 is an error.
+@pytest.mark.parametrize(
+    ("figures", "ok"),
+    [
+        (
+            {
+                "1Q08": _rows(
+                    revenue_corporate="3,001",
+                    revenue_ip_service="2,000",
+                    revenue_broadband="700",
+                    revenue_corporate_other="300",
+                )
+            },
+            True,
+        ),
+        (
+            {
+                "1Q08": _rows(
+                    revenue_corporate="3,002",
+                    revenue_ip_service="2,000",
+                    revenue_broadband="700",
+                    revenue_corporate_other="300",
+                )
+            },
+            False,
+        ),
+        (
+            {
+                "1Q08": _rows(revenue="100"),
+                "2Q08": _rows(revenue="200"),
+                "1H08": _rows(revenue="301"),
+            },
+            True,
+        ),
+        (
+            {
+                "1Q08": _rows(revenue="100"),
+                "2Q08": _rows(revenue="200"),
+                "1H08": _rows(revenue="302"),
+            },
+            False,
+        ),
+        (
+            {
+                "4Q07": _rows(accumulated_deficit="1,000"),
+                "1Q08": _rows(accumulated_deficit="901", cf_dividends_paid="0", net_income="100"),
+            },
+            True,
+        ),
+        (
+            {
+                "4Q07": _rows(accumulated_deficit="1,000"),
+                "1Q08": _rows(accumulated_deficit="902", cf_dividends_paid="0", net_income="100"),
+            },
+            False,
+        ),
+        # revenue 100,000 → 110,000 is +10.0% within ±0.0011; typed with one decimal the
+        # published change is good to ±0.05, with two to ±0.005.
+        (
+            {
+                "1Q07": _rows(revenue="100,000"),
+                "1Q08": _rows(revenue="110,000", revenue__yoy="10.0"),
+            },
+            True,
+        ),
+        (
+            {
+                "1Q07": _rows(revenue="100,000"),
+                "1Q08": _rows(revenue="110,000", revenue__yoy="10.1"),
+            },
+            False,
+        ),
+        (
+            {
+                "1Q07": _rows(revenue="100,000"),
+                "1Q08": _rows(revenue="110,000", revenue__yoy="10.00"),
+            },
+            True,
+        ),
+        (
+            {
+                "1Q07": _rows(revenue="100,000"),
+                "1Q08": _rows(revenue="110,000", revenue__yoy="10.01"),
+            },
+            False,
+        ),
+    ],
+    ids=[
+        "identity-off-by-1",
+        "identity-off-by-2",
+        "period-sum-off-by-1",
+        "period-sum-off-by-2",
+        "deficit-off-by-1",
+        "deficit-off-by-2",
+        "yoy-one-decimal",
+        "yoy-one-decimal-off-by-0.1",
+        "yoy-two-decimals",
+        "yoy-two-decimals-off-by-0.01",
+    ],
+)
+def test_tolerance_is_the_rounding_bound_and_no_more(
+    tmp_path: Path, figures: dict[str, str], ok: bool
+) -> None:
+    dataset = tiny(tmp_path / "tiny", figures)
+    checks = run_checks(dataset)
+    assert checks, "the case must be checked at all"
+    assert all(c.severity == "ok" for c in checks) == ok, [c.message for c in checks]
+    if not ok:
+        with pytest.raises(TieOutError, match=r"fails for [1-4]Q08|fails for 1H08"):
+            validate(dataset)
+
+
+@pytest.mark.parametrize(
+    ("base", "measure", "published"),
+    [
+        ("0", "yoy", "7.5"),
+        ("(50)", "yoy", "7.5"),
+        ("0", "ratio", "12.0"),
+    ],
+    ids=["yoy-zero-base", "yoy-negative-base", "ratio-zero-base"],
+)
+def test_published_change_across_a_zero_or_negative_base_is_an_input_error(
+    tmp_path: Path, base: str, measure: str, published: str
+) -> None:
+    if measure == "yoy":
+        figures = {
+            "1Q07": _rows(operating_income=base),
+            "1Q08": _rows(operating_income="17", operating_income__yoy=published),
+        }
+    else:
+        figures = {
+            "1Q08": _rows(revenue=base, operating_income="17", operating_income__ratio=published)
+        }
+    dataset = tiny(tmp_path / "tiny", figures)
+    with pytest.raises(
+        TieOutError,
+        match=rf"figures/1Q08\.csv: published operating_income:{measure} fails for 1Q08: "
+        rf"published {published}0?, but its base \(.*\) is zero or negative; expected no such "
+        r"row: a percentage change or ratio across a zero or negative base is not meaningful$",
+    ):
+        validate(dataset)
+
+
+def test_zero_base_error_is_exit_2_naming_the_file(tmp_path: Path) -> None:
+    tiny(
+        tmp_path / "tiny",
+        {"1Q07": _rows(revenue="0"), "1Q08": _rows(revenue="17", revenue__yoy="7.5")},
+    )
+    out, err = io.StringIO(), io.StringIO()
+    code = main(
+        ["check", "--quarter", "1Q08", "--data", str(tmp_path / "tiny")], stdout=out, stderr=err
+    )
+    assert code == 2, err.getvalue()
+    (line,) = [line for line in out.getvalue().splitlines() if line.startswith("error:")]
+    assert "figures/1Q08.csv: published revenue:yoy fails for 1Q08: published 7.50" in line
