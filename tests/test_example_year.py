@@ -8,6 +8,7 @@ against the model and ``targets.csv``, never typed here.
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Callable
 from datetime import date
 
@@ -159,6 +160,49 @@ def test_period_view_against_prior_period_and_target_in_force(
         assert cells[5] == formatting.jpy_billion(plan), key
         assert cells[6] == formatting.percent(actual / plan * 100), key
         assert " ".join((row.label, *(c for c in cells if c))) in page, key
+
+
+def _csv_value(quarter: str, item: str) -> float:
+    """A stored figure read straight from the CSV, as typed (16,328 or (426))."""
+    with (EXAMPLE / "figures" / f"{quarter}.csv").open(encoding="utf-8") as f:
+        raw = next(r["value"] for r in csv.DictReader(f) if r["item"] == item)
+    text = raw.replace(",", "")
+    return -float(text[1:-1]) if text.startswith("(") else float(text)
+
+
+def _csv_target(item: str, period: str, release: date) -> float:
+    """The target in force at ``release``, read straight from ``targets.csv``."""
+    with (EXAMPLE / "targets.csv").open(encoding="utf-8") as f:
+        rows = [
+            r
+            for r in csv.DictReader(f)
+            if (r["item"], r["period"]) == (item, period) and r["announced"] <= release.isoformat()
+        ]
+    return float(max(rows, key=lambda r: r["announced"])["value"].replace(",", ""))
+
+
+@pytest.mark.parametrize("key", ["revenue", "operating_income", "income_before_tax", "net_income"])
+def test_nine_month_view_sums_the_quarters_and_tracks_the_year_target(
+    decks: dict[str, BuiltDeck], key: str
+) -> None:
+    """3Q25: 9M25 against 9M24 and the FY25 target, computed here from the CSVs."""
+    deck = decks["3Q25"]
+    page = deck.page("period_summary")
+    assert "Consolidated Financial Results for the Nine Months (9M25)" in page
+    now = sum(_csv_value(f"{n}Q25", key) for n in (1, 2, 3))
+    then = sum(_csv_value(f"{n}Q24", key) for n in (1, 2, 3))
+    target = _csv_target(key, "FY25", deck.result.deck.spec.release_date)
+    table = next(s for s in deck.slides if s.kind == "period_summary").body["table"]
+    assert isinstance(table, Table)
+    assert table.header[0][-2:] == ("Full-year Target", "Progress")
+    row = next(r for r in table.rows if r.label == deck.result.deck.messages.item(key))
+    cells = [c.text for c in row.cells]
+    assert cells[1] == formatting.jpy_billion(now)
+    assert cells[3] == formatting.jpy_billion(then)
+    assert cells[4] == formatting.percent((now / then - 1) * 100)
+    assert cells[5] == formatting.jpy_billion(target)
+    assert cells[6] == formatting.percent(now / target * 100)
+    assert " ".join((row.label, *(c for c in cells if c))) in page
 
 
 def test_first_half_target_is_mays_and_the_year_revised_with_the_results(
