@@ -49,12 +49,12 @@ def test_batch_reports_a_broken_quarter_and_builds_the_others(
     tmp_path: Path, data_copy: Path
 ) -> None:
     broken = data_copy / "decks" / "2Q08.yaml"
-    broken.write_text(broken.read_text().replace("kind: balance_sheet", "kind: balance_shet"))
+    broken.write_text(broken.read_text().replace("kind: forecast", "kind: forcast"))
     outcomes = build_all(data_copy, tmp_path / "out", workers=2)
     by_quarter = {o.quarter: o for o in outcomes}
     assert sorted(by_quarter) == ["1Q08", "2Q08", "3Q08", "4Q07"]
     assert not by_quarter["2Q08"].ok
-    assert "unknown kind 'balance_shet'" in by_quarter["2Q08"].error
+    assert "unknown kind 'forcast'" in by_quarter["2Q08"].error
     assert by_quarter["2Q08"].input_error
     for name in ("1Q08", "3Q08", "4Q07"):
         assert by_quarter[name].ok
