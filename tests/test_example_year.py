@@ -205,6 +205,25 @@ def test_nine_month_view_sums_the_quarters_and_tracks_the_year_target(
     assert " ".join((row.label, *(c for c in cells if c))) in page
 
 
+@pytest.mark.parametrize(
+    ("quarter", "dates"),
+    [
+        ("2Q25", ("September 30, 2025", "March 31, 2025")),
+        ("3Q25", ("December 31, 2025", "March 31, 2025")),
+        ("4Q25", ("March 31, 2026", "March 31, 2025")),
+    ],
+)
+def test_balance_sheet_compares_with_the_previous_fiscal_year_end(
+    decks: dict[str, BuiltDeck], quarter: str, dates: tuple[str, str]
+) -> None:
+    page = decks[quarter].page("balance_sheet")
+    for label in dates:
+        assert label in page
+    change = _csv_value(quarter, "cash") - _csv_value("4Q24", "cash")
+    assert f"Cash {formatting.number(_csv_value(quarter, 'cash'), 0)}" in page
+    assert formatting.jpy_million(change, signed=True) in page
+
+
 def test_first_half_target_is_mays_and_the_year_revised_with_the_results(
     decks: dict[str, BuiltDeck], dataset: Dataset
 ) -> None:
