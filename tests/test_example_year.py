@@ -8,6 +8,7 @@ against the model and ``targets.csv``, never typed here.
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Callable
 from datetime import date
 
@@ -66,8 +67,8 @@ def test_full_deck_one_page_per_slide(
 ) -> None:
     deck = decks[quarter]
     first = [s.kind for s in load_deck_spec(dataset, Quarter.parse("1Q25")).slides]
-    # A 2Q or 4Q deck adds its period view after the cover, as IIJ's 2Q08 and 4Q07 do.
-    expected = first if quarter == "3Q25" else [first[0], "period_summary", *first[1:]]
+    # Each adds its period view (first half, nine months, year) after the cover.
+    expected = [first[0], "period_summary", *first[1:]]
     assert [s.kind for s in deck.result.deck.spec.slides] == expected
     assert len(deck.pages) == len(expected)
     assert len(deck.slides) == len(expected)
@@ -136,12 +137,13 @@ def test_period_view_against_prior_period_and_target_in_force(
     targets = targets_in_force(dataset.targets, release)
     table = next(s for s in deck.slides if s.kind == "period_summary").body["table"]
     assert isinstance(table, Table)
-    assert [r.label for r in table.rows] == [
-        deck.result.deck.messages.item(k) for k in SUMMARY_ITEMS
-    ]
+    # The totals; revenue by type (sub rows) and the dividend are checked in test_quarters_decks.
+    dividend = deck.result.deck.messages.item("dps")
+    main = [r for r in table.rows if r.style != "sub" and r.label != dividend]
+    assert [r.label for r in main] == [deck.result.deck.messages.item(k) for k in SUMMARY_ITEMS]
     assert table.header[0][2].startswith(f"{period} (")
     assert table.header[0][4].startswith(f"{prior} (")
-    for key, row in zip(SUMMARY_ITEMS, table.rows, strict=True):
+    for key, row in zip(SUMMARY_ITEMS, main, strict=True):
         actual, plan = model.value(key, period).value, targets.get(key, period).value
         if key != "gross_margin":  # derived from the revenue and cost targets
             assert plan == _in_force(dataset, key, period, release).figure.value, key
@@ -159,6 +161,68 @@ def test_period_view_against_prior_period_and_target_in_force(
         assert cells[5] == formatting.jpy_billion(plan), key
         assert cells[6] == formatting.percent(actual / plan * 100), key
         assert " ".join((row.label, *(c for c in cells if c))) in page, key
+
+
+def _csv_value(quarter: str, item: str) -> float:
+    """A stored figure read straight from the CSV, as typed (16,328 or (426))."""
+    with (EXAMPLE / "figures" / f"{quarter}.csv").open(encoding="utf-8") as f:
+        raw = next(r["value"] for r in csv.DictReader(f) if r["item"] == item)
+    text = raw.replace(",", "")
+    return -float(text[1:-1]) if text.startswith("(") else float(text)
+
+
+def _csv_target(item: str, period: str, release: date) -> float:
+    """The target in force at ``release``, read straight from ``targets.csv``."""
+    with (EXAMPLE / "targets.csv").open(encoding="utf-8") as f:
+        rows = [
+            r
+            for r in csv.DictReader(f)
+            if (r["item"], r["period"]) == (item, period) and r["announced"] <= release.isoformat()
+        ]
+    return float(max(rows, key=lambda r: r["announced"])["value"].replace(",", ""))
+
+
+@pytest.mark.parametrize("key", ["revenue", "operating_income", "income_before_tax", "net_income"])
+def test_nine_month_view_sums_the_quarters_and_tracks_the_year_target(
+    decks: dict[str, BuiltDeck], key: str
+) -> None:
+    """3Q25: 9M25 against 9M24 and the FY25 target, computed here from the CSVs."""
+    deck = decks["3Q25"]
+    page = deck.page("period_summary")
+    assert "Consolidated Financial Results for the Nine Months (9M25)" in page
+    now = sum(_csv_value(f"{n}Q25", key) for n in (1, 2, 3))
+    then = sum(_csv_value(f"{n}Q24", key) for n in (1, 2, 3))
+    target = _csv_target(key, "FY25", deck.result.deck.spec.release_date)
+    table = next(s for s in deck.slides if s.kind == "period_summary").body["table"]
+    assert isinstance(table, Table)
+    assert table.header[0][-2:] == ("Full-year Target", "Progress")
+    row = next(r for r in table.rows if r.label == deck.result.deck.messages.item(key))
+    cells = [c.text for c in row.cells]
+    assert cells[1] == formatting.jpy_billion(now)
+    assert cells[3] == formatting.jpy_billion(then)
+    assert cells[4] == formatting.percent((now / then - 1) * 100)
+    assert cells[5] == formatting.jpy_billion(target)
+    assert cells[6] == formatting.percent(now / target * 100)
+    assert " ".join((row.label, *(c for c in cells if c))) in page
+
+
+@pytest.mark.parametrize(
+    ("quarter", "dates"),
+    [
+        ("2Q25", ("September 30, 2025", "March 31, 2025")),
+        ("3Q25", ("December 31, 2025", "March 31, 2025")),
+        ("4Q25", ("March 31, 2026", "March 31, 2025")),
+    ],
+)
+def test_balance_sheet_compares_with_the_previous_fiscal_year_end(
+    decks: dict[str, BuiltDeck], quarter: str, dates: tuple[str, str]
+) -> None:
+    page = decks[quarter].page("balance_sheet")
+    for label in dates:
+        assert label in page
+    change = _csv_value(quarter, "cash") - _csv_value("4Q24", "cash")
+    assert f"Cash {formatting.number(_csv_value(quarter, 'cash'), 0)}" in page
+    assert formatting.jpy_million(change, signed=True) in page
 
 
 def test_first_half_target_is_mays_and_the_year_revised_with_the_results(

@@ -6,10 +6,11 @@ from reportgen.charts.spec import ChartSpec, Series
 from reportgen.data.schema import SlideSpec
 from reportgen.errors import DataError
 from reportgen.model import measures
+from reportgen.model.figures import Figure, Figures
 from reportgen.model.targets import targets_in_force
 from reportgen.quarters import Period, Quarter
 from reportgen.slides.base import BuildContext, Chart, SlideKind
-from reportgen.slides.cells import Cell, Row, Table, blank, cell, signed
+from reportgen.slides.cells import Cell, Row, Style, Table, blank, cell, signed
 from reportgen.slides.charts import alt_text, gap_note
 from reportgen.slides.content import slide_where
 
@@ -87,50 +88,111 @@ def results_summary(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, objec
 
 
 def summary_period(ctx: BuildContext, spec: SlideSpec) -> Period:
-    """The cumulative period a 4Q deck (the year) or a 2Q deck (the first half) reports."""
+    """The cumulative period the deck reports: the first half (2Q), nine months (3Q), year (4Q)."""
     quarter = ctx.quarter
-    if quarter.number == 4:
-        return quarter.fiscal_year_period
-    if quarter.number == 2:
-        return quarter.half
-    raise DataError(
-        f"{slide_where(ctx, spec)}: a period summary fits a 2Q deck (first half) "
-        "or a 4Q deck (full year) only"
+    if quarter.number == 1:
+        raise DataError(
+            f"{slide_where(ctx, spec)}: a period summary fits a 2Q deck (first half), "
+            "a 3Q deck (nine months) or a 4Q deck (full year) only"
+        )
+    return quarter.year_to_date
+
+
+# Revenue by type under the total, in a period view that can show them (IIJ's 2Q
+# releases give first-half recurring and one-time revenues; reference D9).
+PERIOD_BREAKDOWN = ("revenue_recurring", "revenue_systems_construction")
+# Catalogue keys per cumulative period: slide title, and the target's column names.
+_PERIOD_VIEWS = {
+    "H": ("half", "column.target", "column.achievement", "note.targets_as_of"),
+    "9M": ("nine_months", "column.year_target", "column.progress", "note.progress_as_of"),
+    "FY": ("year", "column.target", "column.achievement", "note.targets_as_of"),
+}
+
+
+def _row_style(key: str, shown: str) -> str:
+    if shown != key:
+        return "sub"
+    return "total" if key in SUMMARY_TOTALS else ""
+
+
+def _dividend_row(ctx: BuildContext, period: Period, prior: Period, targets: Figures) -> Row | None:
+    """The dividend per share declared for a half (interim) or a year, where the data has it.
+
+    Nine months end no dividend period, so their view has no such row.
+    """
+    model, styles = ctx.model, ctx.styles
+    actual = model.value("dps", period)
+    if period.kind == "9M" or actual.missing:
+        return None
+    target_cells = _target_cells(actual, targets.get("dps", period.name), styles.yen, ctx)
+    return Row(
+        ctx.messages.item("dps"),
+        (
+            blank(),
+            cell(actual, styles.yen),
+            blank(),
+            cell(model.value("dps", prior), styles.yen),
+            cell(model.yoy("dps", period), styles.percent),
+            *target_cells,
+        ),
     )
 
 
-def period_summary(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object], tuple]:
-    """The full-year (4Q) or first-half (2Q) view: actual vs a year earlier and vs the target.
+def _target_cells(
+    actual: Figure, plan: Figure, style: Style, ctx: BuildContext, *, required: bool = False
+) -> tuple[Cell, Cell]:
+    """The target and actual / target; blank where an optional row has no target."""
+    if plan.missing and not required:
+        return blank(), blank()
+    achievement = measures.ratio(actual, plan, f"{actual.key}:achievement")
+    return cell(plan, style), cell(achievement, ctx.styles.percent)
 
-    The target is the latest announced on or before the deck's release date.
+
+def period_summary(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object], tuple]:
+    """The cumulative view: actual vs a year earlier and vs the target in force at release.
+
+    A first half (2Q) or a year (4Q) is measured against its own target; nine
+    months (3Q) show their progress towards the full-year target, as IIJ's
+    nine-month releases do. The target is the latest announced on or before the
+    deck's release date.
     """
     t, model, styles = ctx.messages, ctx.model, ctx.styles
     period = summary_period(ctx, spec)
     prior = Period(period.kind, period.number, period.fiscal_year - 1)
+    goal = period if period.kind != "9M" else Period("FY", 0, period.fiscal_year)
+    title_key, target_key, versus_key, note_key = _PERIOD_VIEWS[period.kind]
     targets = targets_in_force(ctx.dataset.targets, ctx.release_date)
-    header = ((*_summary_header(ctx, period, prior), t("column.target"), t("column.achievement")),)
+    header = ((*_summary_header(ctx, period, prior), t(target_key), t(versus_key)),)
     rows = []
     for key in SUMMARY_ITEMS:
-        actual = model.value(key, period)
-        plan = targets.get(key, period.name)
-        rows.append(
-            Row(
-                t.item(key),
-                (
-                    *_summary_cells(ctx, key, period, prior),
-                    cell(plan, styles.billion),
-                    cell(measures.ratio(actual, plan, f"{key}:achievement"), styles.percent),
-                ),
-                style="total" if key in SUMMARY_TOTALS else "",
+        keys = (key, *PERIOD_BREAKDOWN) if key == "revenue" else (key,)
+        for shown in keys:
+            actual = model.value(shown, period)
+            if shown != key and actual.missing:
+                continue  # a breakdown the record does not give is left out, not shown blank
+            plan = targets.get(shown, goal.name)
+            # A total's target always shows (n/d if none); a breakdown's only if set.
+            target_cells = _target_cells(actual, plan, styles.billion, ctx, required=shown == key)
+            rows.append(
+                Row(
+                    t.item(shown),
+                    (*_summary_cells(ctx, shown, period, prior), *target_cells),
+                    style=_row_style(key, shown),
+                )
             )
-        )
+    dividend = _dividend_row(ctx, period, prior, targets)
+    if dividend is not None:
+        rows.append(dividend)
     classes = ("label", "ratio", "num", "ratio", "num", "num", "num", "num")
-    kind = "year" if period.kind == "FY" else "half"
     return {
         "table": Table(header, tuple(rows), classes),
-        "unit": t("unit.jpy_billion"),
-        "title": t(f"slide.period_summary_{kind}", period=ctx.periods.name(period)),
-        "target_note": t("note.targets_as_of", date=ctx.numbers.long_date(ctx.release_date)),
+        "unit": t("unit.jpy_billion" if dividend is None else "unit.jpy_billion_except_per_share"),
+        "title": t(f"slide.period_summary_{title_key}", period=ctx.periods.name(period)),
+        "target_note": t(
+            note_key,
+            date=ctx.numbers.long_date(ctx.release_date),
+            year=ctx.periods.name(goal),
+        ),
     }, ()
 
 
@@ -178,9 +240,15 @@ def operating_net_income(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, 
 
 
 def balance_sheet(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object], tuple]:
-    """Slide 13: balances at the quarter end and the prior quarter end, and the change."""
+    """Slide 13: balances at the quarter end and at the previous fiscal year end, and the change.
+
+    Quarterly statements compare with the last fiscal year end (for a 1Q deck, the
+    previous quarter end); a 4Q deck closes a year, so it compares with the end of
+    the year before, never with its own third quarter.
+    """
     t, model, styles = ctx.messages, ctx.model, ctx.styles
-    now, before = ctx.quarter, ctx.quarter.previous
+    now = ctx.quarter
+    before = Quarter(now.fiscal_year - 1, 4)
     header = (("", ctx.end_date_label(now), ctx.end_date_label(before), t("column.changes")),)
     rows = tuple(
         Row(

@@ -136,6 +136,9 @@ def forecast(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object], tup
     following = 1 if ctx.quarter.number == 4 else 0
     year = Period("FY", 0, ctx.quarter.fiscal_year + following)
     interim = Period("H", 1, year.fiscal_year)
+    # The first-half target is shown while that half is still ahead or being
+    # reported (decks up to its 2Q); from the 3Q deck on it is history, not a target.
+    show_interim = ctx.quarter <= interim.quarters[-1]
     actual_year = Period("FY", 0, year.fiscal_year - 1)
     targets = targets_in_force(ctx.dataset.targets, ctx.release_date)
     comments = _Comments(targets, ctx, year.name, actual_year.name, slide_where(ctx, spec))
@@ -158,7 +161,7 @@ def forecast(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object], tup
             ForecastRow(
                 t.item(key),
                 (
-                    cell(targets.get(key, interim.name), fmt),
+                    *((cell(targets.get(key, interim.name), fmt),) if show_interim else ()),
                     full_year,
                     last_year,
                     Cell(change_text, change.provenance),
@@ -167,18 +170,21 @@ def forecast(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object], tup
                 comments.text(content.comments.get(key, "")),
             )
         )
+    interim_column = (t("forecast.interim_target", year=periods.name(year)), interim)
+    columns = (
+        *((interim_column,) if show_interim else ()),
+        (t("forecast.target", year=periods.name(year)), year),
+        (t("forecast.actual", year=periods.name(actual_year)), actual_year),
+    )
     header = tuple(
-        (name, t("period.bracketed_span", span=periods.span(period)))
-        for name, period in (
-            (t("forecast.interim_target", year=periods.name(year)), interim),
-            (t("forecast.target", year=periods.name(year)), year),
-            (t("forecast.actual", year=periods.name(actual_year)), actual_year),
-        )
+        (name, t("period.bracketed_span", span=periods.span(period))) for name, period in columns
     )
     return {
         "unit": t("unit.jpy_billion_except_per_share"),
         "header": header,
         "rows": tuple(rows),
+        # The column of this year's target, which the template sets off.
+        "target_column": 1 if show_interim else 0,
         "note_keys": note_keys(c for r in rows for c in r.cells),
     }, ()
 
