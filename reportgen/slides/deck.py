@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from reportgen.data.commentary_check import typed_numbers
 from reportgen.data.load import Dataset, parse_record, read_yaml, shown
 from reportgen.data.schema import DeckSpec
 from reportgen.errors import DataError, QuarterError
@@ -108,6 +109,9 @@ def build_deck(
     model = QuarterModel(dataset.figures, quarter, dataset.calendar)
     where = shown(deck_path(dataset, quarter, language))
     periods = PeriodNames(messages, dataset.calendar)
+    # Numbers typed where a placeholder belongs: a warning in every build, not only `check`.
+    for typed in typed_numbers(spec, model):
+        log.warning("%s, %s", where, typed.message)
     targets = targets_in_force(dataset.targets, spec.release_date)
     commentary = Commentary(model, where, messages, numbers, periods, targets.get)
     ctx = BuildContext(dataset, model, spec.release_date, commentary, messages, numbers)
