@@ -25,7 +25,7 @@ from reportgen.errors import CommentaryError
 from reportgen.model.figures import Figure
 from reportgen.model.quarter import QuarterModel
 from reportgen.slides.cells import NOT_MEANINGFUL
-from reportgen.slides.messages import Messages
+from reportgen.slides.messages import Messages, as_shown
 from reportgen.slides.periods import PeriodNames
 from reportgen.slides.wording import Contradiction, Placed, WordingCheck
 
@@ -71,7 +71,7 @@ def _filters(
 
     def amount(fmt: Callable[[float | None], str]) -> Callable[..., Markup]:
         def apply(key: str, period: str | None = None) -> Markup:
-            fig = model.value(key_of(key), period)
+            fig = as_shown(model.value(key_of(key), period), t)
             return span(fig, fmt(fig.value))
 
         return apply
@@ -102,6 +102,10 @@ def _filters(
     def count_dir(fig: Figure) -> str:
         return worded("count", fig.value, numbers.magnitude(fig.value))
 
+    def amount_dir(fig: Figure) -> str:
+        # "up JPY 31 million", 「31百万円増」: the unit sits inside the words in Japanese.
+        return worded("amount", fig.value, numbers.magnitude(fig.value))
+
     def size_million(value: float | None) -> str:
         return numbers.jpy_million(None if value is None else abs(value))
 
@@ -119,6 +123,8 @@ def _filters(
         "ratio_qoq_pt_dir": change("ratio_qoq_pt", pts_dir),
         "yoy_change_dir": change("yoy_change", count_dir),
         "qoq_change_dir": change("qoq_change", count_dir),
+        "yoy_change_m_dir": change("yoy_change", amount_dir),
+        "qoq_change_m_dir": change("qoq_change", amount_dir),
     }
 
 
