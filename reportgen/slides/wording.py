@@ -48,7 +48,7 @@ _BEFORE_WORDS = 3
 # "exceeded the full-year target", "a record high of": claims take a few more words.
 _CLAIM_WORDS = 5
 # Japanese has no spaces: characters after a figure, as 「増加」「に上昇」「減少し」.
-_JA_WINDOW = 6
+_JA_WINDOW = 8
 
 _EN_UP = frozenset(
     [
@@ -127,6 +127,8 @@ _JA_WORDS: tuple[tuple[str, str], ...] = (
     ("増", "up"),
     ("減", "down"),
 )
+# A unit between a figure and its direction: 「31百万円増」「1.6ポイント低下」.
+_JA_UNIT = re.compile(r"^(百万円|億円|円|ポイント|pt|件|名|人|社)")
 _JA_NEGATION = ("せず", "しな", "ではな", "なし")
 
 _RECORD_HIGH_EN = re.compile(r"(?i)\b(record|highest[- ]ever|all[- ]time high|highest)\b")
@@ -422,10 +424,11 @@ def _claims_ja(before: str, after: str) -> list[_Claim]:
     near = after.strip()[:_JA_WINDOW]
     claims: list[_Claim] = []
     if not any(n in near for n in _JA_NEGATION):
-        # 「前年同期比2.3%増加」: the direction follows the change; 「…に上昇」「…まで増加」:
-        # the level moved.
-        level_to = near.startswith(("に", "まで"))
-        body = near.removeprefix("まで").removeprefix("に")
+        # 「前年同期比2.3%増加」「31百万円の増加」: the direction follows the change (after its
+        # unit); 「…に上昇」「…まで増加」: the level moved.
+        body = _JA_UNIT.sub("", near, count=1)
+        level_to = body.startswith(("に", "まで"))
+        body = body.removeprefix("まで").removeprefix("に").removeprefix("の")
         for word, kind in _JA_WORDS:
             if body.startswith(word):
                 claims.append(_Claim(kind, near, level_to))
