@@ -66,6 +66,20 @@ def test_a_typed_figure_is_found_however_it_is_typed(
     assert [(t.slide, t.figure) for t in found] == [("2", "revenue_recurring 1Q08")]
 
 
+@pytest.mark.parametrize("typed", ["{pct}", "{pct_spaced}", "{pct_full_width}"])
+def test_a_typed_percentage_is_found(data_copy: Path, iij_model: QuarterModel, typed: str) -> None:
+    pct = formatting.percent(iij_model.yoy("revenue_recurring").value)
+    text = typed.format(
+        pct=pct,
+        pct_spaced=pct.replace("%", " %"),
+        pct_full_width=pct.translate(FULL_WIDTH).replace("%", "\uff05").replace(".", "\uff0e"),
+    )
+    edit(data_copy / "decks" / "1Q08.yaml", "{{ 'revenue_recurring'|yoy }}", text)
+    spec = load_deck_spec(load_dataset(data_copy), Quarter.parse("1Q08"))
+    found = typed_numbers(spec, iij_model)
+    assert [(t.slide, t.figure) for t in found] == [("1", "revenue_recurring:yoy")]
+
+
 def test_period_names_dates_and_years_are_not_figures(
     data_copy: Path, iij_model: QuarterModel
 ) -> None:

@@ -7,15 +7,20 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from markupsafe import Markup
 
 from reportgen.cli import main
 from reportgen.data.load import load_dataset
+from reportgen.model.figures import Figure
 from reportgen.model.quarter import QuarterModel
 from reportgen.model.targets import targets_in_force
 from reportgen.quarters import Quarter
 from reportgen.render import TEMPLATES
 from reportgen.slides.commentary import Commentary
 from reportgen.slides.messages import Messages
+from reportgen.slides.wording import Placed, WordingCheck
 from tests.conftest import EXAMPLE, edit
 
 # The fictional company's record is complete; in 1Q25 (deck released 2025-08-12):
@@ -175,3 +180,34 @@ def test_a_deck_copied_to_a_quarter_where_the_figure_rose_fails(
     words = "decreased by" if edition == "en" else "減少"
     assert f"the words '{words}" in err
     assert "revenue_systems_construction:qoq 2Q25" in err
+
+
+UP_EN = ("increased by", "rose", "grew", "was up", "higher:")
+DOWN_EN = ("decreased by", "fell", "declined", "was down", "lower:")
+UP_JA, DOWN_JA = ("増加", "増", "上昇", "の増加"), ("減少", "減", "低下", "の減少")
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    value=st.one_of(st.just(0.0), st.floats(-500, 500, allow_nan=False)),
+    up=st.booleans(),
+    pick=st.integers(0, 3),
+    measure=st.sampled_from(["yoy", "qoq", "yoy_change", "ratio_yoy_pt"]),
+)
+def test_any_direction_word_disagreeing_with_the_sign_is_found(
+    example: QuarterModel, value: float, up: bool, pick: int, measure: str
+) -> None:
+    figure = Figure(f"revenue:{measure}", "1Q25", value, "derived")
+    shown = Markup('<span class="fig">{}</span>').format(value)
+    check = {"en": WordingCheck(example, "en"), "ja": WordingCheck(example, "ja")}
+    words = {"en": (UP_EN if up else DOWN_EN)[pick], "ja": (UP_JA if up else DOWN_JA)[pick]}
+    agrees = value > 0 if up else value < 0
+    texts = {
+        "en": Markup("Revenues {} {} YoY.").format(words["en"], shown)
+        if not words["en"].endswith(":")
+        else Markup("Revenues: {} {} than 1Q24.").format(shown, words["en"][:-1]),
+        "ja": Markup("売上高は前年同期比{}{}。").format(shown, words["ja"]),
+    }
+    for language, text in texts.items():
+        found = check[language].check(text, [Placed(figure, str(shown))])
+        assert (found == []) == agrees, (language, text, value)

@@ -25,7 +25,7 @@ from reportgen.model.quarter import QuarterModel
 
 # A run of digits: a figure typed by hand. Only ASCII letters glue to it ("1Q08",
 # "FY2008" are names); a Japanese word before it does not (「売上高16,328百万円」).
-TYPED_NUMBER_RE = re.compile(r"(?<![A-Za-z0-9_.,])\d[\d,]*(?:\.\d+)?%?")
+TYPED_NUMBER_RE = re.compile(r"(?<![A-Za-z0-9_.,])\d[\d,]*(?:\.\d+)?(?:[ \u00a0]?%)?")
 # Full-width digits, comma, point and percent sign, as typed in Japanese text.
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９，．％", "0123456789,.%")  # noqa: RUF001
 # "from 2005 to 2007": a year, typed without a thousands separator.
@@ -191,7 +191,8 @@ def typed_numbers(spec: DeckSpec, model: QuarterModel) -> list[TypedNumber]:
         seen = set()
         for piece in typed_texts(text):
             for match in TYPED_NUMBER_RE.finditer(_DATE_RE.sub(" ", piece)):
-                number = match.group().rstrip(",")
+                # "22.5 %" is 22.5%; a trailing comma ends a clause, not the number.
+                number = re.sub(r"[ \u00a0]", "", match.group()).rstrip(",")
                 key = _number_key(number)
                 if key in known and number not in seen:
                     seen.add(number)
