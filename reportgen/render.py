@@ -23,6 +23,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 from reportgen import __version__
 from reportgen.charts.cache import ChartJob
 from reportgen.errors import LayoutError, RenderError, SlideError
+from reportgen.linebreaks import keep_katakana_words
 from reportgen.publish import link_or_copy, publish, staged_as_final, staging
 from reportgen.slides.base import Slide
 from reportgen.slides.deck import Deck
@@ -104,7 +105,7 @@ def render_html(deck: Deck, templates: Path) -> str:
     env = _deck_environment(templates)
     company = deck.dataset.company
     try:
-        return env.get_template("deck.html").render(
+        html = env.get_template("deck.html").render(
             deck=deck,
             company=company,
             lang=deck.messages.language,
@@ -117,6 +118,7 @@ def render_html(deck: Deck, templates: Path) -> str:
         raise SlideError(
             f"{template_location(exc, templates)}: {exc.message} ({deck.quarter.name})"
         ) from None
+    return keep_katakana_words(html) if deck.messages.language == "ja" else html
 
 
 def template_location(exc: TemplateError, templates: Path) -> str:

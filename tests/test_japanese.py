@@ -11,14 +11,17 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from reportgen import formatting
 from reportgen.build import prepare
 from reportgen.errors import SlideError
+from reportgen.model.quarter import QuarterModel
 from reportgen.quarters import Quarter
 from reportgen.render import TEMPLATES
 from reportgen.slides.messages import Messages
 from tests.conftest import IIJ, ROOT, BuiltDeck, build_and_read, edit
 
 FICTIONAL = ROOT / "data" / "examples" / "fictional"
+DASH = "\N{EN DASH}"
 
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 # Period and date names are worded differently by each edition; they are not figures.
@@ -82,11 +85,38 @@ def fictional_editions(example_1q25: BuiltDeck) -> tuple[BuiltDeck, BuiltDeck]:
     return _beside(example_1q25, FICTIONAL)
 
 
+def _reversed_in_japanese(deck: BuiltDeck) -> set[str]:
+    """Digits of the figures the Japanese edition shows with the opposite sign.
+
+    少数株主損益 is the minority shareholders' result: their share of subsidiaries'
+    losses, "minority interests in losses" in English, is △ in Japanese.
+    """
+    model = deck.result.deck
+    ja = Messages.load(TEMPLATES, "ja")
+    keys = [k.removeprefix("item_sign.") for k, v in ja.entries.items() if v == "reversed"]
+    assert keys == ["minority_interests"]
+    digits = set()
+    for key in keys:
+        for quarter in model.quarter.trailing(5):
+            value = model.dataset.figures.get(key, quarter).value
+            if value is not None:
+                digits.add(str(abs(round(value))).strip("0"))
+    return digits
+
+
 def _compare(en: BuiltDeck, ja: BuiltDeck) -> None:
     assert len(en.pages) == len(ja.pages) == len(en.slides) == len(ja.slides)
+    flipped = _reversed_in_japanese(en)
     for number, (a, b, slide) in enumerate(zip(en.pages, ja.pages, en.slides, strict=True), 1):
         charts = bool(slide.charts)
         fa, fb = figures(a, EN_NAMES, charts), figures(b, JA_NAMES, charts)
+        for digits in flipped:
+            # Only as many as English shows unsigned and Japanese shows △.
+            moved = min(fb[f"-{digits}"], fa[digits] - fb[digits])
+            if moved > 0:
+                fb[f"-{digits}"] -= moved
+                fb[digits] += moved
+        fb = +fb
         assert fa == fb, f"page {number}: en only {dict(fa - fb)}, ja only {dict(fb - fa)}"
 
 
@@ -182,6 +212,55 @@ def test_no_japanese_line_starts_with_closing_punctuation(
         for line in page.extract_text().splitlines():
             stripped = line.strip()
             assert not stripped or stripped[0] not in NO_LINE_START, (number, line)
+
+
+def test_minority_interests_show_the_japanese_sign(
+    iij_editions: tuple[BuiltDeck, BuiltDeck], iij_model: QuarterModel
+) -> None:
+    en, ja = (deck.page("operating_net_income") for deck in iij_editions)
+    values = [iij_model.value("minority_interests", q).value for q in iij_model.quarter.trailing(5)]
+    assert all(v is not None and v > 0 for v in values)
+    shown = " ".join(formatting.number(v) for v in values if v is not None)
+    assert f"Minority Interests in Losses of Subsidiaries {shown}" in en
+    assert "少数株主損益 " + " ".join(f"△{n}" for n in shown.split()) in ja
+    latest = formatting.number(values[-1])
+    assert f"少数株主損益は△{latest}百万円" in ja
+
+
+def test_japanese_fidelity_of_the_1q08_deck(
+    iij_editions: tuple[BuiltDeck, BuiltDeck], iij_model: QuarterModel
+) -> None:
+    _, ja = iij_editions
+    cost = ja.page("connectivity_cost")
+    change = formatting.number(iij_model.qoq_change("cost_connectivity_outsourcing").value)
+    assert f"{change}百万円増" in cost
+    assert f"{change}増百万円" not in cost
+    cash = ja.page("cash_flows")
+    # 支出 already says the cash went out (reference file, 2.3: investing (825)).
+    assert "投資活動による支出：825百万円" in cash
+    assert "△825百万円" not in cash
+    assert "為替" not in cash
+    assert f"サービス別業績 {DASH} ネットワークサービス（売上高・総契約帯域）" in ja.page(
+        "connectivity_revenue"
+    )
+    assert "契約帯域合計（Gbps）" + " n/a" * 5 in ja.page("connectivity_revenue")
+
+
+# Company names of slide 11's headings (group_companies.ja.csv); each fits its box.
+KATAKANA_HEADINGS = (
+    "オンデマンドソリューションズ",
+    "トラストネットワークス",
+    "ジーディーエックスジャパン",
+)
+
+
+def test_katakana_words_in_headings_do_not_break(
+    iij_editions: tuple[BuiltDeck, BuiltDeck],
+) -> None:
+    _, ja = iij_editions
+    page = ja.page("new_business")
+    for word in KATAKANA_HEADINGS:
+        assert word in page
 
 
 def test_every_key_is_in_both_catalogues() -> None:

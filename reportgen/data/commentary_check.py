@@ -1,26 +1,49 @@
-"""Find figures typed by hand in commentary that the model could have given."""
+"""Find figures typed by hand in commentary that the model could have given.
+
+A number is typed wherever the deck file holds it rather than the model: in the
+text around placeholders, and as a literal inside one (``{{ 16328 }}``,
+``{{ '16,' ~ '328' }}``). Full-width digits and separators, as a Japanese
+keyboard types them, are folded to ASCII first, and numbers compare by value, so
+``16328`` is ``16,328``. A year (``2005``, no separator) is not a figure.
+"""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from jinja2 import TemplateSyntaxError, nodes
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from reportgen import formatting
 from reportgen.data.items import ITEMS
-from reportgen.data.schema import Bullet, DeckSpec
+from reportgen.data.schema import Bullet, DeckSpec, SlideSpec
 from reportgen.model.quarter import QuarterModel
 
-_PLACEHOLDER = "{{"
-# A run of digits in commentary text outside a placeholder: a figure typed by hand.
-TYPED_NUMBER_RE = re.compile(r"(?<![\w{])\d[\d,]*(?:\.\d+)?%?")
+# A run of digits: a figure typed by hand. Only ASCII letters glue to it ("1Q08",
+# "FY2008" are names); a Japanese word before it does not (「売上高16,328百万円」).
+TYPED_NUMBER_RE = re.compile(r"(?<![A-Za-z0-9_.,])\d[\d,]*(?:\.\d+)?(?:[ \u00a0]?%)?")
+# Full-width digits, comma, point and percent sign, as typed in Japanese text.
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９，．％", "0123456789,.%")  # noqa: RUF001
+# "from 2005 to 2007": a year, typed without a thousands separator.
+_YEAR_RE = re.compile(r"(19|20)\d\d")
+# "March 31, 2026", 「3月31日」: a date's numbers are not figures.
+_DATE_RE = re.compile(
+    r"(?:January|February|March|April|May|June|July|August|September|October|November"
+    r"|December) \d{1,2}\b|\d+\s*[年月日]"
+)
+# A constant folded from a placeholder longer than this is not a figure.
+_MAX_FOLDED = 40
 
 
 @dataclass(frozen=True, slots=True)
 class TypedNumber:
     """A number typed in a bullet that equals a figure the model computes."""
 
-    slide: int
+    slide: str  # as printed: "1", "Ref. 1"; the kind for an unnumbered slide
     text: str
     number: str
     figure: str
@@ -33,30 +56,131 @@ class TypedNumber:
         )
 
 
-def _texts(spec: DeckSpec) -> Iterator[tuple[int, str]]:
-    for index, slide in enumerate(spec.slides, start=1):
+def _label(slide: SlideSpec) -> str:
+    return slide.number or f"({slide.kind})"
+
+
+def _strings(value: object) -> Iterator[str]:
+    """Every string in a slide's ``content``, however deeply nested."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _strings(item)
+
+
+def _texts(spec: DeckSpec) -> Iterator[tuple[str, str]]:
+    for slide in spec.slides:
+        label = _label(slide)
+        if slide.title:
+            yield label, slide.title
         for bullet in slide.bullets:
             item = Bullet(text=bullet) if isinstance(bullet, str) else bullet
             for text in (item.text, *item.sub):
-                yield index, text
+                yield label, text
         for note in slide.notes:
-            yield index, note
+            yield label, note
+        for text in _strings(slide.content):
+            yield label, text
 
 
-def _known_figures(model: QuarterModel) -> dict[str, str]:
-    """Text a figure of the quarter would print as → the figure's name."""
-    known: dict[str, str] = {}
+def _number_key(text: str) -> tuple[Decimal, bool] | None:
+    """``16,328`` and ``16328`` are the same figure; ``22.5%`` is a percentage."""
+    if _YEAR_RE.fullmatch(text):
+        return None
+    try:
+        return Decimal(text.rstrip("%").replace(",", "")), text.endswith("%")
+    except InvalidOperation:
+        return None
+
+
+def _known_figures(model: QuarterModel) -> dict[tuple[Decimal, bool], str]:
+    """A figure of the quarter as it would print → the figure's name."""
+    known: dict[tuple[Decimal, bool], str] = {}
+
+    def add(text: str, name: str) -> None:
+        key = _number_key(text)
+        if key is not None:
+            known.setdefault(key, name)
+
     quarters = (model.quarter, model.quarter.previous, model.quarter.year_ago)
     for key in ITEMS:
         for quarter in quarters:
             value = model.value(key, quarter).value
             if value is not None and abs(value) >= 10:
-                known.setdefault(formatting.number(abs(value)), f"{key} {quarter.name}")
+                add(formatting.number(abs(value)), f"{key} {quarter.name}")
         for measure in ("yoy", "qoq", "ratio"):
             fig = getattr(model, measure)(key)
             if fig.value is not None:
-                known.setdefault(formatting.percent(abs(fig.value)), f"{key}:{measure}")
+                add(formatting.percent(abs(fig.value)), f"{key}:{measure}")
     return known
+
+
+# A preview rebuild re-reads the same texts: each is parsed once per process.
+@functools.lru_cache(maxsize=4096)
+def typed_texts(source: str) -> tuple[str, ...]:
+    """The pieces of one commentary text that were typed: literal text and constants.
+
+    A constant passed to a filter (``m('4Q08')``) names a period or an item, not a
+    figure; every other constant in a placeholder is printed or computed with.
+    """
+    try:
+        tree = ImmutableSandboxedEnvironment().parse(source)
+    except TemplateSyntaxError:
+        # The build reports the syntax error, naming the slide; here the whole text counts.
+        return (source.translate(_FULL_WIDTH),)
+    arguments: set[int] = set()
+    for call in (*tree.find_all(nodes.Filter), *tree.find_all(nodes.Call)):
+        arguments.update(id(arg) for arg in call.args)
+        arguments.update(id(kw.value) for kw in call.kwargs)
+    pieces = [node.data for node in tree.find_all(nodes.TemplateData)]
+    for const in tree.find_all(nodes.Const):
+        if id(const) not in arguments and _printable(const.value):
+            pieces.append(str(const.value))
+    for output in tree.find_all(nodes.Output):
+        for expr in output.nodes:
+            folded = _fold(expr)
+            if folded is not None:
+                pieces.append(folded)
+    return tuple(piece.translate(_FULL_WIDTH) for piece in pieces)
+
+
+def _printable(value: object) -> bool:
+    return isinstance(value, str | int | float) and not isinstance(value, bool)
+
+
+def _fold(expr: nodes.Node) -> str | None:
+    """The text a constant expression prints (``'16,' ~ '328'``, ``16000 + 328``).
+
+    Folded here rather than by Jinja's ``as_const``, which would evaluate anything
+    (``'x' * 10**9``) while only reading a deck file.
+    """
+    if isinstance(expr, nodes.Const):
+        return str(expr.value) if _printable(expr.value) else None
+    if isinstance(expr, nodes.Concat):
+        parts = [_fold(node) for node in expr.nodes]
+        if any(p is None for p in parts):
+            return None
+        text = "".join(p for p in parts if p is not None)
+        return text if len(text) <= _MAX_FOLDED else None
+    if isinstance(expr, nodes.Add | nodes.Sub | nodes.Mul):
+        left, right = expr.left, expr.right
+        if not (isinstance(left, nodes.Const) and isinstance(right, nodes.Const)):
+            return None
+        a, b = left.value, right.value
+        if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in (a, b)):
+            return None
+        if isinstance(expr, nodes.Add):
+            value = a + b
+        elif isinstance(expr, nodes.Sub):
+            value = a - b
+        else:
+            value = a * b
+        return str(value) if abs(value) < 1e15 else None
+    return None
 
 
 def typed_numbers(spec: DeckSpec, model: QuarterModel) -> list[TypedNumber]:
@@ -64,10 +188,13 @@ def typed_numbers(spec: DeckSpec, model: QuarterModel) -> list[TypedNumber]:
     known = _known_figures(model)
     found = []
     for slide, text in _texts(spec):
-        # Only the text outside placeholders was typed by hand.
-        plain = "".join(part.split("}}", 1)[-1] for part in text.split(_PLACEHOLDER))
-        for match in TYPED_NUMBER_RE.finditer(plain):
-            number = match.group().rstrip(",")
-            if number in known:
-                found.append(TypedNumber(slide, text, number, known[number]))
+        seen = set()
+        for piece in typed_texts(text):
+            for match in TYPED_NUMBER_RE.finditer(_DATE_RE.sub(" ", piece)):
+                # "22.5 %" is 22.5%; a trailing comma ends a clause, not the number.
+                number = re.sub(r"[ \u00a0]", "", match.group()).rstrip(",")
+                key = _number_key(number)
+                if key in known and number not in seen:
+                    seen.add(number)
+                    found.append(TypedNumber(slide, text, number, known[key]))
     return found

@@ -25,8 +25,9 @@ from reportgen.errors import CommentaryError
 from reportgen.model.figures import Figure
 from reportgen.model.quarter import QuarterModel
 from reportgen.slides.cells import NOT_MEANINGFUL
-from reportgen.slides.messages import Messages
+from reportgen.slides.messages import Messages, as_shown
 from reportgen.slides.periods import PeriodNames
+from reportgen.slides.wording import Contradiction, Placed, WordingCheck
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,9 +46,22 @@ def _span(figure: Figure, text: str) -> Markup:
 
 
 def _filters(
-    model: QuarterModel, numbers: formatting.Numbers, t: Messages
+    model: QuarterModel,
+    numbers: formatting.Numbers,
+    t: Messages,
+    placed: list[Placed] | None = None,
 ) -> dict[str, Callable[..., Markup]]:
-    """Placeholder filters; their words (``up``, 「増」) come from the catalogue."""
+    """Placeholder filters; their words (``up``, 「増」) come from the catalogue.
+
+    Each figure printed is appended to ``placed``, so the words typed around it can be
+    checked against it (``wording.py``).
+    """
+
+    def span(figure: Figure, text: str) -> Markup:
+        shown = _span(figure, text)
+        if placed is not None:
+            placed.append(Placed(figure, shown))
+        return shown
 
     def key_of(key: str) -> str:
         item = key.partition(":")[0]
@@ -57,15 +71,15 @@ def _filters(
 
     def amount(fmt: Callable[[float | None], str]) -> Callable[..., Markup]:
         def apply(key: str, period: str | None = None) -> Markup:
-            fig = model.value(key_of(key), period)
-            return _span(fig, fmt(fig.value))
+            fig = as_shown(model.value(key_of(key), period), t)
+            return span(fig, fmt(fig.value))
 
         return apply
 
     def change(measure: str, fmt: Callable[[Figure], str]) -> Callable[..., Markup]:
         def apply(key: str, period: str | None = None) -> Markup:
             fig = getattr(model, measure)(key_of(key), period)
-            return _span(fig, fmt(fig))
+            return span(fig, fmt(fig))
 
         return apply
 
@@ -88,6 +102,10 @@ def _filters(
     def count_dir(fig: Figure) -> str:
         return worded("count", fig.value, numbers.magnitude(fig.value))
 
+    def amount_dir(fig: Figure) -> str:
+        # "up JPY 31 million", 「31百万円増」: the unit sits inside the words in Japanese.
+        return worded("amount", fig.value, numbers.magnitude(fig.value))
+
     def size_million(value: float | None) -> str:
         return numbers.jpy_million(None if value is None else abs(value))
 
@@ -105,6 +123,8 @@ def _filters(
         "ratio_qoq_pt_dir": change("ratio_qoq_pt", pts_dir),
         "yoy_change_dir": change("yoy_change", count_dir),
         "qoq_change_dir": change("qoq_change", count_dir),
+        "yoy_change_m_dir": change("yoy_change", amount_dir),
+        "qoq_change_m_dir": change("qoq_change", amount_dir),
     }
 
 
@@ -161,10 +181,17 @@ class Commentary:
         messages: Messages,
         numbers: formatting.Numbers | None = None,
         periods: PeriodNames | None = None,
+        target: Callable[[str, str], Figure] | None = None,
     ) -> None:
         self._where = where
         self._env = sandbox()
-        self._env.filters.update(_filters(model, numbers or formatting.Numbers(), messages))
+        # The figures the text being rendered prints, and what its words contradict.
+        self._placed: list[Placed] = []
+        self._wording = WordingCheck(model, messages.language, target)
+        self._contradictions: list[Contradiction] = []
+        self._env.filters.update(
+            _filters(model, numbers or formatting.Numbers(), messages, self._placed)
+        )
         if periods is not None:
             # Quarter globals stay codes (``1Q07``), since ``m(year_ago_quarter)`` reads
             # the model with them; these filters print them as the edition names periods.
@@ -182,13 +209,22 @@ class Commentary:
             template = self._env.template_class.from_code(
                 self._env, code, self._env.make_globals(None)
             )
-            return Markup(template.render())
+            self._placed.clear()
+            rendered = Markup(template.render())
         except CommentaryError as exc:
             raise CommentaryError(f"{self._where}: {exc} in {source[:60]!r}") from None
         except TemplateError as exc:
             raise CommentaryError(
                 f"{self._where}: placeholder error ({exc.message}) in {source[:60]!r}"
             ) from None
+        self._contradictions.extend(self._wording.check(rendered, self._placed))
+        return rendered
+
+    def contradictions(self) -> tuple[Contradiction, ...]:
+        """Typed words found contradicting their figures since the last call, in text order."""
+        found = tuple(self._contradictions)
+        self._contradictions.clear()
+        return found
 
     def bullets(self, bullets: tuple[Bullet | str, ...]) -> tuple[RenderedBullet, ...]:
         rendered = []

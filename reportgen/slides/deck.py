@@ -6,11 +6,13 @@ import logging
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from reportgen.data.commentary_check import typed_numbers
 from reportgen.data.load import Dataset, parse_record, read_yaml, shown
 from reportgen.data.schema import DeckSpec
 from reportgen.errors import DataError, QuarterError
 from reportgen.formatting import Numbers, numbers_for
 from reportgen.model.quarter import QuarterModel
+from reportgen.model.targets import targets_in_force
 from reportgen.quarters import Quarter
 from reportgen.slides.base import BuildContext, Slide
 from reportgen.slides.commentary import Commentary
@@ -18,6 +20,7 @@ from reportgen.slides.content import check_content_keys, deck_path
 from reportgen.slides.messages import Messages
 from reportgen.slides.periods import PeriodNames
 from reportgen.slides.registry import SLIDE_KINDS
+from reportgen.slides.wording import raise_on_contradiction
 
 log = logging.getLogger(__name__)
 
@@ -108,7 +111,11 @@ def build_deck(
     model = QuarterModel(dataset.figures, quarter, dataset.calendar)
     where = shown(deck_path(dataset, quarter, language))
     periods = PeriodNames(messages, dataset.calendar)
-    commentary = Commentary(model, where, messages, numbers, periods)
+    # Numbers typed where a placeholder belongs: a warning in every build, not only `check`.
+    for typed in typed_numbers(spec, model):
+        log.warning("%s, %s", where, typed.message)
+    targets = targets_in_force(dataset.targets, spec.release_date)
+    commentary = Commentary(model, where, messages, numbers, periods, targets.get)
     ctx = BuildContext(dataset, model, spec.release_date, commentary, messages, numbers)
     quarter_label = messages(
         "deck.quarter_label",
@@ -129,19 +136,19 @@ def build_deck(
             if kind.title_key
             else spec.title
         )
-        slides.append(
-            Slide(
-                kind=slide_spec.kind,
-                number=slide_spec.number,
-                # Titles are plain text (bookmarks, page labels, sheet names); figures in them
-                # lose their hover spans.
-                title=ctx.commentary.text(title).striptags(),
-                anchor=f"slide-{index}",
-                bullets=ctx.commentary.bullets(slide_spec.bullets),
-                notes=tuple(ctx.commentary.text(n) for n in slide_spec.notes),
-                body=body,
-                charts=charts,
-            )
+        slide = Slide(
+            kind=slide_spec.kind,
+            number=slide_spec.number,
+            # Titles are plain text (bookmarks, page labels, sheet names); figures in them
+            # lose their hover spans.
+            title=ctx.commentary.text(title).striptags(),
+            anchor=f"slide-{index}",
+            bullets=ctx.commentary.bullets(slide_spec.bullets),
+            notes=tuple(ctx.commentary.text(n) for n in slide_spec.notes),
+            body=body,
+            charts=charts,
         )
+        raise_on_contradiction(where, slide, ctx.commentary.contradictions())
+        slides.append(slide)
     log.info("built %d slides for %s", len(slides), quarter.name)
     return Deck(dataset, quarter, spec, tuple(slides), messages)

@@ -13,6 +13,7 @@ from reportgen.slides.base import BuildContext, Chart, SlideKind
 from reportgen.slides.cells import Cell, Row, Style, Table, blank, cell, signed
 from reportgen.slides.charts import alt_text, gap_note
 from reportgen.slides.content import slide_where
+from reportgen.slides.messages import as_shown
 
 SUMMARY_ITEMS = (
     "revenue",
@@ -232,7 +233,10 @@ def operating_net_income(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, 
         chart_spec, alt_text(chart_spec, t("unit.jpy_million"), t), gap_note(chart_spec, t)
     )
     rows = tuple(
-        Row(t.item(key), tuple(cell(model.value(key, q), ctx.styles.million) for q in quarters))
+        Row(
+            t.item(key),
+            tuple(cell(as_shown(model.value(key, q), t), ctx.styles.million) for q in quarters),
+        )
         for key in TAX_TABLE_ITEMS
     )
     table = Table((("", *names),), rows, ("label", *("num",) * len(names)))

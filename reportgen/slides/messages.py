@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from reportgen.data.items import ITEMS
 from reportgen.data.load import read_yaml
 from reportgen.errors import SlideError
+from reportgen.model.figures import Figure
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +51,19 @@ class Messages:
         if f"item.{key}" in self.entries or self.language != "en":
             return self(f"item.{key}")
         return ITEMS[key].label
+
+
+def as_shown(figure: Figure, t: Messages) -> Figure:
+    """The figure with the sign its label has in this edition.
+
+    Japanese statements show 少数株主損益 from the minority shareholders' side: their
+    share of subsidiaries' losses (which adds to net income, and English labels
+    "minority interests in losses") is a loss, △. The catalogue says which items
+    (``item_sign.<key>: reversed``); every figure of the item is shown through here.
+    """
+    if figure.value is None or t.entries.get(f"item_sign.{figure.key}") != "reversed":
+        return figure
+    return replace(figure, value=-figure.value)
 
 
 def _flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, str]:

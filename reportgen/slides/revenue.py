@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from reportgen.data.schema import SlideSpec, Strict
 from reportgen.slides.base import BuildContext, Builder, Chart, SlideKind
-from reportgen.slides.breakdown_charts import Line, Part, breakdown_chart
+from reportgen.slides.breakdown_charts import QUARTERS_SHOWN, Line, Part, breakdown_chart
+from reportgen.slides.cells import Cell, Row, Table, cell
 from reportgen.slides.commentary import RenderedBullet
 from reportgen.slides.content import parse_content
 
@@ -53,7 +54,14 @@ GROSS_MARGIN_LINES = (
 
 def _body(ctx: BuildContext, **extra: object) -> Body:
     """Every slide of this module has the same keys, so one template serves them all."""
-    body: Body = {"unit": ctx.messages("unit.jpy_million"), "callout": None, "factors": None}
+    body: Body = {
+        "unit": ctx.messages("unit.jpy_million"),
+        "callout": None,
+        "factors": None,
+        # A series the chart cannot show, as a row of figures (the data pack reads it too).
+        "series_table": None,
+        "series_note": "",
+    }
     body.update(extra)
     return body
 
@@ -87,16 +95,41 @@ def sga(ctx: BuildContext, spec: SlideSpec) -> tuple[Body, tuple[Chart, ...]]:
 
 
 def connectivity_revenue(ctx: BuildContext, spec: SlideSpec) -> tuple[Body, tuple[Chart, ...]]:
-    """Slide 7: connectivity and outsourcing revenues by line, with contracted bandwidth."""
+    """Slide 7: connectivity and outsourcing revenues by line, with contracted bandwidth.
+
+    The title names the bandwidth, so the slide always shows its series: as a line
+    over the bars when every quarter has it, else as a row of figures under the chart
+    with ``n/a`` where this data set lacks it (IIJ published it; no stored source
+    gives it), never an invented point.
+    """
+    bandwidth = Line("bandwidth_gbps", "revenue.chart.bandwidth", unit="gbps")
+    quarters = ctx.quarter.trailing(QUARTERS_SHOWN)
+    values = [ctx.model.value(bandwidth.key, q) for q in quarters]
+    complete = not any(v.missing for v in values)
     chart = breakdown_chart(
         ctx,
         total="revenue_connectivity_outsourcing",
         parts=CONNECTIVITY_PARTS,
-        lines=(Line("bandwidth_gbps", "revenue.chart.bandwidth", unit="gbps"),),
+        lines=(bandwidth,) if complete else (),
         width_in=4.8,
-        height_in=3.6,
+        height_in=3.6 if complete else 3.2,
     )
-    return _body(ctx, factors=_factors(ctx, spec)), (chart,)
+    body = _body(ctx, factors=_factors(ctx, spec))
+    if not complete:
+        t = ctx.messages
+        row = Row(
+            t(bandwidth.label_key),
+            tuple(
+                Cell(t("revenue.bandwidth.not_available"), fig.provenance, fig.status)
+                if fig.missing
+                else cell(fig, lambda v: ctx.numbers.number(v, 1))
+                for fig in values
+            ),
+        )
+        header = (("", *(ctx.short_period(q) for q in quarters)),)
+        table = Table(header, (row,), ("label", *("num",) * len(quarters)))
+        body.update(series_table=table, series_note=t("revenue.bandwidth.note"))
+    return body, (chart,)
 
 
 def connectivity_cost(ctx: BuildContext, spec: SlideSpec) -> tuple[Body, tuple[Chart, ...]]:

@@ -186,7 +186,9 @@ def cash_flows(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object], t
                 "headline": t(
                     f"cash_flow.{direction}",
                     activity=t(f"cash_flow.activity.{name}"),
-                    amount=ctx.numbers.jpy_million(value),
+                    # "used in" already says the cash went out: its size follows, no
+                    # parentheses or △ (they would read as a double negative).
+                    amount=ctx.numbers.magnitude(value),
                 ),
                 "negative": value is not None and value < 0,
                 "points": tuple(ctx.commentary.text(p) for p in getattr(content, name)),
@@ -200,7 +202,7 @@ def cash_flows(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object], t
     for check in checks:
         if check.name == CASH_RULE and check.severity != "ok":
             cash_gap = t(
-                "note.cash_flow_gap",
+                "cash_flow.gap",
                 sections=ctx.numbers.jpy_million(check.actual),
                 change=ctx.numbers.jpy_million(check.expected),
                 gap=ctx.numbers.jpy_million(check.difference),
