@@ -1,10 +1,18 @@
-"""Draw the charts a deck needs: cached by content hash, missing ones in parallel."""
+"""Draw the charts a deck needs: cached by content hash, missing ones in parallel.
+
+Each cache entry ends with a seal, an SVG comment holding the SHA-256 of its key
+and its drawing: an entry whose seal does not match (truncated, swapped with
+another chart's, edited) or that is not a regular file is drawn again, never used.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import multiprocessing
 import os
+import shutil
+import stat
 import tempfile
 from collections.abc import Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -16,6 +24,9 @@ from reportgen.charts.spec import ChartSpec
 log = logging.getLogger(__name__)
 
 _CODE = Path(__file__).parent
+# After the root element, where XML allows a comment and every SVG reader ignores it.
+_SEAL = b"\n<!-- reportgen chart sha256:"
+_SEAL_END = b" -->\n"
 
 
 def _salt() -> str:
@@ -33,12 +44,47 @@ def _draw_to(spec: ChartSpec, target: Path) -> Path:
     # overlaps with the parent's import of WeasyPrint.
     from reportgen.charts.draw import draw
 
-    data = draw(spec)
+    data = seal(target.stem, draw(spec))
     fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
     with os.fdopen(fd, "wb") as handle:
         handle.write(data)
     os.replace(tmp, target)
     return target
+
+
+def _seal_of(key: str, drawing: bytes) -> bytes:
+    digest = hashlib.sha256(key.encode() + b"\0" + drawing).hexdigest().encode()
+    return _SEAL + digest + _SEAL_END
+
+
+def seal(key: str, drawing: bytes) -> bytes:
+    """The cache entry of ``drawing`` under ``key``: the drawing, then its seal."""
+    return drawing + _seal_of(key, drawing)
+
+
+def damage(entry: Path) -> str | None:
+    """Why the cache entry ``entry`` cannot be used, or None if its seal matches its key."""
+    try:
+        mode = entry.lstat().st_mode
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror})"
+    if not stat.S_ISREG(mode):
+        # A symlink could point anywhere, even outside the cache: never followed.
+        return "not a regular file"
+    try:
+        data = entry.read_bytes()
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror})"
+    drawing, found, _ = data.rpartition(_SEAL)
+    if not found or not data.endswith(_seal_of(entry.stem, drawing)):
+        return "its content does not match its seal"
+    return None
+
+
+def _clear(entry: Path) -> None:
+    # os.replace puts a new drawing over a file or a symlink, not over a folder.
+    if entry.is_dir() and not entry.is_symlink():
+        shutil.rmtree(entry, ignore_errors=True)
 
 
 class ChartJob:
@@ -54,7 +100,7 @@ class ChartJob:
         cache_dir.mkdir(parents=True, exist_ok=True)
         salt = _salt()
         self.paths = {spec: cache_dir / f"{spec.digest(salt)}.svg" for spec in set(specs)}
-        self._todo = [(spec, path) for spec, path in self.paths.items() if not path.exists()]
+        self._todo = [(spec, path) for spec, path in self.paths.items() if not _usable(path)]
         self._pool: ProcessPoolExecutor | None = None
         self._futures: list[Future[Path]] = []
         # A batch worker (a process with a parent process) draws its charts itself:
@@ -82,6 +128,18 @@ class ChartJob:
             "charts: %d drawn, %d from cache", len(self._todo), len(self.paths) - len(self._todo)
         )
         return self.paths
+
+
+def _usable(entry: Path) -> bool:
+    """True if ``entry`` can be used as drawn; a damaged one is cleared to be drawn again."""
+    if not os.path.lexists(entry):
+        return False
+    problem = damage(entry)
+    if problem is None:
+        return True
+    log.warning("chart cache: %s %s; drawing it again", entry, problem)
+    _clear(entry)
+    return False
 
 
 def ensure_charts(
