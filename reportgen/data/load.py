@@ -23,6 +23,7 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from reportgen.data.inputs import InputLog, Inputs, list_files
 from reportgen.data.schema import (
     FIGURE_COLUMNS,
     TARGET_COLUMNS,
@@ -63,6 +64,8 @@ class Dataset:
     figures: Figures
     targets: tuple[Target, ...]
     calendar: FiscalCalendar
+    # The files and bytes it was loaded from: the key of anything cached about it.
+    inputs: Inputs
 
 
 def shown(path: Path) -> str:
@@ -73,7 +76,7 @@ def shown(path: Path) -> str:
         return str(path)
 
 
-def read_text(path: Path) -> str:
+def read_text(path: Path, log_to: InputLog | None = None) -> str:
     """Read a data file as text; accept UTF-8 (with or without BOM) and CP932."""
     try:
         raw = path.read_bytes()
@@ -81,6 +84,8 @@ def read_text(path: Path) -> str:
         raise DataError(f"{shown(path)}: file not found") from None
     except OSError as exc:
         raise DataError(f"{shown(path)}: cannot read ({exc.strerror})") from None
+    if log_to is not None:
+        log_to.file(path, raw)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -94,9 +99,9 @@ def read_text(path: Path) -> str:
     return text
 
 
-def read_yaml(path: Path) -> Any:
+def read_yaml(path: Path, log_to: InputLog | None = None) -> Any:
     """Parse a YAML file; syntax errors name the line and column."""
-    text = read_text(path)
+    text = read_text(path, log_to)
     try:
         return yaml.load(text, Loader=YAML_LOADER)
     except yaml.MarkedYAMLError as exc:
@@ -125,9 +130,9 @@ def parse_record(path: Path, model: type[Model], data: Any, where: str = "") -> 
         raise DataError(f"{shown(path)}{where}: {describe(exc)}") from None
 
 
-def read_table(path: Path, columns: Sequence[str]) -> pd.DataFrame:
+def read_table(path: Path, columns: Sequence[str], log_to: InputLog | None = None) -> pd.DataFrame:
     """Read a CSV file as text cells and check its header is exactly ``columns``."""
-    text = read_text(path)
+    text = read_text(path, log_to)
     if not text.strip():
         raise DataError(f"{shown(path)}: empty file; expected the header {','.join(columns)}")
     try:
@@ -185,12 +190,15 @@ def _check_source(path: Path, line: int, row: FigureRow, sources: dict[str, Sour
         )
 
 
-def load_figures(folder: Path, sources: dict[str, Source]) -> dict[tuple[str, str], Figure]:
+def load_figures(
+    folder: Path, sources: dict[str, Source], log_to: InputLog | None = None
+) -> dict[tuple[str, str], Figure]:
     """Read every ``figures/<period>.csv``; the file name gives the period."""
     stored: dict[tuple[str, str], Figure] = {}
     if not folder.is_dir():
         raise DataError(f"{shown(folder)}: folder not found; expected one CSV file per period")
-    for path in sorted(folder.glob("*.csv")):
+    paths = list_files(folder, "*.csv") if log_to is None else log_to.listing(folder, "*.csv")
+    for path in paths:
         try:
             period = Period.parse(path.stem).name
         except QuarterError:
@@ -199,7 +207,8 @@ def load_figures(folder: Path, sources: dict[str, Source]) -> dict[tuple[str, st
                 "FY07.csv"
             ) from None
         lines: dict[str, int] = {}
-        for index, cells in enumerate(read_table(path, FIGURE_COLUMNS).to_dict("records")):
+        table = read_table(path, FIGURE_COLUMNS, log_to)
+        for index, cells in enumerate(table.to_dict("records")):
             line = index + 2
             row = parse_record(path, FigureRow, cells, f", line {line} ({period})")
             if row.item in lines:
@@ -213,12 +222,16 @@ def load_figures(folder: Path, sources: dict[str, Source]) -> dict[tuple[str, st
     return stored
 
 
-def load_targets(path: Path, sources: dict[str, Source]) -> tuple[Target, ...]:
+def load_targets(
+    path: Path, sources: dict[str, Source], log_to: InputLog | None = None
+) -> tuple[Target, ...]:
     if not path.exists():
+        if log_to is not None:
+            log_to.absent(path)
         return ()
     targets: list[Target] = []
     seen: dict[tuple[str, str, str], int] = {}
-    for index, cells in enumerate(read_table(path, TARGET_COLUMNS).to_dict("records")):
+    for index, cells in enumerate(read_table(path, TARGET_COLUMNS, log_to).to_dict("records")):
         line = index + 2
         row = parse_record(path, TargetRow, cells, f", line {line}")
         try:
@@ -241,20 +254,24 @@ def load_dataset(root: Path) -> Dataset:
     """Load and schema-check a company folder."""
     if not root.is_dir():
         raise DataError(f"{shown(root)}: data folder not found")
-    company = parse_record(root / "company.yaml", Company, read_yaml(root / "company.yaml"))
-    raw_sources = read_yaml(root / "sources.yaml")
+    log_to = InputLog()
+    company_file = root / "company.yaml"
+    company = parse_record(company_file, Company, read_yaml(company_file, log_to))
+    raw_sources = read_yaml(root / "sources.yaml", log_to)
     if not isinstance(raw_sources, dict):
         raise DataError(f"{shown(root / 'sources.yaml')}: expected a mapping of source ids")
     sources = {
         str(key): parse_record(root / "sources.yaml", Source, value, f" ({key})")
         for key, value in raw_sources.items()
     }
-    stored = load_figures(root / "figures", sources)
+    stored = load_figures(root / "figures", sources, log_to)
+    targets = load_targets(root / "targets.csv", sources, log_to)
     return Dataset(
         root=root,
         company=company,
         sources=sources,
         figures=Figures(stored),
-        targets=load_targets(root / "targets.csv", sources),
+        targets=targets,
         calendar=FiscalCalendar(company.fiscal_year_start_month),
+        inputs=log_to.inputs(),
     )
