@@ -8,6 +8,7 @@ ends the build with exit 1, naming the slide, and the last good deck stays.
 from __future__ import annotations
 
 import io
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -56,9 +57,9 @@ def test_damaged_chart_cache_entries_are_drawn_again(out: Path, tmp_path: Path) 
     entries = sorted((out / ".cache" / "charts").glob("*.svg"))
     good = {path.name: path.read_bytes() for path in entries}
     deck = pdf_of(out).read_bytes()
-    truncated, swapped, edited, folder, linked, empty = entries[:6]
+    truncated, swapped, edited, folder, linked, empty, fifo = entries[:7]
     truncated.write_bytes(good[truncated.name][: len(good[truncated.name]) // 2])
-    swapped.write_bytes(good[entries[6].name])  # another chart's drawing, seal and all
+    swapped.write_bytes(good[entries[8].name])  # another chart's drawing, seal and all
     edited.write_bytes(good[edited.name].replace(b"<svg ", b'<svg opacity="0.1" ', 1))
     folder.unlink()
     folder.mkdir()
@@ -67,6 +68,8 @@ def test_damaged_chart_cache_entries_are_drawn_again(out: Path, tmp_path: Path) 
     linked.unlink()
     linked.symlink_to(outside)
     empty.write_bytes(b"")
+    fifo.unlink()
+    os.mkfifo(fifo)
 
     code, err = build_1q08(out)
 
@@ -76,7 +79,7 @@ def test_damaged_chart_cache_entries_are_drawn_again(out: Path, tmp_path: Path) 
     for path in entries:
         assert not path.is_symlink()
         assert path.read_bytes() == good[path.name]
-    assert err.count("drawing it again") == 6
+    assert err.count("drawing it again") == 7
     assert outside.read_bytes() == good[entries[7].name]
 
 

@@ -7,6 +7,7 @@ another chart's, edited) or that is not a regular file is drawn again, never use
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
 import multiprocessing
@@ -65,19 +66,21 @@ def seal(key: str, drawing: bytes) -> bytes:
 def damage(entry: Path) -> str | None:
     """Why the cache entry ``entry`` cannot be used, or None if its seal matches its key."""
     try:
-        mode = entry.lstat().st_mode
+        # A symlink could point anywhere, even outside the cache, and a FIFO would
+        # block the build: neither is followed nor waited on.
+        fd = os.open(entry, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError as exc:
-        return f"cannot be read ({exc.strerror})"
-    if not stat.S_ISREG(mode):
-        # A symlink could point anywhere, even outside the cache: never followed.
-        return "not a regular file"
+        return "is a symbolic link" if exc.errno == errno.ELOOP else f"cannot be read ({exc})"
     try:
-        data = entry.read_bytes()
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                return "is not a regular file"
+            data = handle.read()
     except OSError as exc:
         return f"cannot be read ({exc.strerror})"
     drawing, found, _ = data.rpartition(_SEAL)
     if not found or not data.endswith(_seal_of(entry.stem, drawing)):
-        return "its content does not match its seal"
+        return "does not match its seal"
     return None
 
 
