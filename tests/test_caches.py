@@ -83,6 +83,22 @@ def test_damaged_chart_cache_entries_are_drawn_again(out: Path, tmp_path: Path) 
     assert outside.read_bytes() == good[entries[7].name]
 
 
+def test_a_chart_cache_that_cannot_be_used_draws_for_this_build(out: Path) -> None:
+    deck = pdf_of(out).read_bytes()
+    cache = out / ".cache" / "charts"
+    shutil.rmtree(cache)
+    cache.write_text("a file where the chart cache should be", encoding="utf-8")
+
+    code, err = build_1q08(out)
+
+    assert code == 0, err
+    assert pdf_of(out).read_bytes() == deck
+    assert "drawing every chart for this build only" in err
+    assert all(
+        chart.stat().st_size > 1000 for chart in (out / "1Q08" / "html" / "charts").iterdir()
+    )
+
+
 Damage = Callable[[Deck, Path], str]
 
 

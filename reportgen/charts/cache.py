@@ -15,6 +15,7 @@ import os
 import shutil
 import stat
 import tempfile
+import weakref
 from collections.abc import Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
 from importlib.metadata import version
@@ -100,10 +101,22 @@ class ChartJob:
     def __init__(
         self, specs: Iterable[ChartSpec], cache_dir: Path, workers: int | None = None
     ) -> None:
-        cache_dir.mkdir(parents=True, exist_ok=True)
         salt = _salt()
-        self.paths = {spec: cache_dir / f"{spec.digest(salt)}.svg" for spec in set(specs)}
-        self._todo = [(spec, path) for spec, path in self.paths.items() if not _usable(path)]
+        folder = _cache_folder(cache_dir)
+        self._private: Path | None = None
+        self.paths: dict[ChartSpec, Path] = {}
+        self._todo: list[tuple[ChartSpec, Path]] = []
+        for spec in set(specs):
+            name = f"{spec.digest(salt)}.svg"
+            entry = folder / name if folder is not None else None
+            if entry is not None and _usable(entry):
+                self.paths[spec] = entry
+                continue
+            if entry is None or entry.is_dir():
+                # No cache to draw into (or a folder that would not go): this build only.
+                entry = self._private_folder() / name
+            self.paths[spec] = entry
+            self._todo.append((spec, entry))
         self._pool: ProcessPoolExecutor | None = None
         self._futures: list[Future[Path]] = []
         # A batch worker (a process with a parent process) draws its charts itself:
@@ -114,6 +127,13 @@ class ChartJob:
         if count > 1:
             self._pool = ProcessPoolExecutor(max_workers=count)
             self._futures = [self._pool.submit(_draw_to, spec, path) for spec, path in self._todo]
+
+    def _private_folder(self) -> Path:
+        if self._private is None:
+            self._private = Path(tempfile.mkdtemp(prefix="reportgen-charts-"))
+            # Removed with the job: by then the build has linked or copied its charts.
+            weakref.finalize(self, shutil.rmtree, self._private, ignore_errors=True)
+        return self._private
 
     def wait(self) -> dict[ChartSpec, Path]:
         """Return a file for each spec once all are drawn; a drawing's error is raised here."""
@@ -133,6 +153,19 @@ class ChartJob:
         return self.paths
 
 
+def _cache_folder(cache_dir: Path) -> Path | None:
+    """``cache_dir``, made if need be, or None if charts cannot be kept there."""
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        if os.access(cache_dir, os.W_OK | os.X_OK):
+            return cache_dir
+        problem = "is not writable"
+    except OSError as exc:
+        problem = f"cannot be made ({exc.strerror})"
+    log.warning("chart cache: %s %s; drawing every chart for this build only", cache_dir, problem)
+    return None
+
+
 def _usable(entry: Path) -> bool:
     """True if ``entry`` can be used as drawn; a damaged one is cleared to be drawn again."""
     if not os.path.lexists(entry):
@@ -148,5 +181,9 @@ def _usable(entry: Path) -> bool:
 def ensure_charts(
     specs: Iterable[ChartSpec], cache_dir: Path, workers: int | None = None
 ) -> dict[ChartSpec, Path]:
-    """Return a file for each spec, drawing only those not already in ``cache_dir``."""
+    """Return a file for each spec, drawing only those not already in ``cache_dir``.
+
+    If ``cache_dir`` cannot hold charts, they are drawn into a private folder
+    that lives only as long as a :class:`ChartJob`: keep the job to use them later.
+    """
     return ChartJob(specs, cache_dir, workers).wait()
