@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 import mimetypes
+import os
+import stat
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -45,7 +48,11 @@ class ProjectFetcher(URLFetcher):
     def _serve(self, url: str, path: Path) -> URLFetcherResponse:
         """Serve a project file; one that cannot be read is recorded in ``failed``."""
         try:
-            body = path.read_bytes()
+            # Non-blocking: a FIFO put in a chart's place must not hang the build.
+            with os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as handle:
+                if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                    raise IsADirectoryError(errno.EISDIR, "not a regular file")
+                body = handle.read()
         except OSError as exc:
             reason = exc.strerror or type(exc).__name__
             self.failed.append(LoadFailure(url, reason.lower()))

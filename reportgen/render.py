@@ -308,8 +308,11 @@ def _shows(slide: Slide, url: str) -> bool:
 
 def _resource_name(url: str, folder: Path) -> str:
     """``charts/x.svg``: the resource as the preview folder names it, else its URL."""
-    path, folder = Path(unquote(urlsplit(url).path)), folder.resolve()
-    return path.relative_to(folder).as_posix() if path.is_relative_to(folder) else url
+    path = Path(unquote(urlsplit(url).path))
+    for base in (Path(os.path.abspath(folder)), folder.resolve()):
+        if path.is_relative_to(base):
+            return path.relative_to(base).as_posix()
+    return url
 
 
 def publish(staged: Path, final: Path) -> None:

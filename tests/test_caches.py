@@ -121,6 +121,13 @@ def delete_chart(deck: Deck, html: Path) -> str:
     return f"slide {slide.number} ({slide.title}): {src} could not be loaded (no such file"
 
 
+def fifo_chart(deck: Deck, html: Path) -> str:
+    slide, src = drawn_charts(deck)[1]
+    (html / src).unlink()
+    os.mkfifo(html / src)  # reading it would block the build for ever
+    return f"slide {slide.number} ({slide.title}): {src} could not be loaded (not a regular file)"
+
+
 def damage_font(deck: Deck, html: Path) -> str:
     font = html / "fonts" / "Lato-Bold.ttf"
     data = font.read_bytes()
@@ -136,8 +143,8 @@ def delete_stylesheet(deck: Deck, html: Path) -> str:
 
 @pytest.mark.parametrize(
     "damage",
-    [truncate_chart, delete_chart, damage_font, delete_stylesheet],
-    ids=["truncated-chart", "deleted-chart", "damaged-font", "deleted-stylesheet"],
+    [truncate_chart, delete_chart, fifo_chart, damage_font, delete_stylesheet],
+    ids=["truncated-chart", "deleted-chart", "fifo-chart", "damaged-font", "deleted-stylesheet"],
 )
 def test_a_resource_that_fails_to_load_fails_the_build(
     out: Path, monkeypatch: pytest.MonkeyPatch, damage: Damage

@@ -154,14 +154,18 @@ class ChartJob:
 
 
 def _cache_folder(cache_dir: Path) -> Path | None:
-    """``cache_dir``, made if need be, or None if charts cannot be kept there."""
-    try:
+    """``cache_dir``, made if need be, or None if something else is in its place.
+
+    An output folder that cannot be written at all is the build's error, raised
+    here as before; only the cache's own folder is worked around.
+    """
+    if os.path.lexists(cache_dir) and not cache_dir.is_dir():
+        problem = "is not a folder"
+    else:
         cache_dir.mkdir(parents=True, exist_ok=True)
         if os.access(cache_dir, os.W_OK | os.X_OK):
             return cache_dir
         problem = "is not writable"
-    except OSError as exc:
-        problem = f"cannot be made ({exc.strerror})"
     log.warning("chart cache: %s %s; drawing every chart for this build only", cache_dir, problem)
     return None
 
