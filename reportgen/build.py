@@ -9,7 +9,7 @@ from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportgen.data.checks_cache import data_key, validate_cached
+from reportgen.data.checks_cache import validate_cached
 from reportgen.data.load import Dataset, load_dataset
 from reportgen.data.validate import Check, validate
 from reportgen.quarters import Quarter
@@ -31,21 +31,23 @@ class ValidatedData:
     """The last data set loaded and validated, reused while no file it reads changed.
 
     The preview keeps one: a commentary, template or CSS edit then rebuilds without
-    reading and checking the data again. It has the key of the checks' cache (the
-    files' content, not their times, deck files aside), so an edit that restores a
-    file reuses nothing stale.
+    reading and checking the data again. It is reused while every file the loader
+    read has the same bytes and every folder it listed the same files
+    (``Dataset.inputs``), so an edit that restores a file reuses nothing stale.
     """
 
     def __init__(self) -> None:
-        self._key = ""
         self._value: tuple[Dataset, tuple[Check, ...]] | None = None
 
     def get(self, data_root: Path) -> tuple[Dataset, tuple[Check, ...]]:
-        key = data_key(data_root)
-        if self._value is None or key != self._key:
+        if (
+            self._value is None
+            or self._value[0].root != data_root
+            or not self._value[0].inputs.unchanged()
+        ):
             dataset = load_dataset(data_root)
             # Cached only once validation passed: a failing one raises every time.
-            self._value, self._key = (dataset, validate(dataset)), key
+            self._value = (dataset, validate(dataset))
         return self._value
 
 

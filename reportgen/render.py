@@ -12,11 +12,13 @@ import logging
 import os
 import time
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import unquote, urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 
@@ -28,6 +30,9 @@ from reportgen.publish import link_or_copy, publish, staged_as_final, staging
 from reportgen.slides.base import Slide
 from reportgen.slides.deck import Deck
 from reportgen.slides.registry import SLIDE_KINDS
+
+if TYPE_CHECKING:
+    from reportgen.fetch import LoadFailure  # imports WeasyPrint, which a build imports late
 
 log = logging.getLogger(__name__)
 
@@ -230,36 +235,78 @@ def page_labels(deck: Deck) -> list[str]:
 
 
 def write_pdf(deck: Deck, index: Path, target: Path, roots: list[Path]) -> int:
-    """Lay out the deck, check one page per slide, then write the PDF."""
+    """Lay out the deck, check one page per slide and every resource, then write the PDF."""
     from weasyprint import HTML  # imported here: it is the slowest import of the build
 
     from reportgen import pdf
     from reportgen.datapack import figures_csv
-    from reportgen.fetch import ProjectFetcher
+    from reportgen.fetch import ProjectFetcher, load_failures
 
     fetcher = ProjectFetcher(roots)
-    document = HTML(filename=str(index), url_fetcher=fetcher).render()
-    if fetcher.refused:
-        raise RenderError(
-            f"{deck.quarter.name}: the deck refers to {fetcher.refused[0]}, outside the project; "
-            "only the project's own files may be used"
+    with load_failures() as failures:
+        document = HTML(filename=str(index), url_fetcher=fetcher).render()
+        if fetcher.refused:
+            raise RenderError(
+                f"{deck.quarter.name}: the deck refers to {fetcher.refused[0]}, outside the "
+                "project; only the project's own files may be used"
+            )
+        check_resources(deck, index.parent, [*fetcher.failed, *failures])
+        if len(document.pages) != len(deck.slides):
+            slide = _overflowing(deck, document.pages)
+            which = f"slide {slide.number or slide.kind} ({slide.title})" if slide else "a slide"
+            raise LayoutError(
+                f"{deck.quarter.name}: {which} does not fit on one page "
+                f"({len(document.pages)} pages for {len(deck.slides)} slides); shorten its content"
+            )
+        data = pdf.DataFile(
+            name=figures_name(deck),
+            content=figures_csv(deck),
+            description=deck.messages("deck.attachment", title=deck.title),
         )
-    if len(document.pages) != len(deck.slides):
-        slide = _overflowing(deck, document.pages)
-        which = f"slide {slide.number or slide.kind} ({slide.title})" if slide else "a slide"
-        raise LayoutError(
-            f"{deck.quarter.name}: {which} does not fit on one page "
-            f"({len(document.pages)} pages for {len(deck.slides)} slides); shorten its content"
-        )
-    data = pdf.DataFile(
-        name=figures_name(deck),
-        content=figures_csv(deck),
-        description=deck.messages("deck.attachment", title=deck.title),
-    )
-    created = datetime.combine(deck.spec.release_date, datetime.min.time(), tzinfo=UTC)
-    with writing(target):
-        pdf.write(document, target, labels=page_labels(deck), attachments=[data], created=created)
+        created = datetime.combine(deck.spec.release_date, datetime.min.time(), tzinfo=UTC)
+        with writing(target):
+            pdf.write(
+                document, target, labels=page_labels(deck), attachments=[data], created=created
+            )
+        # SVG images are drawn only now: one that fails here is as missing as one not loaded.
+        check_resources(deck, index.parent, failures)
     return len(document.pages)
+
+
+def check_resources(deck: Deck, folder: Path, failures: Sequence[LoadFailure]) -> None:
+    """Fail the build, naming the slide, if any resource of the deck could not be used.
+
+    WeasyPrint only logs a chart, stylesheet or font it cannot load, and would
+    publish the deck without it.
+    """
+    if not failures:
+        return
+    first = failures[0]
+    if first.url:
+        name = _resource_name(first.url, folder)
+        what = f"{name} could not be loaded ({first.reason.replace(first.url, name)})"
+    else:
+        what = first.reason
+    users = [s for s in deck.slides if first.url and _shows(s, first.url)]
+    where = ", ".join(f"slide {s.number or s.kind} ({s.title})" for s in users) or "every slide"
+    # The fetcher and WeasyPrint's log may both report one resource: count resources.
+    others = len({f.url or f.reason for f in failures}) - 1
+    more = f" (and {others} more)" if others else ""
+    raise RenderError(f"{deck.quarter.name}: {where}: {what}{more}; no deck was written")
+
+
+def _shows(slide: Slide, url: str) -> bool:
+    path = unquote(urlsplit(url).path)
+    return any(c.src and path.endswith(f"/{c.src}") for c in slide.charts)
+
+
+def _resource_name(url: str, folder: Path) -> str:
+    """``charts/x.svg``: the resource as the preview folder names it, else its URL."""
+    path = Path(unquote(urlsplit(url).path))
+    for base in (Path(os.path.abspath(folder)), folder.resolve()):
+        if path.is_relative_to(base):
+            return path.relative_to(base).as_posix()
+    return url
 
 
 def render_deck(

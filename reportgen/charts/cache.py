@@ -1,11 +1,21 @@
-"""Draw the charts a deck needs: cached by content hash, missing ones in parallel."""
+"""Draw the charts a deck needs: cached by content hash, missing ones in parallel.
+
+Each cache entry ends with a seal, an SVG comment holding the SHA-256 of its key
+and its drawing: an entry whose seal does not match (truncated, swapped with
+another chart's, edited) or that is not a regular file is drawn again, never used.
+"""
 
 from __future__ import annotations
 
+import errno
+import hashlib
 import logging
 import multiprocessing
 import os
+import shutil
+import stat
 import tempfile
+import weakref
 from collections.abc import Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
 from importlib.metadata import version
@@ -17,6 +27,9 @@ from reportgen.workers import die_with_parent
 log = logging.getLogger(__name__)
 
 _CODE = Path(__file__).parent
+# After the root element, where XML allows a comment and every SVG reader ignores it.
+_SEAL = b"\n<!-- reportgen chart sha256:"
+_SEAL_END = b" -->\n"
 
 
 def _salt() -> str:
@@ -34,12 +47,49 @@ def _draw_to(spec: ChartSpec, target: Path) -> Path:
     # overlaps with the parent's import of WeasyPrint.
     from reportgen.charts.draw import draw
 
-    data = draw(spec)
+    data = seal(target.stem, draw(spec))
     fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
     with os.fdopen(fd, "wb") as handle:
         handle.write(data)
     os.replace(tmp, target)
     return target
+
+
+def _seal_of(key: str, drawing: bytes) -> bytes:
+    digest = hashlib.sha256(key.encode() + b"\0" + drawing).hexdigest().encode()
+    return _SEAL + digest + _SEAL_END
+
+
+def seal(key: str, drawing: bytes) -> bytes:
+    """The cache entry of ``drawing`` under ``key``: the drawing, then its seal."""
+    return drawing + _seal_of(key, drawing)
+
+
+def damage(entry: Path) -> str | None:
+    """Why the cache entry ``entry`` cannot be used, or None if its seal matches its key."""
+    try:
+        # A symlink could point anywhere, even outside the cache, and a FIFO would
+        # block the build: neither is followed nor waited on.
+        fd = os.open(entry, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError as exc:
+        return "is a symbolic link" if exc.errno == errno.ELOOP else f"cannot be read ({exc})"
+    try:
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                return "is not a regular file"
+            data = handle.read()
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror})"
+    drawing, found, _ = data.rpartition(_SEAL)
+    if not found or not data.endswith(_seal_of(entry.stem, drawing)):
+        return "does not match its seal"
+    return None
+
+
+def _clear(entry: Path) -> None:
+    # os.replace puts a new drawing over a file or a symlink, not over a folder.
+    if entry.is_dir() and not entry.is_symlink():
+        shutil.rmtree(entry, ignore_errors=True)
 
 
 class ChartJob:
@@ -52,10 +102,22 @@ class ChartJob:
     def __init__(
         self, specs: Iterable[ChartSpec], cache_dir: Path, workers: int | None = None
     ) -> None:
-        cache_dir.mkdir(parents=True, exist_ok=True)
         salt = _salt()
-        self.paths = {spec: cache_dir / f"{spec.digest(salt)}.svg" for spec in set(specs)}
-        self._todo = [(spec, path) for spec, path in self.paths.items() if not path.exists()]
+        folder = _cache_folder(cache_dir)
+        self._private: Path | None = None
+        self.paths: dict[ChartSpec, Path] = {}
+        self._todo: list[tuple[ChartSpec, Path]] = []
+        for spec in set(specs):
+            name = f"{spec.digest(salt)}.svg"
+            entry = folder / name if folder is not None else None
+            if entry is not None and _usable(entry):
+                self.paths[spec] = entry
+                continue
+            if entry is None or entry.is_dir():
+                # No cache to draw into (or a folder that would not go): this build only.
+                entry = self._private_folder() / name
+            self.paths[spec] = entry
+            self._todo.append((spec, entry))
         self._pool: ProcessPoolExecutor | None = None
         self._futures: list[Future[Path]] = []
         # A batch worker (a process with a parent process) draws its charts itself:
@@ -68,6 +130,13 @@ class ChartJob:
                 max_workers=count, initializer=die_with_parent, initargs=(os.getpid(),)
             )
             self._futures = [self._pool.submit(_draw_to, spec, path) for spec, path in self._todo]
+
+    def _private_folder(self) -> Path:
+        if self._private is None:
+            self._private = Path(tempfile.mkdtemp(prefix="reportgen-charts-"))
+            # Removed with the job: by then the build has linked or copied its charts.
+            weakref.finalize(self, shutil.rmtree, self._private, ignore_errors=True)
+        return self._private
 
     def wait(self) -> dict[ChartSpec, Path]:
         """Return a file for each spec once all are drawn; a drawing's error is raised here."""
@@ -87,8 +156,41 @@ class ChartJob:
         return self.paths
 
 
+def _cache_folder(cache_dir: Path) -> Path | None:
+    """``cache_dir``, made if need be, or None if something else is in its place.
+
+    An output folder that cannot be written at all is the build's error, raised
+    here as before; only the cache's own folder is worked around.
+    """
+    if os.path.lexists(cache_dir) and not cache_dir.is_dir():
+        problem = "is not a folder"
+    else:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        if os.access(cache_dir, os.W_OK | os.X_OK):
+            return cache_dir
+        problem = "is not writable"
+    log.warning("chart cache: %s %s; drawing every chart for this build only", cache_dir, problem)
+    return None
+
+
+def _usable(entry: Path) -> bool:
+    """True if ``entry`` can be used as drawn; a damaged one is cleared to be drawn again."""
+    if not os.path.lexists(entry):
+        return False
+    problem = damage(entry)
+    if problem is None:
+        return True
+    log.warning("chart cache: %s %s; drawing it again", entry, problem)
+    _clear(entry)
+    return False
+
+
 def ensure_charts(
     specs: Iterable[ChartSpec], cache_dir: Path, workers: int | None = None
 ) -> dict[ChartSpec, Path]:
-    """Return a file for each spec, drawing only those not already in ``cache_dir``."""
+    """Return a file for each spec, drawing only those not already in ``cache_dir``.
+
+    If ``cache_dir`` cannot hold charts, they are drawn into a private folder
+    that lives only as long as a :class:`ChartJob`: keep the job to use them later.
+    """
     return ChartJob(specs, cache_dir, workers).wait()

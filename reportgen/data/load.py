@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from reportgen.data.inputs import InputLog, Inputs
 from reportgen.data.schema import (
     FIGURE_COLUMNS,
     QUOTE_LIMIT,
@@ -69,6 +70,8 @@ class Dataset:
     figures: Figures
     targets: tuple[Target, ...]
     calendar: FiscalCalendar
+    # The files and bytes it was loaded from: the key of anything cached about it.
+    inputs: Inputs
 
 
 def shown(path: Path) -> str:
@@ -94,7 +97,7 @@ def _kind_of(mode: int) -> str:
     return "not a regular file"
 
 
-def read_bytes(path: Path, root: Path) -> bytes:
+def read_bytes(path: Path, root: Path, log_to: InputLog | None = None) -> bytes:
     """Read a data file: a regular file that resolves inside ``root``, of bounded size.
 
     Every data file goes through here, so a link out of the data folder, a FIFO or
@@ -129,12 +132,14 @@ def read_bytes(path: Path, root: Path) -> bytes:
             f"{where}: larger than {MAX_DATA_FILE_BYTES // 2**20} MB; expected a data file "
             "(a few KB)"
         )
+    if log_to is not None:
+        log_to.file(path, raw)
     return raw
 
 
-def read_text(path: Path, root: Path) -> str:
+def read_text(path: Path, root: Path, log_to: InputLog | None = None) -> str:
     """Read a data file as text; accept UTF-8 (with or without BOM) and CP932."""
-    raw = read_bytes(path, root)
+    raw = read_bytes(path, root, log_to)
     if b"\0" in raw:
         # Binary content is not quoted anywhere: the file is named, nothing more.
         raise DataError(f"{shown(path)}: a binary file; expected UTF-8 text")
@@ -188,9 +193,9 @@ DataYamlLoader.add_constructor(
 YAML_LOADER = DataYamlLoader
 
 
-def read_yaml(path: Path, root: Path) -> Any:
+def read_yaml(path: Path, root: Path, log_to: InputLog | None = None) -> Any:
     """Parse a YAML file; syntax errors name the line and column, doubled keys both lines."""
-    text = read_text(path, root)
+    text = read_text(path, root, log_to)
     try:
         return yaml.load(text, Loader=YAML_LOADER)
     except _DuplicateKey as exc:
@@ -237,13 +242,15 @@ class TableRow:
     cells: dict[str, str]
 
 
-def read_table(path: Path, columns: Sequence[str], root: Path) -> list[TableRow]:
+def read_table(
+    path: Path, columns: Sequence[str], root: Path, log_to: InputLog | None = None
+) -> list[TableRow]:
     """Read a CSV file as text cells and check its header is exactly ``columns``.
 
     Each row knows the physical line it starts on, so a quoted cell that spans
     lines does not shift the line named in later errors. Blank rows are skipped.
     """
-    text = read_text(path, root)
+    text = read_text(path, root, log_to)
     expected = f"expected the header {','.join(columns)}"
     rows: list[TableRow] = []
     header: list[str] | None = None
@@ -320,7 +327,7 @@ def _check_source(path: Path, line: int, row: FigureRow, sources: dict[str, Sour
         )
 
 
-def figure_files(root: Path) -> list[Path]:
+def figure_files(root: Path, log_to: InputLog | None = None) -> list[Path]:
     """Every ``figures/<period>.csv`` with its period; two files of one period are an error.
 
     Period names are matched case-insensitively (``1q25.csv`` is 1Q25), so a file
@@ -330,7 +337,9 @@ def figure_files(root: Path) -> list[Path]:
     if not folder.is_dir():
         raise DataError(f"{shown(folder)}: folder not found; expected one CSV file per period")
     periods: dict[str, Path] = {}
-    for path in sorted(folder.iterdir()):
+    # Recorded: a file added to or removed from the folder changes what a load reads.
+    listed = sorted(folder.iterdir()) if log_to is None else log_to.listing(folder, "*")
+    for path in listed:
         if path.suffix.lower() != ".csv":
             continue
         try:
@@ -358,13 +367,15 @@ def data_files(root: Path) -> Iterator[Path]:
         yield root / "targets.csv"
 
 
-def load_figures(root: Path, sources: dict[str, Source]) -> dict[tuple[str, str], Figure]:
+def load_figures(
+    root: Path, sources: dict[str, Source], log_to: InputLog | None = None
+) -> dict[tuple[str, str], Figure]:
     """Read every ``figures/<period>.csv``; the file name gives the period."""
     stored: dict[tuple[str, str], Figure] = {}
-    for path in figure_files(root):
+    for path in figure_files(root, log_to):
         period = Period.parse(path.stem).name
         lines: dict[str, int] = {}
-        for table_row in read_table(path, FIGURE_COLUMNS, root):
+        for table_row in read_table(path, FIGURE_COLUMNS, root, log_to):
             line = table_row.line
             row = parse_record(path, FigureRow, table_row.cells, f", line {line} ({period})")
             if row.item in lines:
@@ -378,13 +389,17 @@ def load_figures(root: Path, sources: dict[str, Source]) -> dict[tuple[str, str]
     return stored
 
 
-def load_targets(root: Path, sources: dict[str, Source]) -> tuple[Target, ...]:
+def load_targets(
+    root: Path, sources: dict[str, Source], log_to: InputLog | None = None
+) -> tuple[Target, ...]:
     path = root / "targets.csv"
     if not path.exists():
+        if log_to is not None:
+            log_to.absent(path)
         return ()
     targets: list[Target] = []
     seen: dict[tuple[str, str, str], int] = {}
-    for table_row in read_table(path, TARGET_COLUMNS, root):
+    for table_row in read_table(path, TARGET_COLUMNS, root, log_to):
         line = table_row.line
         row = parse_record(path, TargetRow, table_row.cells, f", line {line}")
         try:
@@ -408,20 +423,23 @@ def load_dataset(root: Path) -> Dataset:
     if not root.is_dir():
         raise DataError(f"{shown(root)}: data folder not found")
     company_path, sources_path = root / "company.yaml", root / "sources.yaml"
-    company = parse_record(company_path, Company, read_yaml(company_path, root))
-    raw_sources = read_yaml(sources_path, root)
+    log_to = InputLog()
+    company = parse_record(company_path, Company, read_yaml(company_path, root, log_to))
+    raw_sources = read_yaml(sources_path, root, log_to)
     if not isinstance(raw_sources, dict):
         raise DataError(f"{shown(sources_path)}: expected a mapping of source ids")
     sources = {
         str(key): parse_record(sources_path, Source, value, f" ({quote(key)[1:-1]})")
         for key, value in raw_sources.items()
     }
-    stored = load_figures(root, sources)
+    stored = load_figures(root, sources, log_to)
+    targets = load_targets(root, sources, log_to)
     return Dataset(
         root=root,
         company=company,
         sources=sources,
         figures=Figures(stored),
-        targets=load_targets(root, sources),
+        targets=targets,
         calendar=FiscalCalendar(company.fiscal_year_start_month),
+        inputs=log_to.inputs(),
     )

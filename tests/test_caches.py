@@ -1,0 +1,170 @@
+"""Caches are verified before use, and a resource that fails to load fails the build.
+
+A damaged chart cache entry is drawn again (the deck is the same as from a cold
+cache); a chart, font or stylesheet that WeasyPrint cannot use after that check
+ends the build with exit 1, naming the slide, and the last good deck stays.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from reportgen import render
+from reportgen.cli import main
+from reportgen.slides.base import Slide
+from reportgen.slides.deck import Deck
+from tests.conftest import IIJ
+
+
+def run(*argv: str) -> tuple[int, str]:
+    err = io.StringIO()
+    code = main(list(argv), stdout=io.StringIO(), stderr=err)
+    return code, err.getvalue()
+
+
+def build_1q08(out: Path) -> tuple[int, str]:
+    return run("-q", "build", "--quarter", "1Q08", "--data", str(IIJ), "--out", str(out))
+
+
+@pytest.fixture(scope="module")
+def good_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An output folder holding a good 1Q08 deck and a filled chart cache."""
+    out = tmp_path_factory.mktemp("good")
+    code, err = build_1q08(out)
+    assert code == 0, err
+    return out
+
+
+@pytest.fixture
+def out(good_out: Path, tmp_path: Path) -> Path:
+    """A private copy of the good output folder, to damage."""
+    target = tmp_path / "out"
+    shutil.copytree(good_out, target, symlinks=True)
+    return target
+
+
+def pdf_of(out: Path) -> Path:
+    return out / "1Q08" / "IIJ-1Q08-results-en.pdf"
+
+
+def test_damaged_chart_cache_entries_are_drawn_again(out: Path, tmp_path: Path) -> None:
+    entries = sorted((out / ".cache" / "charts").glob("*.svg"))
+    good = {path.name: path.read_bytes() for path in entries}
+    deck = pdf_of(out).read_bytes()
+    truncated, swapped, edited, folder, linked, empty, fifo = entries[:7]
+    truncated.write_bytes(good[truncated.name][: len(good[truncated.name]) // 2])
+    swapped.write_bytes(good[entries[8].name])  # another chart's drawing, seal and all
+    edited.write_bytes(good[edited.name].replace(b"<svg ", b'<svg opacity="0.1" ', 1))
+    folder.unlink()
+    folder.mkdir()
+    outside = tmp_path / "outside.svg"
+    outside.write_bytes(good[entries[7].name])
+    linked.unlink()
+    linked.symlink_to(outside)
+    empty.write_bytes(b"")
+    fifo.unlink()
+    os.mkfifo(fifo)
+
+    code, err = build_1q08(out)
+
+    assert code == 0, err
+    # Every chart is drawn again as it was: the deck is byte for byte the good one.
+    assert pdf_of(out).read_bytes() == deck
+    for path in entries:
+        assert not path.is_symlink()
+        assert path.read_bytes() == good[path.name]
+    assert err.count("drawing it again") == 7
+    assert outside.read_bytes() == good[entries[7].name]
+
+
+def test_a_chart_cache_that_cannot_be_used_draws_for_this_build(out: Path) -> None:
+    deck = pdf_of(out).read_bytes()
+    cache = out / ".cache" / "charts"
+    shutil.rmtree(cache)
+    cache.write_text("a file where the chart cache should be", encoding="utf-8")
+
+    code, err = build_1q08(out)
+
+    assert code == 0, err
+    assert pdf_of(out).read_bytes() == deck
+    assert "drawing every chart for this build only" in err
+    assert all(
+        chart.stat().st_size > 1000 for chart in (out / "1Q08" / "html" / "charts").iterdir()
+    )
+
+
+Damage = Callable[[Deck, Path], str]
+
+
+def drawn_charts(deck: Deck) -> list[tuple[Slide, str]]:
+    """Each drawn chart's slide and file, in slide order."""
+    return [(s, c.src) for s in deck.slides for c in s.charts if c.src]
+
+
+def truncate_chart(deck: Deck, html: Path) -> str:
+    slide, src = drawn_charts(deck)[0]
+    data = (html / src).read_bytes()
+    (html / src).unlink()  # a hard link to the cache entry: leave the entry alone
+    (html / src).write_bytes(data[: len(data) // 2])
+    return f"slide {slide.number} ({slide.title}): {src} could not be loaded"
+
+
+def delete_chart(deck: Deck, html: Path) -> str:
+    slide, src = drawn_charts(deck)[-1]
+    (html / src).unlink()
+    return f"slide {slide.number} ({slide.title}): {src} could not be loaded (no such file"
+
+
+def fifo_chart(deck: Deck, html: Path) -> str:
+    slide, src = drawn_charts(deck)[1]
+    (html / src).unlink()
+    os.mkfifo(html / src)  # reading it would block the build for ever
+    return f"slide {slide.number} ({slide.title}): {src} could not be loaded (not a regular file)"
+
+
+def damage_font(deck: Deck, html: Path) -> str:
+    font = html / "fonts" / "Lato-Bold.ttf"
+    data = font.read_bytes()
+    font.unlink()
+    font.write_bytes(data[:1000])
+    return "every slide: font 'Lato' could not be loaded"
+
+
+def delete_stylesheet(deck: Deck, html: Path) -> str:
+    (html / "deck.css").unlink()
+    return "every slide: deck.css could not be loaded (no such file or directory)"
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [truncate_chart, delete_chart, fifo_chart, damage_font, delete_stylesheet],
+    ids=["truncated-chart", "deleted-chart", "fifo-chart", "damaged-font", "deleted-stylesheet"],
+)
+def test_a_resource_that_fails_to_load_fails_the_build(
+    out: Path, monkeypatch: pytest.MonkeyPatch, damage: Damage
+) -> None:
+    good = pdf_of(out).read_bytes()
+    expected: list[str] = []
+    write_preview = render.write_preview
+
+    def damaged_preview(deck: Deck, *args: object, **kwargs: object) -> Path:
+        # After the chart cache's check, before WeasyPrint reads the files.
+        index = write_preview(deck, *args, **kwargs)  # type: ignore[arg-type]
+        expected.append(damage(deck, index.parent))
+        return index
+
+    monkeypatch.setattr(render, "write_preview", damaged_preview)
+    code, err = build_1q08(out)
+
+    assert code == 1
+    (error,) = [line for line in err.splitlines() if line.startswith("error:")]
+    assert error.startswith(f"error: 1Q08: {expected[0]}")
+    assert error.endswith("; no deck was written")
+    assert pdf_of(out).read_bytes() == good
+    assert not list(out.glob(".1Q08-*"))
