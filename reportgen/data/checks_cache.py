@@ -24,10 +24,10 @@ import stat
 import tempfile
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any, Literal, get_args, get_origin, get_type_hints
 
 from reportgen.data.load import Dataset
-from reportgen.data.validate import Check, Severity, validate
+from reportgen.data.validate import Check, validate
 
 log = logging.getLogger(__name__)
 
@@ -120,17 +120,20 @@ def _parse(raw: bytes, key: str) -> list[Check] | str:
 
 
 def _check(fields: object) -> Check | None:
-    """A check from its stored fields, or None unless every field has its type."""
-    names = [f.name for f in dataclasses.fields(Check)]
-    if not isinstance(fields, dict) or sorted(fields) != sorted(names):
+    """A check from its stored fields, or None unless every field has its declared type."""
+    hints = get_type_hints(Check)
+    if not isinstance(fields, dict) or sorted(fields) != sorted(hints):
         return None
-    numbers = ("expected", "actual", "tolerance")
-    if any(type(fields[n]) not in (int, float) for n in numbers):
-        return None
-    if any(not isinstance(fields[n], str) for n in names if n not in numbers):
-        return None
-    if fields["severity"] not in get_args(Severity):
-        return None
+    for name, hint in hints.items():
+        value = fields[name]
+        if hint is float:
+            ok = type(value) in (int, float)  # JSON writes 2.0 as 2.0, 2 as 2; bool is not a number
+        elif get_origin(hint) is Literal:
+            ok = value in get_args(hint)
+        else:
+            ok = type(value) is hint
+        if not ok:
+            return None
     return Check(**fields)
 
 

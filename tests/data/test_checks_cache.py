@@ -81,7 +81,9 @@ def test_a_code_change_runs_the_checks_again(
 def test_a_figure_edit_behind_a_symlinked_folder_runs_the_checks_again(
     data_copy: Path, tmp_path: Path, reader: str
 ) -> None:
-    shared = tmp_path / "shared-figures"
+    # A link that stays inside the data folder (one out of it is refused: test_files).
+    shared = data_copy / "archive" / "figures-2008"
+    shared.parent.mkdir()
     shutil.move(data_copy / "figures", shared)
     (data_copy / "figures").symlink_to(shared, target_is_directory=True)
     preview = ValidatedData()
