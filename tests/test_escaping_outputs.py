@@ -277,3 +277,14 @@ def test_numbers_as_printed_and_plain_words_are_left_alone(
     assert (cell.data_type, cell.quotePrefix) == ("s", False)
     rows = list(csv.DictReader(io.StringIO(figures_csv(deck))))
     assert label in {r["row"] for r in rows}
+
+
+def test_control_characters_do_not_break_the_data_pack(example_deck: Deck, tmp_path: Path) -> None:
+    # XML cannot hold them: openpyxl raised mid-build and no data pack was written.
+    deck = _with_label(example_deck, "R\x01D\x0b loss")
+    target = tmp_path / "pack.xlsx"
+    write_xlsx(deck, target)
+    labels = {c.value for s in load_workbook(target) for r in s.iter_rows() for c in r}
+    assert "R\ufffdD\ufffd loss" in labels
+    rows = list(csv.DictReader(io.StringIO(figures_csv(deck))))
+    assert "R\x01D\x0b loss" in {r["row"] for r in rows}
