@@ -2,6 +2,13 @@
 
 Each record names the slide, the table row or chart series, the column, the
 value as the model holds it, the text the slide prints, and its provenance.
+
+Text reaches both files as plain text (never HTML), and is never run as a formula:
+a text that starts like a formula (``=``, ``+``, ``-``, ``@``, tab, CR, LF, or
+their full-width forms) is a text cell with a quote prefix in the Excel pack, and
+gets a leading ``'`` in the CSV (the OWASP convention for CSV injection). A number
+as the slide prints it (``+128``, ``-4.9%``) runs nothing and is left as it is;
+values stay numbers in both.
 """
 
 from __future__ import annotations
@@ -17,8 +24,10 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from reportgen import formatting
@@ -28,6 +37,21 @@ from reportgen.slides.cells import Table
 from reportgen.slides.deck import Deck
 
 CSV_COLUMNS = ("slide", "title", "row", "column", "value", "shown", "status", "source")
+
+# What a spreadsheet reads as the start of a formula (OWASP, "CSV injection"); the
+# full-width forms too, which spreadsheets in Japanese locales fold to ASCII.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+_NUMBER_AS_PRINTED = re.compile(r"[+-]?[0-9][0-9,]*(?:\.[0-9]+)?%?")
+
+
+def formula_like(text: str) -> bool:
+    """Whether a spreadsheet would run ``text`` as a formula if it were typed in."""
+    return text.startswith(_FORMULA_START) and not _NUMBER_AS_PRINTED.fullmatch(text)
+
+
+def csv_text(text: str) -> str:
+    """A CSV text field: one that starts like a formula gets a leading ``'`` (OWASP)."""
+    return f"'{text}" if formula_like(text) else text
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,26 +112,33 @@ def records(deck: Deck) -> Iterator[Record]:
 
 
 def figures_csv(deck: Deck) -> str:
-    """The records as CSV text (UTF-8, one header row)."""
+    """The records as CSV text (UTF-8, one header row, RFC 4180 line ends)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    # csv quotes a field only for the characters of its line end: with CRLF, a text
+    # holding either one is quoted, so a stray CR cannot split a record.
+    writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for r in records(deck):
         value = "" if r.value is None else repr(float(r.value))
-        writer.writerow((r.slide, r.title, r.row, r.column, value, r.shown, r.status, r.source))
+        texts = (r.slide, r.title, r.row, r.column, r.shown, r.status, r.source)
+        slide, title, row, column, shown, status, source = map(csv_text, texts)
+        writer.writerow((slide, title, row, column, value, shown, status, source))
     return buffer.getvalue()
 
 
-_SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\]")
+# Excel refuses these in a sheet name (and XML control characters anywhere).
+_SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
+_SHEET_TRIM = " '"
 _HEADER_FILL = PatternFill("solid", fgColor="1F3B73")
 
 
 def _sheet_name(slide: Slide, used: set[str]) -> str:
     base = _SHEET_UNSAFE.sub(" ", f"{slide.number} {slide.title}" if slide.number else slide.title)
-    name = base[:31].strip()
+    # Excel also refuses a name that starts or ends with an apostrophe.
+    name = base[:31].strip(_SHEET_TRIM)
     suffix = 2
     while name in used:
-        name = f"{base[:27].strip()} ({suffix})"
+        name = f"{base[:27].strip(_SHEET_TRIM)} ({suffix})"
         suffix += 1
     used.add(name)
     return name
@@ -129,18 +160,18 @@ def write_xlsx(deck: Deck, target: Path) -> None:
         if not tables and not slide.charts:
             continue
         sheet = book.create_sheet(_sheet_name(slide, used))
-        sheet.append([slide.label])
+        _append(sheet, [slide.label])
         sheet["A1"].font = Font(bold=True, size=12)
         for table in tables:
-            sheet.append([])
+            _append(sheet, [])
             for header in table.header:
-                sheet.append(list(header))
+                _append(sheet, list(header))
                 for column in range(1, len(header) + 1):
                     cell = sheet.cell(row=sheet.max_row, column=column)
                     cell.font = Font(bold=True, color="FFFFFF")
                     cell.fill = _HEADER_FILL
             for row in table.rows:
-                sheet.append([row.label, *(c.text for c in row.cells)])
+                _append(sheet, [row.label, *(c.text for c in row.cells)])
                 line = sheet.max_row
                 for column, source in enumerate(row.cells, start=2):
                     target_cell = sheet.cell(row=line, column=column)
@@ -149,12 +180,13 @@ def write_xlsx(deck: Deck, target: Path) -> None:
                         target_cell.number_format = source.excel
                     target_cell.alignment = Alignment(horizontal="right")
         for chart in slide.charts:
-            sheet.append([])
-            sheet.append([chart.title or deck.messages("deck.chart"), *chart.spec.categories])
+            _append(sheet, [])
+            _append(sheet, [chart.title or deck.messages("deck.chart"), *chart.spec.categories])
             for cell in sheet[sheet.max_row]:
                 cell.font = Font(bold=True)
             for series in chart.spec.series:
-                sheet.append(
+                _append(
+                    sheet,
                     [
                         series.label,
                         *(
@@ -163,18 +195,37 @@ def write_xlsx(deck: Deck, target: Path) -> None:
                             else numbers.missing
                             for v in series.values
                         ),
-                    ]
+                    ],
                 )
                 for cell in sheet[sheet.max_row][1:]:
                     if isinstance(cell.value, float | int):
                         cell.number_format = "0.0%" if series.unit == "pct" else million
             for name, value, _ in chart.spec.steps:
-                sheet.append([name, value])
+                _append(sheet, [name, value])
                 sheet.cell(sheet.max_row, 2).number_format = million
         sheet.column_dimensions["A"].width = 48
         for index in range(2, sheet.max_column + 1):
             sheet.column_dimensions[get_column_letter(index)].width = 16
+    _text_cells_are_text(book)
     _save(book, target, created)
+
+
+def _append(sheet: Worksheet, values: list[Any]) -> None:
+    # XML cannot hold most control characters; openpyxl raises on them mid-build.
+    sheet.append(
+        [ILLEGAL_CHARACTERS_RE.sub("\ufffd", v) if isinstance(v, str) else v for v in values]
+    )
+
+
+def _text_cells_are_text(book: Workbook) -> None:
+    """Every text cell is text, never a formula; one that starts like one is quote-prefixed."""
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    # openpyxl makes any text that starts with "=" a formula.
+                    cell.data_type = "s"
+                    cell.quotePrefix = formula_like(cell.value)
 
 
 class _DatedZip(zipfile.ZipFile):

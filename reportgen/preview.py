@@ -12,6 +12,7 @@ The HTTP side is in ``reportgen/preview_http.py``; it binds 127.0.0.1 only.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import shutil
 import tempfile
@@ -192,26 +193,81 @@ def watch(preview: Preview, stop: threading.Event, ready: threading.Event) -> No
         ready.set()
 
 
+Identity = tuple[int, int] | None  # (device, inode) of a watched folder; None if absent
+
+
+def _identities(folders: tuple[Path, ...]) -> tuple[Identity, ...]:
+    identities: list[Identity] = []
+    for folder in folders:
+        try:
+            found = folder.stat()
+        except OSError:
+            identities.append(None)
+        else:
+            identities.append((found.st_dev, found.st_ino))
+    return tuple(identities)
+
+
 def _watch(preview: Preview, stop: threading.Event, ready: threading.Event) -> None:
-    built = False
-    for changes in watchfiles.watch(
-        *preview.watched,
+    """Watch, and watch again whenever a watched folder is deleted or replaced.
+
+    A watch follows the folder it was set on: once ``git checkout`` or a sync tool
+    deletes and recreates ``data/``, or renames another folder into its place, the
+    old watch sees nothing more. Each watch is checked against the folders' current
+    identities, and a new one is set (with a rebuild) when they differ.
+    """
+    while not stop.is_set():
+        watched = preview.watched
+        identities = _identities(watched)
+        if None in identities:
+            # A folder is gone for now: the build says so; wait for it to come back.
+            preview.rebuild()
+            ready.set()
+            while not stop.wait(WATCH_TIMEOUT_MS / 1000) and None in _identities(watched):
+                pass
+            continue
+        try:
+            _watch_until_replaced(preview, stop, ready, identities)
+        except FileNotFoundError:
+            continue  # deleted between the check and the watch: check again
+
+
+def _watch_until_replaced(
+    preview: Preview,
+    stop: threading.Event,
+    ready: threading.Event,
+    identities: tuple[Identity, ...],
+) -> None:
+    watched = preview.watched
+    # Changes name absolute paths, the real ones where a watched folder is a symlink.
+    roots = {form for folder in watched for form in (folder.absolute(), folder.resolve())}
+    changes_seen = watchfiles.watch(
+        *watched,
         debounce=DEBOUNCE_MS,
         stop_event=stop,
         rust_timeout=WATCH_TIMEOUT_MS,
         yield_on_timeout=True,
         raise_interrupt=False,
-    ):
-        # The first wake-up (changes or not) comes once the folders are watched: build
-        # only then, so that no edit made after ``ready`` can be missed.
-        if not built:
-            preview.rebuild()
-            built = True
-            ready.set()
-        elif changes:
-            names = sorted({Path(path).name for _, path in changes})
-            log.info("changed: %s; rebuilding", ", ".join(names))
-            preview.rebuild()
+    )
+    with contextlib.closing(changes_seen):
+        built = False
+        for changes in changes_seen:
+            # The first wake-up (changes or not) comes once the folders are watched:
+            # build only then, so that no edit made after ``ready`` can be missed.
+            if not built:
+                preview.rebuild()
+                built = True
+                ready.set()
+            elif changes:
+                names = sorted({Path(path).name for _, path in changes})
+                log.info("changed: %s; rebuilding", ", ".join(names))
+                preview.rebuild()
+            # A folder deleted and made again may get its old inode number back, but
+            # its deletion was reported; either way, the watch must be set again.
+            deleted = {Path(path) for kind, path in changes if kind == watchfiles.Change.deleted}
+            if deleted & roots or _identities(watched) != identities:
+                log.info("a watched folder was replaced; watching it again")
+                return
 
 
 class PreviewServer:

@@ -11,7 +11,10 @@ Routes:
     /favicon.ico          204: browsers ask for it unprompted
 
 Every other path, a directory, or a path that leaves the output folder (``..``,
-``%2e%2e``, absolute paths, symlinks out) is a 404. Nothing is listed.
+``%2e%2e``, absolute paths, symlinks out) is a 404. Nothing is listed. A request
+the preview cannot parse (a malformed URL, an ``epoch`` that is not ASCII digits)
+is a 400, a method other than GET and HEAD a 405; none of them logs a traceback,
+nor does a browser that leaves in the middle of a download.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from __future__ import annotations
 import logging
 import mimetypes
 import re
+import sys
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -27,7 +31,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from jinja2 import TemplateError
 
-from reportgen.errors import PreviewError, ReportgenError
+from reportgen.errors import InputError, PreviewError, ReportgenError
 from reportgen.render import jinja_environment
 
 if TYPE_CHECKING:
@@ -49,6 +53,25 @@ CSP = (
     "form-action 'none'; frame-ancestors 'none'"
 )
 _INSERT_AFTER = (re.compile(rb"<main\b[^>]*>", re.I), re.compile(rb"<body\b[^>]*>", re.I))
+PORTS = range(65536)
+METHODS = ("GET", "HEAD")
+# The epoch a page was built at, as the page sends it: ASCII digits only (str.isdigit
+# also accepts "١٢" and "²"), and short enough to be a count of rebuilds.
+_EPOCH = re.compile(r"[0-9]{1,18}")
+
+
+class BadRequestError(ValueError):
+    """A request the preview cannot parse; answered with 400 and the reason."""
+
+
+def epoch_of(query: str) -> int | None:
+    """The ``epoch`` the page was built at, or None if it sent none (or an empty one)."""
+    values = parse_qs(query, keep_blank_values=True).get("epoch", [])
+    if not values or values[0] == "":
+        return None
+    if not _EPOCH.fullmatch(values[0]):
+        raise BadRequestError("epoch must be ASCII digits")
+    return int(values[0])
 
 
 def site_file(root: Path, url_path: str) -> Path | None:
@@ -81,6 +104,12 @@ class PreviewHTTPServer(ThreadingHTTPServer):
 
     def __init__(self, preview: Preview, port: int) -> None:
         self.preview = preview
+        if port not in PORTS:
+            # socket.bind would raise OverflowError: say what a port is instead.
+            raise InputError(
+                f"--port {port}: not a port for the preview of {preview.quarter.name}; "
+                f"expected 0 to 65535 (0 picks a free one)"
+            )
         try:
             super().__init__((HOST, port), PreviewHandler)
         except OSError as exc:
@@ -92,6 +121,15 @@ class PreviewHTTPServer(ThreadingHTTPServer):
     @property
     def port(self) -> int:
         return int(self.server_address[1])
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """Log what a request raised (socketserver would print it to stderr)."""
+        error = sys.exc_info()[1]
+        if isinstance(error, ConnectionError | TimeoutError):
+            # The browser left (a closed tab, a cancelled download): nothing went wrong.
+            log.debug("preview: %s left early (%s)", client_address, type(error).__name__)
+        else:
+            log.error("preview: internal error answering %s", client_address, exc_info=error)
 
     @property
     def url(self) -> str:
@@ -110,6 +148,19 @@ class PreviewHandler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         log.debug("%s %s", self.address_string(), format % args)
 
+    def parse_request(self) -> bool:
+        # Every method but GET and HEAD is refused here, as one: the stdlib would
+        # answer 501 to those without a do_ method and call the rest.
+        if not super().parse_request():
+            return False
+        if self.command not in METHODS:
+            self.close_connection = True  # its body, if any, is never read
+            self._send_plain(
+                HTTPStatus.METHOD_NOT_ALLOWED, "method not allowed\n", {"Allow": ", ".join(METHODS)}
+            )
+            return False
+        return True
+
     def do_HEAD(self) -> None:
         self.do_GET()
 
@@ -122,11 +173,17 @@ class PreviewHandler(BaseHTTPRequestHandler):
         ):
             self._send_plain(HTTPStatus.MISDIRECTED_REQUEST, "unknown host\n")
             return
-        url = urlsplit(self.path)
+        try:
+            url = urlsplit(self.path)
+            epoch = epoch_of(url.query) if url.path == "/_preview/events" else None
+        except ValueError as exc:  # BadRequestError, or urlsplit on "//[" and the like
+            self.close_connection = True
+            self._send_plain(HTTPStatus.BAD_REQUEST, f"bad request: {exc}\n")
+            return
         if url.path in ("/", "/index.html"):
             self._send_index()
         elif url.path == "/_preview/events":
-            self._send_events(parse_qs(url.query).get("epoch", [""])[0])
+            self._send_events(epoch)
         elif url.path == "/_preview/pdf":
             self._send_pdf()
         elif url.path == "/favicon.ico":
@@ -164,8 +221,10 @@ class PreviewHandler(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(body)
 
-    def _send_plain(self, status: HTTPStatus, text: str) -> None:
-        self._send(status, text.encode(), "text/plain; charset=utf-8")
+    def _send_plain(
+        self, status: HTTPStatus, text: str, headers: dict[str, str] | None = None
+    ) -> None:
+        self._send(status, text.encode(), "text/plain; charset=utf-8", headers)
 
     def _send_site_file(self, url_path: str) -> None:
         path = site_file(self.preview.site, url_path)
@@ -240,7 +299,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
         disposition = f'attachment; filename="{pdf.name}"'
         self._send(HTTPStatus.OK, body, "application/pdf", {"Content-Disposition": disposition})
 
-    def _send_events(self, epoch: str) -> None:
+    def _send_events(self, epoch: int | None) -> None:
         """Stream ``reload`` events, one per finished rebuild, until the client leaves."""
         self.close_connection = True
         self.send_response(HTTPStatus.OK)
@@ -248,7 +307,9 @@ class PreviewHandler(BaseHTTPRequestHandler):
         self.send_header("Cache-Control", "no-store")
         self.send_header("X-Content-Type-Options", "nosniff")
         self.end_headers()
-        seen = int(epoch) if epoch.isdigit() else -1
+        if self.command == "HEAD":
+            return
+        seen = -1 if epoch is None else epoch
         try:
             self.wfile.write(b"retry: 1000\n\n")
             self.wfile.flush()

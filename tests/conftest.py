@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from dataclasses import dataclass
@@ -73,6 +74,28 @@ def cli_command(out: Path, quarter: str = "1Q08", data: Path = IIJ) -> list[str]
         "--out",
         str(out),
     ]
+
+
+def on_ci() -> bool:
+    """Whether the tests run on CI, which sets ``CI`` (``CI=true``)."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def require_tool(name: str, path: Path | None = None) -> Path:
+    """The tool ``name`` (on the PATH, or at ``path``): skip a test without it, but on CI fail.
+
+    CI installs every tool the tests use (``.ci/run``), so a missing one there is a
+    broken set-up, never a reason to pass on fewer checks. veraPDF is not required
+    anywhere: its test keeps its own skip (README: PDF/A validation).
+    """
+    found = (path if path.is_file() else None) if path else shutil.which(name)
+    if found:
+        return Path(found)
+    where = str(path) if path else f"{name} on the PATH"
+    message = f"{where} is not installed (.ci/run installs it with apt-get)"
+    if on_ci():
+        pytest.fail(f"{message}; CI must run every test", pytrace=False)
+    pytest.skip(message)
 
 
 @pytest.fixture(scope="session")

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import http.client
 import io
+import logging
 import re
 import shutil
 import socket
+import struct
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -20,12 +23,12 @@ from pypdf import PdfReader
 
 from reportgen import formatting
 from reportgen.data.load import load_dataset
-from reportgen.errors import PreviewError
+from reportgen.errors import InputError, PreviewError
 from reportgen.preview import Epoch, PreviewServer
 from reportgen.quarters import Quarter
 from reportgen.render import TEMPLATES
 from reportgen.slides.deck import load_deck_spec
-from tests.conftest import IIJ, edit
+from tests.conftest import IIJ, edit, require_tool
 from tests.test_cli import run
 
 # As many sections as the 1Q08 deck file lists slides.
@@ -278,6 +281,144 @@ def test_cli_preview_errors_are_one_line(tmp_path: Path) -> None:
     assert run("preview", "--quarter", "5Q08")[0] == 2
 
 
+@pytest.mark.parametrize("port", ["99999", "65536", "-1"])
+def test_a_port_out_of_range_is_a_one_line_input_error(tmp_path: Path, port: str) -> None:
+    code, _, err = run("preview", "--quarter", "1Q08", "--port", port, "--out", str(tmp_path))
+    assert code == 2
+    assert err == (
+        f"error: --port {port}: not a port for the preview of 1Q08; "
+        "expected 0 to 65535 (0 picks a free one)\n"
+    )
+    with pytest.raises(InputError, match="expected 0 to 65535"):
+        PreviewServer(IIJ, Quarter.parse("1Q08"), port=int(port))
+
+
+def send(
+    server: PreviewServer, method: str, path: str, body: bytes | None = None
+) -> tuple[int, dict[str, str], bytes]:
+    """Send ``method path`` byte for byte as given (UTF-8); the status, headers and body."""
+    host = f"127.0.0.1:{server.httpd.port}"
+    head = f"{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n"
+    if body is not None:
+        head += f"Content-Length: {len(body)}\r\n"
+    with socket.create_connection(("127.0.0.1", server.httpd.port), DEADLINE) as client:
+        client.sendall(head.encode() + b"\r\n" + (body or b""))
+        response = http.client.HTTPResponse(client, method=method)
+        response.begin()
+        headers = dict(response.getheaders())
+        if headers.get("Content-Type") == "text/event-stream":
+            return response.status, headers, b""  # a stream does not end: leave it
+        return response.status, headers, response.read()
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [
+        ("GET", "/_preview/events?epoch=\u0661\u0662", 400),  # Arabic-Indic digits
+        ("GET", "/_preview/events?epoch=%D9%A1%D9%A2", 400),  # the same, percent-encoded
+        ("GET", "/_preview/events?epoch=%C2%B2", 400),  # superscript two
+        ("GET", "/_preview/events?epoch=%EF%BC%91", 400),  # full-width one
+        ("GET", "/_preview/events?epoch=abc", 400),
+        ("GET", "/_preview/events?epoch=-1", 400),
+        ("GET", "/_preview/events?epoch=1e3", 400),
+        ("GET", "/_preview/events?epoch=%ff%fe", 400),  # not UTF-8
+        ("GET", "/_preview/events?epoch=1%00", 400),
+        ("GET", "/_preview/events?epoch=" + "9" * 5000, 400),
+        ("GET", "http://[/", 400),  # an authority that does not parse
+        ("GET", "/%ff%fe.html", 404),
+        ("GET", "/deck.css?x=%ff", 200),
+        ("GET", "/" + "a" * 70000, 414),
+        ("POST", "/", 405),
+        ("POST", "/_preview/pdf", 405),
+        ("PUT", "/deck.css", 405),
+        ("DELETE", "/deck.css", 405),
+        ("OPTIONS", "*", 405),
+        ("PATCH", "/", 405),
+        ("BREW", "/", 405),
+    ],
+    ids=lambda v: str(v)[:40],
+)
+def test_malformed_requests_get_a_clean_answer(
+    served: PreviewServer,
+    capfd: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+    method: str,
+    path: str,
+    status: int,
+) -> None:
+    body = b"x=1" if method in ("POST", "PUT", "PATCH") else None
+    answer, headers, _ = send(served, method, path, body)
+    assert answer == status
+    if status == 405:
+        assert headers["Allow"] == "GET, HEAD"
+    assert "Traceback" not in capfd.readouterr().err
+    assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []
+
+
+def test_head_of_the_event_stream_ends_at_once(served: PreviewServer) -> None:
+    status, headers, body = send(served, "HEAD", "/_preview/events?epoch=0")
+    assert (status, headers["Content-Type"], body) == (200, "text/event-stream", b"")
+    assert send(served, "HEAD", "/deck.css")[0] == 200
+
+
+def test_an_aborted_download_is_logged_quietly(
+    served: PreviewServer, capfd: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    # Far more than the socket buffers hold, so the server is still writing when the
+    # browser resets the connection.
+    (served.preview.site / "large.bin").write_bytes(bytes(32 * 2**20))
+    noted = threading.Event()
+
+    class Note(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            noted.set()
+
+    note = Note()
+    logger = logging.getLogger("reportgen.preview_http")
+    caplog.set_level(logging.DEBUG, logger=logger.name)
+    logger.addHandler(note)
+    try:
+        with socket.create_connection(("127.0.0.1", served.httpd.port), DEADLINE) as client:
+            client.sendall(
+                f"GET /large.bin HTTP/1.1\r\nHost: 127.0.0.1:{served.httpd.port}\r\n\r\n".encode()
+            )
+            assert client.recv(64).startswith(b"HTTP/1.1 200")
+            # Close with a reset, as a browser does when a download is cancelled.
+            client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        left = [r for r in caplog.records if "left early" in r.getMessage()]
+        while not left:
+            assert noted.wait(DEADLINE), "the aborted download was not logged"
+            noted.clear()
+            left = [r for r in caplog.records if "left early" in r.getMessage()]
+    finally:
+        logger.removeHandler(note)
+    assert [r.levelno for r in left] == [logging.DEBUG]
+    assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []
+    assert "Traceback" not in capfd.readouterr().err
+
+
+@pytest.mark.parametrize("how", ["deleted", "renamed away"])
+def test_edits_are_seen_after_the_data_folder_is_replaced(
+    preview: PreviewServer, data_copy: Path, tmp_path: Path, how: str
+) -> None:
+    """``git checkout`` or a sync tool replaces the folder: the preview must keep watching."""
+    figure = "new_subsidiaries_operating_loss,{}"
+    replacement = tmp_path / "replacement"
+    shutil.copytree(data_copy, replacement)
+    edit(replacement / "figures" / "1Q08.csv", figure.format(166), figure.format(177))
+    if how == "deleted":
+        shutil.rmtree(data_copy)
+    else:
+        data_copy.rename(tmp_path / "previous")
+    replacement.rename(data_copy)
+    wanted = f"JPY {formatting.jpy_million(177)} million"
+    wait_for_page(preview, lambda html: wanted in text_of(html) and "preview-error" not in html)
+    # And the new folder is watched: an edit made in it now arrives too.
+    edit(data_copy / "figures" / "1Q08.csv", figure.format(177), figure.format(188))
+    wanted = f"JPY {formatting.jpy_million(188)} million"
+    wait_for_page(preview, lambda html: wanted in text_of(html))
+
+
 def test_epoch_wakes_waiters_and_releases_them_on_close() -> None:
     epoch = Epoch()
     assert epoch.wait_past(0, timeout=0) == epoch.status
@@ -315,10 +456,9 @@ SLIDE_PX = (960, 540)  # 10in x 5.625in at the CSS 96 px per inch
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"no browser tests: {CHROMIUM} is absent (apt-get install chromium)")
+    executable = require_tool("chromium", CHROMIUM)
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(executable_path=str(executable), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from reportgen import formatting
 from reportgen.model.figures import Figure
+from reportgen.slides.plain import plain
 
 NOT_MEANINGFUL = "n/m"
 
@@ -82,6 +83,10 @@ class Row:
     cells: tuple[Cell, ...]
     style: str = ""
 
+    def __post_init__(self) -> None:
+        # Labels reach the data pack and the CSV too: plain text, escaped by the template.
+        object.__setattr__(self, "label", plain(self.label))
+
 
 @dataclass(frozen=True, slots=True)
 class Table:
@@ -90,6 +95,9 @@ class Table:
     header: tuple[tuple[str, ...], ...]
     rows: tuple[Row, ...]
     column_classes: tuple[str, ...] = field(default_factory=tuple)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "header", tuple(tuple(map(plain, h)) for h in self.header))
 
     @property
     def note_keys(self) -> tuple[str, ...]:

@@ -10,6 +10,7 @@ from reportgen.data.items import ITEMS
 from reportgen.data.load import read_yaml
 from reportgen.errors import SlideError
 from reportgen.model.figures import Figure
+from reportgen.slides.plain import plain
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +45,11 @@ class Messages:
                 f"message {key!r} is missing from the {self.language!r} catalogue "
                 f"(templates/i18n/{self.language}/)"
             ) from None
-        return text.format(**values) if values else text
+        if not values:
+            return text
+        # The result is plain text: rendered commentary passed in as a value gives its
+        # text, not its HTML, or the template would escape that HTML a second time.
+        return text.format(**{k: plain(v) if isinstance(v, str) else v for k, v in values.items()})
 
     def item(self, key: str) -> str:
         """The display label of a line item (English falls back to the catalogue of items)."""

@@ -12,6 +12,7 @@ from reportgen.slides.base import BuildContext, Chart, SlideKind
 from reportgen.slides.cells import Cell, Row, Table, cell, signed
 from reportgen.slides.charts import alt_text, gap_note
 from reportgen.slides.content import parse_content
+from reportgen.slides.plain import plain
 
 BRIDGE_TABLE_ITEMS = ("gross_margin", "sga", "operating_income")
 CASH_FLOW_SECTIONS = (
@@ -71,6 +72,15 @@ def _bridge_steps(ctx: BuildContext) -> tuple[tuple[str, float, bool], ...]:
     return tuple(steps)
 
 
+def _impact_label(ctx: BuildContext, impact: Impact) -> str:
+    """The impact's label (and remark) as plain text: a row label reaches the data pack too."""
+    label = plain(ctx.commentary.text(impact.label))
+    if not impact.remark:
+        return label
+    remark = plain(ctx.commentary.text(impact.remark))
+    return ctx.messages("bridge.impact_remark", label=label, remark=remark)
+
+
 def _impact_cell(ctx: BuildContext, figure: Figure, qualifier: str) -> Cell:
     """``approximately 186``: the company's own hedge stays next to the figure."""
     base = cell(figure, ctx.styles.million)
@@ -79,7 +89,8 @@ def _impact_cell(ctx: BuildContext, figure: Figure, qualifier: str) -> Cell:
         if qualifier and not figure.missing
         else base.text
     )
-    return Cell(text, base.source, base.status, base.negative)
+    # The value stays with the text, so the data pack and the CSV carry the amount.
+    return replace(base, text=text)
 
 
 def operating_income_bridge(
@@ -134,13 +145,7 @@ def operating_income_bridge(
         (("", t("bridge.column_amount")),),
         tuple(
             Row(
-                t(
-                    "bridge.impact_remark",
-                    label=ctx.commentary.text(impact.label),
-                    remark=ctx.commentary.text(impact.remark),
-                )
-                if impact.remark
-                else ctx.commentary.text(impact.label),
+                _impact_label(ctx, impact),
                 (_impact_cell(ctx, model.value(impact.item, now), impact.qualifier),),
             )
             for impact in content.impacts
