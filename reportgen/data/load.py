@@ -160,7 +160,7 @@ def read_table(path: Path, columns: Sequence[str]) -> pd.DataFrame:
 
 
 def _figure(row: FigureRow, period: str, key: str | None = None) -> Figure:
-    value, uncertainty = parse_number(row.value)
+    value, uncertainty = (None, 0.0) if row.status == "undisclosed" else parse_number(row.value)
     return Figure(
         key=key or row.item,
         period=period,

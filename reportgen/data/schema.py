@@ -8,7 +8,14 @@ import unicodedata
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from reportgen.data.items import ITEMS, MEASURES
 
@@ -126,7 +133,9 @@ class FigureRow(Strict):
     item: str
     value: str
     source: str = Field(min_length=1)
-    status: Literal["published", "seed"]
+    # "undisclosed": the source states the company does not disclose the figure;
+    # the row then has no value, and the deck prints n/d rather than n/a.
+    status: Literal["published", "seed", "undisclosed"]
     note: str = ""
 
     @field_validator("item")
@@ -134,11 +143,14 @@ class FigureRow(Strict):
     def _known_item(cls, key: str) -> str:
         return check_item_key(key)
 
-    @field_validator("value")
-    @classmethod
-    def _numeric(cls, raw: str) -> str:
-        parse_number(raw)
-        return raw
+    @model_validator(mode="after")
+    def _numeric(self) -> FigureRow:
+        if self.status == "undisclosed":
+            if self.value:
+                raise ValueError(f"value {self.value!r}: an undisclosed figure has no value")
+        else:
+            parse_number(self.value)
+        return self
 
 
 class TargetRow(FigureRow):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from reportgen.data.load import Dataset, parse_record, read_yaml, shown
 from reportgen.data.schema import DeckSpec
-from reportgen.errors import DataError, QuarterError
+from reportgen.errors import CommentaryError, DataError, QuarterError
 from reportgen.formatting import Numbers, numbers_for
 from reportgen.model.quarter import QuarterModel
 from reportgen.quarters import Quarter
@@ -116,30 +116,36 @@ def build_deck(
     )
     slides = []
     for index, slide_spec in enumerate(spec.slides, start=1):
-        kind = SLIDE_KINDS[slide_spec.kind]
-        body, charts = kind.build(ctx, slide_spec)
-        # A builder whose title depends on what it shows (a year, a half) gives it.
-        built_title = body.get("title")
-        title = slide_spec.title or (
-            built_title
-            if isinstance(built_title, str)
-            else messages(kind.title_key, quarter_label=quarter_label)
-            if kind.title_key
-            else spec.title
-        )
-        slides.append(
-            Slide(
-                kind=slide_spec.kind,
-                number=slide_spec.number,
-                # Titles are plain text (bookmarks, page labels, sheet names); figures in them
-                # lose their hover spans.
-                title=ctx.commentary.text(title).striptags(),
-                anchor=f"slide-{index}",
-                bullets=ctx.commentary.bullets(slide_spec.bullets),
-                notes=tuple(ctx.commentary.text(n) for n in slide_spec.notes),
-                body=body,
-                charts=charts,
+        try:
+            kind = SLIDE_KINDS[slide_spec.kind]
+            body, charts = kind.build(ctx, slide_spec)
+            # A builder whose title depends on what it shows (a year, a half) gives it.
+            built_title = body.get("title")
+            title = slide_spec.title or (
+                built_title
+                if isinstance(built_title, str)
+                else messages(kind.title_key, quarter_label=quarter_label)
+                if kind.title_key
+                else spec.title
             )
-        )
+            slides.append(
+                Slide(
+                    kind=slide_spec.kind,
+                    number=slide_spec.number,
+                    # Titles are plain text (bookmarks, page labels, sheet names); figures in them
+                    # lose their hover spans.
+                    title=ctx.commentary.text(title).striptags(),
+                    anchor=f"slide-{index}",
+                    bullets=ctx.commentary.bullets(slide_spec.bullets),
+                    notes=tuple(ctx.commentary.text(n) for n in slide_spec.notes),
+                    body=body,
+                    charts=charts,
+                )
+            )
+        except CommentaryError as exc:
+            # The commentary names the deck file; the reader also needs the slide.
+            detail = str(exc).removeprefix(f"{where}: ")
+            name = slide_spec.title or slide_spec.kind
+            raise CommentaryError(f"{where}, slide {index} ({name!r}): {detail}") from None
     log.info("built %d slides for %s", len(slides), quarter.name)
     return Deck(dataset, quarter, spec, tuple(slides), messages)
