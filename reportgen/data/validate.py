@@ -157,6 +157,22 @@ def measure_checks(root: Path, figures: Figures) -> Iterator[Check]:
         if measure is None:
             continue
         computed = computed_measure(figures, item, measure, Period.parse(name))
+        if computed.status == "not_meaningful" and published.value is not None:
+            # A percentage from or to a loss reads as a fall or rise it is not; the
+            # deck shows n.m. instead, and the data should not carry the row.
+            yield Check(
+                name=f"published {key}",
+                period=name,
+                expected=published.value,
+                actual=published.value,
+                tolerance=0.0,
+                severity="warning",
+                where=_file(root, name),
+                detail=f"published {formatting.number(published.value, 2)} is a percentage "
+                f"across a sign change or from zero ({computed.formula}); the deck shows "
+                f"{formatting.NOT_MEANINGFUL}",
+            )
+            continue
         if computed.missing or computed.value is None or published.value is None:
             continue
         tolerance = published.uncertainty + computed.uncertainty

@@ -145,7 +145,11 @@ def build_deck(
         except CommentaryError as exc:
             # The commentary names the deck file; the reader also needs the slide.
             detail = str(exc).removeprefix(f"{where}: ")
-            name = slide_spec.title or slide_spec.kind
-            raise CommentaryError(f"{where}, slide {index} ({name!r}): {detail}") from None
+            name = slide_spec.title or (
+                messages(kind.title_key, quarter_label=quarter_label)
+                if kind.title_key
+                else spec.title
+            )
+            raise CommentaryError(f"{where}, slide {index} ({name}): {detail}") from None
     log.info("built %d slides for %s", len(slides), quarter.name)
     return Deck(dataset, quarter, spec, tuple(slides), messages)
