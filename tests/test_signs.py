@@ -293,3 +293,26 @@ def test_a_published_percentage_across_a_sign_change_is_not_shown(example: Path)
     assert (shown.status, shown.value) == ("not_meaningful", None)
     styles = Styles.of(formatting.numbers_for("ja"))
     assert cell(shown, styles.percent).text == formatting.numbers_for("ja").not_meaningful
+
+
+def test_an_undisclosed_row_has_a_source_and_no_value(example: Path) -> None:
+    path = example / "figures" / f"{THEN}.csv"
+    rows = _rows(path)
+    for row in rows:
+        if row["item"] == "new_subsidiaries_sga":
+            row["value"], row["status"] = "", "undisclosed"
+    _write(path, rows)
+    figure = load_dataset(example).figures.get("new_subsidiaries_sga", THEN)
+    assert (figure.status, figure.value, figure.source) == ("undisclosed", None, "E1")
+    assert "not disclosed by the company" in figure.provenance
+
+    for row in rows:
+        if row["item"] == "new_subsidiaries_sga":
+            row["value"] = "96"
+    _write(path, rows)
+    err = io.StringIO()
+    code = main(["check", "--quarter", NOW, "--data", str(example)], stderr=err)
+    assert code == 2
+    (line,) = [x for x in err.getvalue().splitlines() if x.startswith("error:")]
+    assert "figures/1Q24.csv, line " in line
+    assert "an undisclosed figure has no value" in line

@@ -13,8 +13,8 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    ValidationInfo,
     field_validator,
-    model_validator,
 )
 
 from reportgen.data.items import ITEMS, MEASURES
@@ -131,11 +131,12 @@ class FigureRow(Strict):
     """One row of ``figures/<period>.csv``."""
 
     item: str
+    # "undisclosed": the source states the company does not disclose the figure;
+    # the row then has no value, and the deck prints n/d rather than n/a. Declared
+    # before ``value`` so that the value's check can see it.
+    status: Literal["published", "seed", "undisclosed"]
     value: str
     source: str = Field(min_length=1)
-    # "undisclosed": the source states the company does not disclose the figure;
-    # the row then has no value, and the deck prints n/d rather than n/a.
-    status: Literal["published", "seed", "undisclosed"]
     note: str = ""
 
     @field_validator("item")
@@ -143,14 +144,15 @@ class FigureRow(Strict):
     def _known_item(cls, key: str) -> str:
         return check_item_key(key)
 
-    @model_validator(mode="after")
-    def _numeric(self) -> FigureRow:
-        if self.status == "undisclosed":
-            if self.value:
-                raise ValueError(f"value {self.value!r}: an undisclosed figure has no value")
+    @field_validator("value")
+    @classmethod
+    def _numeric(cls, raw: str, info: ValidationInfo) -> str:
+        if info.data.get("status") == "undisclosed":
+            if raw:
+                raise ValueError(f"{raw!r}: an undisclosed figure has no value")
         else:
-            parse_number(self.value)
-        return self
+            parse_number(raw)
+        return raw
 
 
 class TargetRow(FigureRow):

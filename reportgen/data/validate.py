@@ -43,6 +43,9 @@ class Check:
 
     @property
     def message(self) -> str:
+        if self.severity == "warning" and self.tolerance == 0 and self.difference == 0:
+            # A flag on a value, not a difference between two (a published n.m. change).
+            return f"{self.where}: {self.name} for {self.period}: {self.detail}"
         verb = "leaves a gap" if self.severity == "warning" else "fails"
         return (
             f"{self.where}: {self.name} {verb} for {self.period}: {self.detail} "

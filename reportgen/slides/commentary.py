@@ -36,9 +36,10 @@ class RenderedBullet:
     emphasis: bool
 
 
-def _span(figure: Figure, text: str) -> Markup:
-    return Markup('<span class="fig st-{}" title="{}">{}</span>').format(
-        figure.status, figure.provenance, text
+def _span(figure: Figure, text: str, kind: str = "") -> Markup:
+    """A figure's text with its provenance; ``worded`` for a phrase that may wrap."""
+    return Markup('<span class="fig st-{}{}" title="{}">{}</span>').format(
+        figure.status, f" {kind}" if kind else "", figure.provenance, text
     )
 
 
@@ -114,7 +115,7 @@ def _filters(
             inputs = inputs_of(measure, key, at)
             fig = present(name, key, getattr(model, measure)(key_of(key), at), *inputs)
             if fig.status == "not_meaningful" and inputs:
-                return _span(fig, outcome(key.partition(":")[0], *inputs))
+                return _span(fig, outcome(key.partition(":")[0], *inputs), "worded")
             return _span(fig, numbers.not_meaningful if fig.value is None else fmt(fig))
 
         return apply
