@@ -316,3 +316,31 @@ def test_an_undisclosed_row_has_a_source_and_no_value(example: Path) -> None:
     (line,) = [x for x in err.getvalue().splitlines() if x.startswith("error:")]
     assert "figures/1Q24.csv, line " in line
     assert "an undisclosed figure has no value" in line
+
+
+EMPTY_DECK = """title: 1st Quarter FY2027 Consolidated Financial Results
+release_date: 2027-08-10
+slides:
+  - kind: cover
+  - kind: balance_sheet
+    number: "1"
+"""
+
+
+def test_a_slide_with_every_figure_missing_needs_a_reason(example: Path, tmp_path: Path) -> None:
+    # The data set ends with 4Q25: a 1Q27 balance sheet has no figure at all.
+    deck = example / "decks" / "1Q27.yaml"
+    deck.write_text(EMPTY_DECK, encoding="utf-8")
+    argv = ["build", "--quarter", "1Q27", "--data", str(example), "--no-pdf"]
+    err = io.StringIO()
+    code = main([*argv, "--out", str(tmp_path / "a")], stdout=io.StringIO(), stderr=err)
+    assert code == 2
+    (line,) = [x for x in err.getvalue().splitlines() if x.startswith("error:")]
+    assert "decks/1Q27.yaml, slide 2 (Consolidated Balance Sheets): every figure is missing" in line
+    assert "keep_empty" in line
+
+    deck.write_text(EMPTY_DECK + '    keep_empty: "shown as a placeholder"\n', encoding="utf-8")
+    code = main([*argv, "--out", str(tmp_path / "b")], stdout=io.StringIO(), stderr=io.StringIO())
+    assert code == 0
+    html = (tmp_path / "b" / "1Q27" / "html" / "index.html").read_text(encoding="utf-8")
+    assert "n/a: not available in this data set" in html

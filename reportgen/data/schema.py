@@ -210,6 +210,8 @@ class SlideSpec(Strict):
     bullets: tuple[Bullet | str, ...] = ()
     notes: tuple[str, ...] = ()
     content: dict[str, object] = Field(default_factory=dict)
+    # Why a slide whose every figure is missing is kept (else that is an error).
+    keep_empty: str = ""
 
 
 class DeckSpec(Strict):

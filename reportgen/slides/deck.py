@@ -7,12 +7,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from reportgen.data.load import Dataset, parse_record, read_yaml, shown
-from reportgen.data.schema import DeckSpec
+from reportgen.data.schema import DeckSpec, SlideSpec
 from reportgen.errors import CommentaryError, DataError, QuarterError
 from reportgen.formatting import Numbers, numbers_for
 from reportgen.model.quarter import QuarterModel
 from reportgen.quarters import Quarter
-from reportgen.slides.base import BuildContext, Slide
+from reportgen.slides.base import BuildContext, Chart, Slide
+from reportgen.slides.cells import Table
 from reportgen.slides.commentary import Commentary
 from reportgen.slides.content import deck_path
 from reportgen.slides.messages import Messages
@@ -90,6 +91,23 @@ def _check_same_slides(edition: DeckSpec, original: DeckSpec, path: Path) -> Non
         )
 
 
+def _every_figure_missing(body: dict[str, object], charts: tuple[Chart, ...]) -> bool:
+    """Whether a slide shows figures and none of them is in the data (all n/a or n/d)."""
+    cells = [
+        c
+        for value in body.values()
+        if isinstance(value, Table)
+        for row in value.rows
+        for c in row.cells
+        if c.status
+    ]
+    values = [v for chart in charts for series in chart.spec.series for v in series.values]
+    if not cells and not values:
+        return False  # a text slide
+    gaps = ("missing", "undisclosed")
+    return all(c.status in gaps for c in cells) and all(v is None for v in values)
+
+
 def build_deck(
     dataset: Dataset, quarter: Quarter, messages: Messages, numbers: Numbers | None = None
 ) -> Deck:
@@ -114,11 +132,25 @@ def build_deck(
         fiscal_year=quarter.fiscal_year,
         name=periods.name(quarter),
     )
+
+    def _fallback_title(slide: SlideSpec) -> str:
+        """The slide's title as its deck file or kind gives it, for an error message."""
+        title_key = SLIDE_KINDS[slide.kind].title_key
+        return slide.title or (
+            messages(title_key, quarter_label=quarter_label) if title_key else spec.title
+        )
+
     slides = []
     for index, slide_spec in enumerate(spec.slides, start=1):
         try:
             kind = SLIDE_KINDS[slide_spec.kind]
             body, charts = kind.build(ctx, slide_spec)
+            if not slide_spec.keep_empty and _every_figure_missing(body, charts):
+                raise DataError(
+                    f"{where}, slide {index} ({_fallback_title(slide_spec)}): every "
+                    f"figure is missing for {quarter.name}; expected figures, or "
+                    'keep_empty: "<why the slide is kept>" on the slide'
+                )
             # A builder whose title depends on what it shows (a year, a half) gives it.
             built_title = body.get("title")
             title = slide_spec.title or (
@@ -145,11 +177,7 @@ def build_deck(
         except CommentaryError as exc:
             # The commentary names the deck file; the reader also needs the slide.
             detail = str(exc).removeprefix(f"{where}: ")
-            name = slide_spec.title or (
-                messages(kind.title_key, quarter_label=quarter_label)
-                if kind.title_key
-                else spec.title
-            )
+            name = _fallback_title(slide_spec)
             raise CommentaryError(f"{where}, slide {index} ({name}): {detail}") from None
     log.info("built %d slides for %s", len(slides), quarter.name)
     return Deck(dataset, quarter, spec, tuple(slides), messages)
