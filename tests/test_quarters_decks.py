@@ -54,7 +54,7 @@ def test_comparison_columns_point_to_the_right_quarters(
     for label in labels:
         assert label in page
     assert f"Consolidated Financial Results for {title}" in page
-    assert "n/d: not disclosed in the published record" in page
+    assert "n/a: not available in this data set" in page
 
 
 def test_balance_sheet_compares_with_the_previous_quarter_end(other_quarter: BuiltDeck) -> None:

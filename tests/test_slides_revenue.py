@@ -90,7 +90,7 @@ def test_chart_totals_are_the_model_totals(
     }[kind]
     page = iij_1q08.page(kind)
     for figure in iij_model.series(total_key):
-        assert (m(figure) if figure.value is not None else "n/d") in page
+        assert (m(figure) if figure.value is not None else formatting.MISSING) in page
 
 
 def test_revenues(iij_1q08: BuiltDeck, iij_model: QuarterModel) -> None:
@@ -105,7 +105,7 @@ def test_revenues(iij_1q08: BuiltDeck, iij_model: QuarterModel) -> None:
         for quarter in ("1Q07", "1Q08"):
             assert m(iij_model.value(key, quarter)) in page
     # Only two quarters have the split: the other three show their total, hatched.
-    assert f"Breakdown not disclosed: 2Q07{DASH}4Q07" in page
+    assert f"Breakdown not in this data set: 2Q07{DASH}4Q07" in page
     assert "Outsourcing Services" in page  # the reclassification note
 
 
@@ -120,7 +120,7 @@ def test_cost_of_revenues(iij_1q08: BuiltDeck, iij_model: QuarterModel) -> None:
         points = formatting.number(abs(iij_model.ratio_yoy_pt(key).value or 0), 1)
         assert f"down {points} points from 1Q07" in page
     assert "Not disclosed: 2Q07, 4Q07" in page
-    assert f"Gross Margin Ratio (SI): not disclosed for 1Q07{DASH}4Q07" in page
+    assert f"Gross Margin Ratio (SI): not in this data set for 1Q07{DASH}4Q07" in page
 
 
 def test_sga(iij_1q08: BuiltDeck, iij_model: QuarterModel) -> None:
@@ -134,7 +134,7 @@ def test_sga(iij_1q08: BuiltDeck, iij_model: QuarterModel) -> None:
     assert f"employees: {employees} at the end of 1Q08, an increase of {added} from 1Q07" in page
     assert f"JPY {m(iij_model.value('new_subsidiaries_sga'))} million" in page
     # The yen split of SG&A is not disclosed for any quarter.
-    assert "Breakdown not disclosed: 1Q07, 3Q07, 1Q08" in page
+    assert "Breakdown not in this data set: 1Q07, 3Q07, 1Q08" in page
 
 
 def test_connectivity_revenue(iij_1q08: BuiltDeck, iij_model: QuarterModel) -> None:
@@ -149,7 +149,7 @@ def test_connectivity_revenue(iij_1q08: BuiltDeck, iij_model: QuarterModel) -> N
     assert "QoQ main factors of the decrease in revenues in 1Q08 (vs 4Q07)" in page
     assert "YoY Main Factors" not in page
     # No bandwidth after March 2007 is in the record: the series is named in the note.
-    assert f"Total Contracted Bandwidth (Gbps): not disclosed for 1Q07{DASH}1Q08" in page
+    assert f"Total Contracted Bandwidth (Gbps): not in this data set for 1Q07{DASH}1Q08" in page
 
 
 def test_connectivity_cost(iij_1q08: BuiltDeck, iij_model: QuarterModel) -> None:
@@ -182,7 +182,7 @@ def test_si_cost(iij_1q08: BuiltDeck, iij_model: QuarterModel) -> None:
     assert f"down {pct(iij_model.qoq('cost_si_purchasing'))} from 4Q07" in page
     for key in ("cost_si_personnel", "cost_si_outsourcing"):
         assert f"up {pct(iij_model.yoy(key))} from 1Q07" in page
-    assert "Breakdown not disclosed: 1Q08" in page
+    assert "Breakdown not in this data set: 1Q08" in page
 
 
 def test_chart_with_no_data_becomes_the_no_data_panel(iij: Dataset, t: Messages) -> None:

@@ -199,10 +199,10 @@ def test_other_financial_data_says_not_disclosed(iij_1q08: BuiltDeck) -> None:
     page = iij_1q08.page("other_financial_data")
     for title in ("CAPEX", "Adjusted EBITDA", "Depreciation and Amortization"):
         assert title in page
-    assert page.count("Not disclosed in the published record") == 3
+    assert page.count("Not available in this data set") == 3
     section = iij_1q08.html.split('data-kind="other_financial_data"')[1].split("</section>")[0]
     assert "<img" not in section
-    assert "n/d" not in page  # no empty axes with gap marks
+    assert "n/a" not in page  # no empty axes with gap marks
 
 
 # Ref. 1 ----------------------------------------------------------------------------------
@@ -312,7 +312,7 @@ def test_group_companies_lists_every_company(iij_1q08: BuiltDeck) -> None:
         assert name in page
     assert "Consolidated Subsidiaries" in page
     assert "Equity Method Investees" in page
-    assert "n/d: not disclosed in the published record" in page
+    assert "n/a: not available in this data set" in page
 
 
 def test_press_releases_grouped_by_fiscal_quarter(iij_1q08: BuiltDeck) -> None:
