@@ -111,9 +111,10 @@ def _filters(
 
     def change(name: str, measure: str, fmt: Callable[[Figure], str]) -> Callable[..., Markup]:
         def apply(key: str, period: str | None = None) -> Markup:
+            key = key_of(key)
             at = Period.parse(period) if period else model.period
             inputs = inputs_of(measure, key, at)
-            fig = present(name, key, getattr(model, measure)(key_of(key), at), *inputs)
+            fig = present(name, key, getattr(model, measure)(key, at), *inputs)
             if fig.status == "not_meaningful" and inputs:
                 return _span(fig, outcome(key.partition(":")[0], *inputs), "worded")
             return _span(fig, numbers.not_meaningful if fig.value is None else fmt(fig))
