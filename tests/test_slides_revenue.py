@@ -119,7 +119,7 @@ def test_cost_of_revenues(iij_1q08: BuiltDeck, iij_model: QuarterModel) -> None:
         assert f"Gross margin ratio was {ratio}" in page
         points = formatting.number(abs(iij_model.ratio_yoy_pt(key).value or 0), 1)
         assert f"down {points} points from 1Q07" in page
-    assert "Not disclosed: 2Q07, 4Q07" in page
+    assert "Not available in this data set: 2Q07, 4Q07" in page
     assert f"Gross Margin Ratio (SI): not in this data set for 1Q07{DASH}4Q07" in page
 
 
@@ -158,7 +158,7 @@ def test_connectivity_cost(iij_1q08: BuiltDeck, iij_model: QuarterModel) -> None
     qoq = pct(iij_model.qoq("cost_connectivity_outsourcing"))
     assert f"an increase of {change} JPY million (up {qoq})" in page
     assert f"JPY {m(iij_model.value('new_subsidiaries_cost'))} million" in page
-    assert f"Not disclosed: 1Q07{DASH}4Q07" in page
+    assert f"Not available in this data set: 1Q07{DASH}4Q07" in page
 
 
 def test_si_revenue_comes_from_the_model_not_the_seed(

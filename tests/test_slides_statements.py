@@ -177,7 +177,7 @@ def test_cash_flows_signs_and_wording(iij_1q08: BuiltDeck, iij_model: QuarterMod
     assert "provided by financing" not in page
     assert "Increase in prepaid expenses" in page
     assert "decrease in prepaid" not in page.lower()
-    assert "Not disclosed: 1Q07, 2Q07, 3Q07, 4Q07" in page
+    assert "Not available in this data set: 1Q07, 2Q07, 3Q07, 4Q07" in page
 
 
 def test_cash_flow_gap_is_computed(iij_1q08: BuiltDeck, iij_model: QuarterModel) -> None:
@@ -362,9 +362,9 @@ def test_notes_explain_every_kind_of_gap_once() -> None:
         return Cell("x", "", status)
 
     assert note_keys([c("published"), c("derived")]) == ()
-    assert note_keys([c("missing"), c("missing")]) == ("note.not_disclosed",)
+    assert note_keys([c("missing"), c("missing")]) == ("note.not_available",)
     assert note_keys([c("not_meaningful"), c("missing")]) == (
-        "note.not_disclosed",
+        "note.not_available",
         "note.not_meaningful",
     )
 
