@@ -96,7 +96,12 @@ def _m(value: float) -> str:
 
 # Each build checks two cases: YoY against 1Q24 and QoQ against 4Q24.
 PRIOR = "4Q24"
-JA_THEN, JA_PRIOR = "2025年3月期 第1四半期", "2025年3月期 第4四半期"
+# Without spaces: a Japanese line may wrap anywhere, and the PDF's text has a space there.
+JA_THEN, JA_PRIOR = "2025年3月期第1四半期", "2025年3月期第4四半期"
+
+
+def _unspaced(page: str) -> str:
+    return "".join(page.split())
 
 
 def test_a_loss_quarter_turns_to_a_loss_and_a_loss_narrows(example: Path, tmp_path: Path) -> None:
@@ -119,7 +124,7 @@ def test_a_loss_quarter_turns_to_a_loss_and_a_loss_narrows(example: Path, tmp_pa
     # The company's published +44.4% does not show across the sign change.
     assert "44.4%" not in summary
 
-    ja_bullets = ja.page("operating_net_income")
+    ja_bullets = _unspaced(ja.page("operating_net_income"))
     assert f"赤字転落（損失14百万円、{JA_THEN}は利益{_m(then)}百万円）" in ja_bullets
     assert f"赤字縮小（損失14百万円、{JA_PRIOR}の損失100百万円から86百万円改善）" in ja_bullets
     ja_summary = ja.page("results_summary")
@@ -141,7 +146,7 @@ def test_a_return_to_profit_and_a_zero_base(example: Path, tmp_path: Path) -> No
         f"returned to profit of JPY {_m(now)} million (loss of JPY 100 million in 1Q24) from 1Q24, "
         f"JPY {_m(now)} million, against nil in 4Q24 from 4Q24" in en.page("operating_net_income")
     )
-    ja_bullets = ja.page("operating_net_income")
+    ja_bullets = _unspaced(ja.page("operating_net_income"))
     assert f"黒字転換（利益{_m(now)}百万円、{JA_THEN}は損失100百万円）" in ja_bullets
     assert f"{_m(now)}百万円（{JA_PRIOR}はゼロ）" in ja_bullets
     summary = en.page("results_summary")
