@@ -175,7 +175,7 @@ def write_xlsx(deck: Deck, target: Path) -> None:
                 line = sheet.max_row
                 for column, source in enumerate(row.cells, start=2):
                     target_cell = sheet.cell(row=line, column=column)
-                    if source.value is not None and source.text not in ("", "n/m"):
+                    if source.value is not None and source.text:
                         target_cell.value = source.value * source.scale
                         target_cell.number_format = source.excel
                     target_cell.alignment = Alignment(horizontal="right")

@@ -3,8 +3,11 @@
 Accounting style throughout: negatives and decreases are marked, never given a
 minus sign; in parentheses for the English edition, with a triangle (△1,528) for
 the Japanese one, as Japanese releases print them. Thousands separators;
-rounding half away from zero, applied here and nowhere else. A missing value
-prints as the edition's ``missing`` text (``n/d``) so a gap is visible.
+rounding half away from zero, applied here and nowhere else. Rounding never
+hides a sign: a loss of JPY 14 million in JPY billion is ``(0.0)``, never ``0.0``.
+A value missing from the data set prints as the edition's ``missing`` text
+(``n/a``), one the company says it does not disclose as ``undisclosed`` (``n/d``),
+and a change that is not meaningful (from or to a loss) as ``not_meaningful``.
 
 ``Numbers`` is bound to an edition's ``NumberStyle``; builders use the one their
 ``BuildContext`` carries (``ctx.numbers``). The module-level functions are the
@@ -20,16 +23,27 @@ from typing import Literal
 
 from babel.dates import format_date, format_skeleton
 
-MISSING = "n/d"
+MISSING = "n/a"
+UNDISCLOSED = "n/d"
+NOT_MEANINGFUL = "n.m."
 
 # Float noise (0.0985 * 100 == 9.849999999999998) must not decide a rounding
 # half case, so values are first snapped to this many decimal places.
 _NOISE_PLACES = Decimal("1e-9")
 
 
+def _snap(value: float) -> Decimal:
+    return Decimal(repr(float(value))).quantize(_NOISE_PLACES, rounding=ROUND_HALF_UP)
+
+
 def _round(value: float, places: int) -> Decimal:
-    snapped = Decimal(repr(float(value))).quantize(_NOISE_PLACES, rounding=ROUND_HALF_UP)
-    return snapped.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return _snap(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def sign(value: float) -> int:
+    """-1, 0 or 1: the sign of a value, float noise (1e-12 after a subtraction) being zero."""
+    snapped = _snap(value)
+    return (snapped > 0) - (snapped < 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +52,8 @@ class NumberStyle:
 
     negative: Literal["parentheses", "triangle"] = "parentheses"
     missing: str = MISSING
+    undisclosed: str = UNDISCLOSED
+    not_meaningful: str = NOT_MEANINGFUL
     yen_prefix: str = "JPY"
     yen_suffix: str = ""
     points_suffix: str = "pt"
@@ -55,7 +71,9 @@ EN_STYLE = NumberStyle()
 # Japanese IR convention: △ for negatives, 円 after the amount, ポイント for points, 億円.
 JA_STYLE = NumberStyle(
     negative="triangle",
-    missing="n/d",
+    missing=MISSING,
+    # 決算短信 print a dash where a change is not meaningful (from or to a loss).
+    not_meaningful="\uff0d",  # full-width hyphen-minus
     yen_prefix="",
     yen_suffix="円",
     points_suffix="ポイント",
@@ -74,6 +92,14 @@ class Numbers:
     def missing(self) -> str:
         return self.style.missing
 
+    @property
+    def undisclosed(self) -> str:
+        return self.style.undisclosed
+
+    @property
+    def not_meaningful(self) -> str:
+        return self.style.not_meaningful
+
     def _accounting(
         self,
         value: float | None,
@@ -87,9 +113,10 @@ class Numbers:
             return self.style.missing
         rounded = _round(value, places)
         body = f"{prefix}{abs(rounded):,.{places}f}{suffix}"
-        if rounded < 0:
+        # The sign of the value, not of its rounding: a small loss stays marked, (0.0).
+        if sign(value) < 0:
             return self.style.mark_negative(body)
-        if signed and rounded > 0:
+        if signed and sign(value) > 0:
             return f"+{body}"
         return body
 
@@ -145,11 +172,15 @@ class Numbers:
     def direction(
         self, value: float | None, up: str = "up", down: str = "down", flat: str = "flat"
     ) -> str:
-        """Return the word for the direction of a change, for commentary."""
+        """Return the word for the direction of a change, for commentary.
+
+        The value's own sign decides, as it decides the mark on its number: a fall
+        of 0.04% is "down 0.0%", as its number is (0.0%).
+        """
         if value is None:
             return self.style.missing
-        rounded = _round(value, 1)
-        return up if rounded > 0 else down if rounded < 0 else flat
+        way = sign(value)
+        return up if way > 0 else down if way < 0 else flat
 
     def excel_format(self, kind: str) -> str:
         """The spreadsheet number format that prints a value as this edition does."""

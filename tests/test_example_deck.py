@@ -51,6 +51,7 @@ def test_every_chart_is_drawn_in_full(example: BuiltDeck) -> None:
 def test_no_figure_is_marked_not_disclosed(example: BuiltDeck) -> None:
     for number, page in enumerate(example.pages, start=1):
         assert "n/d" not in page, f"page {number}"
+        assert "n/a" not in page, f"page {number}"
         assert "not disclosed" not in page.lower(), f"page {number}"
         assert "total only" not in page.lower(), f"page {number}"
 

@@ -80,6 +80,7 @@ def test_full_deck_one_page_per_slide(
 def test_nothing_is_marked_not_disclosed(decks: dict[str, BuiltDeck], quarter: str) -> None:
     for number, page in enumerate(decks[quarter].pages, start=1):
         assert "n/d" not in page, f"{quarter} page {number}"
+        assert "n/a" not in page, f"{quarter} page {number}"
         assert "not disclosed" not in page.lower(), f"{quarter} page {number}"
         assert "total only" not in page.lower(), f"{quarter} page {number}"
 
@@ -156,7 +157,11 @@ def test_period_view_against_prior_period_and_target_in_force(
         assert cells[3] == formatting.jpy_billion(then), key
         growth = model.yoy(key, period)
         # 1H24 made a net loss, so first-half net income growth is not meaningful.
-        expected = "n/m" if growth.status == "not_meaningful" else formatting.percent(growth.value)
+        expected = (
+            formatting.NOT_MEANINGFUL
+            if growth.status == "not_meaningful"
+            else formatting.percent(growth.value)
+        )
         assert cells[4] == expected, key
         assert cells[5] == formatting.jpy_billion(plan), key
         assert cells[6] == formatting.percent(actual / plan * 100), key

@@ -16,7 +16,7 @@ from reportgen import formatting as fmt
         (-1528, "(1,528)"),
         (0, "0"),
         (0.4, "0"),
-        (-0.4, "0"),
+        (-0.4, "(0)"),
         (None, fmt.MISSING),
         (1234567, "1,234,567"),
         (2.5, "3"),
@@ -71,7 +71,7 @@ def test_jpy_billion(value_jpy_m: float | None, expected: str) -> None:
         (9.85, "9.9%"),
         (0.0985 * 100, "9.9%"),
         (-9.85, "(9.9%)"),
-        (-0.04, "0.0%"),
+        (-0.04, "(0.0%)"),
         (None, fmt.MISSING),
     ],
     ids=["up", "down", "half", "float-noise-half", "negative-half", "tiny-negative", "missing"],
@@ -136,7 +136,10 @@ JA = fmt.numbers_for("ja")
         (lambda: JA.percent(-40.5), "△40.5%"),
         (lambda: JA.points(-1.6), "△1.6ポイント"),
         (lambda: JA.points(1.0), "+1.0ポイント"),
-        (lambda: JA.jpy_million(None), "n/d"),
+        (lambda: JA.jpy_million(None), "n/a"),
+        (lambda: JA.jpy_billion(-14), "△0"),
+        (lambda: JA.percent(-0.04), "△0.0%"),
+        (lambda: JA.not_meaningful, "\uff0d"),
         (lambda: JA.long_date(date(2008, 8, 12)), "2008年8月12日"),
         (lambda: JA.month_year(2008, 4), "2008年4月"),
         (lambda: fmt.numbers_for("en").long_date(date(2008, 6, 30)), "June 30, 2008"),
@@ -153,6 +156,9 @@ JA = fmt.numbers_for("ja")
         "points-down",
         "points-up",
         "missing",
+        "oku-small-loss",
+        "percent-small-fall",
+        "not-meaningful",
         "date",
         "month",
         "en-date",
@@ -161,3 +167,45 @@ JA = fmt.numbers_for("ja")
 )
 def test_japanese_style(call: Callable[[], str], expected: str) -> None:
     assert call() == expected
+
+
+@pytest.mark.parametrize(
+    ("call", "expected"),
+    [
+        (lambda: fmt.jpy_billion(-14), "(0.0)"),
+        (lambda: fmt.jpy_billion(-49), "(0.0)"),
+        (lambda: fmt.jpy_billion(-50), "(0.1)"),
+        (lambda: fmt.jpy_billion(14), "0.0"),
+        (lambda: fmt.percent(-0.04), "(0.0%)"),
+        (lambda: fmt.percent(0.04, signed=True), "+0.0%"),
+        (lambda: fmt.points(-0.01), "(0.0)pt"),
+        (lambda: fmt.jpy_million(100.1 - 100.1), "0"),
+        (lambda: fmt.numbers_for("en").not_meaningful, "n.m."),
+    ],
+    ids=[
+        "billion-small-loss",
+        "billion-below-half",
+        "billion-half",
+        "billion-small-profit",
+        "percent-small-fall",
+        "percent-small-rise-signed",
+        "points-small-fall",
+        "float-noise-is-zero",
+        "not-meaningful",
+    ],
+)
+def test_rounding_keeps_the_sign(call: Callable[[], str], expected: str) -> None:
+    assert call() == expected
+
+
+# Figures as data files type them: up to two decimals.
+@given(st.integers(min_value=-(10**9), max_value=10**9).map(lambda n: n / 100))
+def test_negative_values_are_always_marked(value: float) -> None:
+    for numbers in (fmt.numbers_for("en"), fmt.numbers_for("ja")):
+        for text in (
+            numbers.jpy_billion(value),
+            numbers.percent(value),
+            numbers.jpy_million(value),
+        ):
+            marked = text.startswith(("(", "△"))
+            assert marked == (fmt.sign(value) < 0), (value, text)

@@ -99,5 +99,5 @@ def test_tables_name_the_notes_their_gaps_need() -> None:
         Row("a", (cell(fig(None), percent),)),
         Row("b", (cell(not_meaningful, percent),)),
     )
-    assert Table((("", "x"),), rows).note_keys == ("note.not_disclosed", "note.not_meaningful")
+    assert Table((("", "x"),), rows).note_keys == ("note.not_available", "note.not_meaningful")
     assert Table((("", "x"),), rows[1:]).note_keys == ("note.not_meaningful",)

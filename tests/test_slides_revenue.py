@@ -102,7 +102,7 @@ def test_chart_totals_are_the_model_totals(
     }[kind]
     page = iij_1q08.page(kind)
     for figure in iij_model.series(total_key):
-        assert (m(figure) if figure.value is not None else "n/d") in page
+        assert (m(figure) if figure.value is not None else formatting.MISSING) in page
 
 
 def test_revenues(iij_1q08: BuiltDeck, iij_model: QuarterModel) -> None:
@@ -117,7 +117,7 @@ def test_revenues(iij_1q08: BuiltDeck, iij_model: QuarterModel) -> None:
         for quarter in ("1Q07", "1Q08"):
             assert m(iij_model.value(key, quarter)) in page
     # Only two quarters have the split: the other three show their total, hatched.
-    assert f"Breakdown not disclosed: 2Q07{DASH}4Q07" in page
+    assert f"Breakdown not in this data set: 2Q07{DASH}4Q07" in page
     assert "Outsourcing Services" in page  # the reclassification note
 
 
@@ -131,8 +131,8 @@ def test_cost_of_revenues(iij_1q08: BuiltDeck, iij_model: QuarterModel) -> None:
         assert f"Gross margin ratio was {ratio}" in page
         points = formatting.number(abs(iij_model.ratio_yoy_pt(key).value or 0), 1)
         assert f"down {points} points from 1Q07" in page
-    assert "Not disclosed: 2Q07, 4Q07" in page
-    assert f"Gross Margin Ratio (SI): not disclosed for 1Q07{DASH}4Q07" in page
+    assert "Not available in this data set: 2Q07, 4Q07" in page
+    assert f"Gross Margin Ratio (SI): not in this data set for 1Q07{DASH}4Q07" in page
 
 
 def test_sga(iij_1q08: BuiltDeck, iij_model: QuarterModel) -> None:
@@ -146,7 +146,7 @@ def test_sga(iij_1q08: BuiltDeck, iij_model: QuarterModel) -> None:
     assert f"employees: {employees} at the end of 1Q08, an increase of {added} from 1Q07" in page
     assert f"JPY {m(iij_model.value('new_subsidiaries_sga'))} million" in page
     # The yen split of SG&A is not disclosed for any quarter.
-    assert "Breakdown not disclosed: 1Q07, 3Q07, 1Q08" in page
+    assert "Breakdown not in this data set: 1Q07, 3Q07, 1Q08" in page
 
 
 def test_connectivity_revenue(iij_1q08: BuiltDeck, iij_model: QuarterModel) -> None:
@@ -184,7 +184,7 @@ def test_connectivity_cost(iij_1q08: BuiltDeck, iij_model: QuarterModel) -> None
     qoq = pct(iij_model.qoq("cost_connectivity_outsourcing"))
     assert f"Total cost almost equal to 4Q07: up JPY {change} million (up {qoq})" in page
     assert f"JPY {m(iij_model.value('new_subsidiaries_cost'))} million" in page
-    assert f"Not disclosed: 1Q07{DASH}4Q07" in page
+    assert f"Not available in this data set: 1Q07{DASH}4Q07" in page
 
 
 def test_si_revenue_comes_from_the_model_not_the_seed(
@@ -208,7 +208,7 @@ def test_si_cost(iij_1q08: BuiltDeck, iij_model: QuarterModel) -> None:
     assert f"down {pct(iij_model.qoq('cost_si_purchasing'))} from 4Q07" in page
     for key in ("cost_si_personnel", "cost_si_outsourcing"):
         assert f"up {pct(iij_model.yoy(key))} from 1Q07" in page
-    assert "Breakdown not disclosed: 1Q08" in page
+    assert "Breakdown not in this data set: 1Q08" in page
 
 
 def test_chart_with_no_data_becomes_the_no_data_panel(iij: Dataset, t: Messages) -> None:

@@ -182,7 +182,7 @@ def test_cash_flows_signs_and_wording(iij_1q08: BuiltDeck, iij_model: QuarterMod
     assert "provided by financing" not in page
     assert "Increase in prepaid expenses" in page
     assert "decrease in prepaid" not in page.lower()
-    assert "Not disclosed: 1Q07, 2Q07, 3Q07, 4Q07" in page
+    assert "Not available in this data set: 1Q07, 2Q07, 3Q07, 4Q07" in page
 
 
 def test_cash_flow_gap_is_computed(iij_1q08: BuiltDeck, iij_model: QuarterModel) -> None:
@@ -206,10 +206,10 @@ def test_other_financial_data_says_not_disclosed(iij_1q08: BuiltDeck) -> None:
     page = iij_1q08.page("other_financial_data")
     for title in ("CAPEX", "Adjusted EBITDA", "Depreciation and Amortization"):
         assert title in page
-    assert page.count("Not disclosed in the published record") == 3
+    assert page.count("Not available in this data set") == 3
     section = iij_1q08.html.split('data-kind="other_financial_data"')[1].split("</section>")[0]
     assert "<img" not in section
-    assert "n/d" not in page  # no empty axes with gap marks
+    assert "n/a" not in page  # no empty axes with gap marks
 
 
 # Ref. 1 ----------------------------------------------------------------------------------
@@ -319,7 +319,7 @@ def test_group_companies_lists_every_company(iij_1q08: BuiltDeck) -> None:
         assert name in page
     assert "Consolidated Subsidiaries" in page
     assert "Equity Method Investees" in page
-    assert "n/d: not disclosed in the published record" in page
+    assert "n/a: not available in this data set" in page
 
 
 def test_press_releases_grouped_by_fiscal_quarter(iij_1q08: BuiltDeck) -> None:
@@ -369,9 +369,9 @@ def test_notes_explain_every_kind_of_gap_once() -> None:
         return Cell("x", "", status)
 
     assert note_keys([c("published"), c("derived")]) == ()
-    assert note_keys([c("missing"), c("missing")]) == ("note.not_disclosed",)
+    assert note_keys([c("missing"), c("missing")]) == ("note.not_available",)
     assert note_keys([c("not_meaningful"), c("missing")]) == (
-        "note.not_disclosed",
+        "note.not_available",
         "note.not_meaningful",
     )
 

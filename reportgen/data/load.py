@@ -302,7 +302,7 @@ def _check_header(path: Path, header: list[str], columns: Sequence[str]) -> list
 
 
 def _figure(row: FigureRow, period: str, key: str | None = None) -> Figure:
-    value, uncertainty = parse_number(row.value)
+    value, uncertainty = (None, 0.0) if row.status == "undisclosed" else parse_number(row.value)
     return Figure(
         key=key or row.item,
         period=period,

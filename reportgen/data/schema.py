@@ -7,7 +7,15 @@ import re
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+)
 
 from reportgen.data.items import ITEMS, MEASURES
 
@@ -180,9 +188,12 @@ class FigureRow(Strict):
     """One row of ``figures/<period>.csv``."""
 
     item: str
+    # "undisclosed": the source states the company does not disclose the figure;
+    # the row then has no value, and the deck prints n/d rather than n/a. Declared
+    # before ``value`` so that the value's check can see it.
+    status: Literal["published", "seed", "undisclosed"]
     value: str
     source: str = Field(min_length=1)
-    status: Literal["published", "seed"]
     note: str = ""
 
     @field_validator("item")
@@ -192,8 +203,12 @@ class FigureRow(Strict):
 
     @field_validator("value")
     @classmethod
-    def _numeric(cls, raw: str) -> str:
-        parse_number(raw)
+    def _numeric(cls, raw: str, info: ValidationInfo) -> str:
+        if info.data.get("status") == "undisclosed":
+            if raw:
+                raise ValueError(f"{raw!r}: an undisclosed figure has no value")
+        else:
+            parse_number(raw)
         return raw
 
 
@@ -254,6 +269,8 @@ class SlideSpec(Strict):
     bullets: tuple[Bullet | str, ...] = ()
     notes: tuple[str, ...] = ()
     content: dict[str, object] = Field(default_factory=dict)
+    # Why a slide whose every figure is missing is kept (else that is an error).
+    keep_empty: str = ""
 
 
 class DeckSpec(Strict):

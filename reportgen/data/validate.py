@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import Literal
 
 from reportgen import formatting
-from reportgen.data.items import IDENTITIES, Identity
+from reportgen.data.items import IDENTITIES, ITEMS, Identity
 from reportgen.data.load import Dataset, shown
 from reportgen.data.schema import split_item
 from reportgen.errors import TieOutError
 from reportgen.model.figures import Figure, Figures
-from reportgen.model.quarter import computed_measure
+from reportgen.model.quarter import computed_measure, quarter_earlier, year_earlier
 from reportgen.quarters import Period
 
 Severity = Literal["ok", "warning", "error"]
@@ -46,6 +46,9 @@ class Check:
 
     @property
     def message(self) -> str:
+        if self.severity == "warning" and self.tolerance == 0 and self.difference == 0:
+            # A flag on a value, not a difference between two (a published n.m. change).
+            return f"{self.where}: {self.name} for {self.period}: {self.detail}"
         verb = "leaves a gap" if self.severity == "warning" else "fails"
         if not self.compared:
             return f"{self.where}: {self.name} {verb} for {self.period}: {self.detail}"
@@ -163,7 +166,25 @@ def measure_checks(root: Path, figures: Figures) -> Iterator[Check]:
             continue
         computed = computed_measure(figures, item, measure, Period.parse(name))
         if computed.status == "not_meaningful" and published.value is not None:
-            yield _not_meaningful(root, key, name, published, computed)
+            base = _base(figures, item, measure, Period.parse(name))
+            if base is None or base.value is None or base.value <= 0:
+                # No percentage of a zero or negative base: an input error.
+                yield _not_meaningful(root, key, name, published, computed)
+            else:
+                # A percentage from or to a loss reads as a fall or rise it is not; the
+                # deck shows n.m. instead, and the data should not carry the row.
+                yield Check(
+                    name=f"published {key}",
+                    period=name,
+                    expected=published.value,
+                    actual=published.value,
+                    tolerance=0.0,
+                    severity="warning",
+                    where=_file(root, name),
+                    detail=f"published {formatting.number(published.value, 2)} is a "
+                    f"percentage across a sign change ({computed.formula}); the deck shows "
+                    f"{formatting.NOT_MEANINGFUL}",
+                )
             continue
         if computed.missing or computed.value is None or published.value is None:
             continue
@@ -179,6 +200,15 @@ def measure_checks(root: Path, figures: Figures) -> Iterator[Check]:
             detail=f"published {formatting.number(published.value, 2)} ≠ computed "
             f"{formatting.number(computed.value, 2)} ({computed.formula})",
         )
+
+
+def _base(figures: Figures, item: str, measure: str, period: Period) -> Figure | None:
+    """The figure a published change or ratio is a percentage of, where it has one."""
+    if measure in ("yoy", "qoq"):
+        earlier = year_earlier(period) if measure == "yoy" else quarter_earlier(period)
+        return figures.get(item, earlier)
+    ratio_base = ITEMS[item].ratio_base if item in ITEMS else None
+    return figures.get(ratio_base, period) if measure == "ratio" and ratio_base else None
 
 
 def _not_meaningful(

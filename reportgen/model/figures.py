@@ -18,7 +18,9 @@ from reportgen import formatting
 from reportgen.data.items import IDENTITIES, ITEMS, Identity
 from reportgen.quarters import Period, Quarter
 
-Status = Literal["published", "seed", "derived", "missing", "not_meaningful"]
+# "missing": not in our data set; "undisclosed": the company stated it does not
+# disclose the figure (a stored row with a source and no value).
+Status = Literal["published", "seed", "derived", "missing", "undisclosed", "not_meaningful"]
 
 _PERIOD_ORDER = {"Q": 1, "H": 2, "9M": 3, "FY": 4}
 
@@ -44,7 +46,9 @@ class Figure:
     def provenance(self) -> str:
         """One line for a reader: status, source and, if derived, the formula."""
         if self.status == "missing":
-            return f"{self.key} {self.period}: not disclosed in the published record"
+            return f"{self.key} {self.period}: not available in this data set"
+        if self.status == "undisclosed":
+            return f"{self.key} {self.period}: not disclosed by the company (source {self.source})"
         if self.status == "not_meaningful":
             return f"{self.key} {self.period}: not meaningful ({self.formula})"
         parts = [f"{self.key} {self.period}", self.status]

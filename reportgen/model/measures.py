@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from itertools import product
 
+from reportgen.formatting import sign
 from reportgen.model.figures import Figure, missing
 
 
@@ -39,7 +40,7 @@ def _quotient(
     numerator, denominator = top.value, bottom.value
     if numerator is None or denominator is None:
         return missing(key, top.period)
-    if denominator <= 0:
+    if sign(denominator) <= 0:
         return Figure(key, top.period, None, "not_meaningful", formula=formula)
     value = scale(numerator / denominator)
     corners = [scale(t / b) for t, b in product(_interval(top), _interval(bottom)) if b > 0]
@@ -48,8 +49,17 @@ def _quotient(
 
 
 def change(current: Figure, base: Figure, key: str) -> Figure:
-    """Percent change from ``base`` to ``current``; not meaningful if the base is not positive."""
+    """Percent change from ``base`` to ``current``.
+
+    Not meaningful unless both are positive: from a profit to a loss "−102.3%"
+    reads as a fall, and from a loss it has no sense at all. The words for what
+    happened (turned to a loss, loss narrowed) are the commentary's, from the two
+    figures themselves.
+    """
     formula = f"{current.period} / {base.period} − 1"
+    now = current.value
+    if now is not None and base.value is not None and sign(now) <= 0:
+        return Figure(key, current.period, None, "not_meaningful", formula=formula)
     return _quotient(current, base, key, formula, lambda q: (q - 1) * 100)
 
 

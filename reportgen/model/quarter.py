@@ -1,7 +1,8 @@
 """The model of one quarter's deck: every figure and measure a slide asks for.
 
 A measure the company published (``operating_income:yoy`` in data) is shown as
-published; otherwise it is computed here. Validation has already checked that
+published (except a percentage across a sign change: ``n.m.``); otherwise it is
+computed here. Validation has already checked that
 the two agree within rounding, so either way the sign and size are right.
 """
 
@@ -65,9 +66,19 @@ def computed_measure(figures: Figures, key: str, measure: str, period: Period) -
 
 
 def shown_measure(figures: Figures, key: str, measure: str, period: Period) -> Figure:
-    """The measure as the deck shows it: published if the company gave it, else computed."""
+    """The measure as the deck shows it: published if the company gave it, else computed.
+
+    A percentage change from or to a loss is not meaningful even where the company
+    printed one (``reportgen check`` flags that row): the deck shows ``n.m.``.
+    """
     published = figures.get(f"{key}:{measure}", period)
-    return published if not published.missing else computed_measure(figures, key, measure, period)
+    if published.missing:
+        return computed_measure(figures, key, measure, period)
+    if measure in ("yoy", "qoq"):
+        computed = computed_measure(figures, key, measure, period)
+        if computed.status == "not_meaningful":
+            return computed
+    return published
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,8 +14,6 @@ from reportgen import formatting
 from reportgen.model.figures import Figure
 from reportgen.slides.plain import plain
 
-NOT_MEANINGFUL = "n/m"
-
 Formatter = Callable[[float | None], str]
 
 
@@ -27,6 +25,9 @@ class Style:
     excel: str = "General"
     # Spreadsheet value = model value x scale (JPY billion columns, % as fractions).
     scale: float = 1.0
+    # What a cell without a number says, in the edition's words (formatting.NumberStyle).
+    not_meaningful: str = formatting.NOT_MEANINGFUL
+    undisclosed: str = formatting.UNDISCLOSED
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +44,9 @@ class Styles:
     @classmethod
     def of(cls, numbers: formatting.Numbers) -> Styles:
         def style(fmt: Formatter, kind: str, scale: float = 1.0) -> Style:
-            return Style(fmt, numbers.excel_format(kind), scale)
+            return Style(
+                fmt, numbers.excel_format(kind), scale, numbers.not_meaningful, numbers.undisclosed
+            )
 
         return cls(
             million=style(numbers.jpy_million, "million"),
@@ -101,17 +104,18 @@ class Table:
 
     @property
     def note_keys(self) -> tuple[str, ...]:
-        """Catalogue keys of the notes that explain this table's n/d and n/m cells."""
+        """Catalogue keys of the notes that explain this table's n/a, n/d and n.m. cells."""
         return note_keys(c for r in self.rows for c in r.cells)
 
 
 def note_keys(cells: Iterable[Cell]) -> tuple[str, ...]:
-    """Catalogue keys of the notes that explain these cells: n/d, then n/m."""
+    """Catalogue keys of the notes that explain these cells: n/a, n/d, then n.m."""
     statuses = {c.status for c in cells}
     return tuple(
         key
         for key, status in (
-            ("note.not_disclosed", "missing"),
+            ("note.not_available", "missing"),
+            ("note.undisclosed", "undisclosed"),
             ("note.not_meaningful", "not_meaningful"),
         )
         if status in statuses
@@ -123,10 +127,13 @@ def style_of(fmt: Formatter | Style) -> Style:
 
 
 def cell(figure: Figure, fmt: Formatter | Style) -> Cell:
-    """Format a figure; a missing one shows ``n/d`` and a not-meaningful one ``n/m``."""
-    if figure.status == "not_meaningful":
-        return Cell(NOT_MEANINGFUL, figure.provenance, figure.status)
+    """Format a figure; a missing one shows ``n/a``, an undisclosed one ``n/d``, a change
+    from or to a loss ``n.m.`` (Japanese: a full-width dash)."""
     style = style_of(fmt)
+    if figure.status == "not_meaningful":
+        return Cell(style.not_meaningful, figure.provenance, figure.status)
+    if figure.status == "undisclosed":
+        return Cell(style.undisclosed, figure.provenance, figure.status)
     text = style.text(figure.value)
     return Cell(
         text=text,
@@ -152,4 +159,6 @@ def signed(fmt: Callable[..., str] | Style) -> Style:
         else f"+{base.excel.split(';')[0]};" + (";".join(base.excel.split(";")[1:2]) or "-0") + ";0"
     )
     text = base.text
-    return Style(lambda v: text(v, signed=True), excel, base.scale)
+    return Style(
+        lambda v: text(v, signed=True), excel, base.scale, base.not_meaningful, base.undisclosed
+    )

@@ -19,12 +19,12 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
 from reportgen import formatting
-from reportgen.data.items import ITEMS
+from reportgen.data.items import ITEMS, JPY_M
 from reportgen.data.schema import Bullet
 from reportgen.errors import CommentaryError
 from reportgen.model.figures import Figure
-from reportgen.model.quarter import QuarterModel
-from reportgen.slides.cells import NOT_MEANINGFUL
+from reportgen.model.quarter import QuarterModel, quarter_earlier, year_earlier
+from reportgen.quarters import Period
 from reportgen.slides.messages import Messages, as_shown
 from reportgen.slides.periods import PeriodNames
 from reportgen.slides.wording import Contradiction, Placed, WordingCheck
@@ -37,12 +37,30 @@ class RenderedBullet:
     emphasis: bool
 
 
-def _span(figure: Figure, text: str) -> Markup:
-    if figure.status == "not_meaningful":
-        text = NOT_MEANINGFUL
-    return Markup('<span class="fig st-{}" title="{}">{}</span>').format(
-        figure.status, figure.provenance, text
+def _span(figure: Figure, text: str, kind: str = "") -> Markup:
+    """A figure's text with its provenance; ``worded`` for a phrase that may wrap."""
+    return Markup('<span class="fig st-{}{}" title="{}">{}</span>').format(
+        figure.status, f" {kind}" if kind else "", figure.provenance, text
     )
+
+
+# Measures that compare an item with itself in an earlier period.
+_CHANGES = frozenset({"yoy", "qoq", "yoy_change", "qoq_change"})
+
+
+def _outcome(now: float, then: float) -> str:
+    """The catalogue key of what happened where a percentage is not meaningful."""
+    now_sign, then_sign = formatting.sign(now), formatting.sign(then)
+    if then_sign > 0:
+        return "to_loss" if now_sign < 0 else "to_nil_from_profit"
+    if then_sign == 0:
+        return {1: "from_nil_profit", 0: "nil", -1: "from_nil_loss"}[now_sign]
+    if now_sign > 0:
+        return "to_profit"
+    if now_sign == 0:
+        return "to_nil_from_loss"
+    way = formatting.sign(abs(then) - abs(now))
+    return {1: "loss_narrowed", 0: "loss_unchanged", -1: "loss_widened"}[way]
 
 
 def _filters(
@@ -50,15 +68,18 @@ def _filters(
     numbers: formatting.Numbers,
     t: Messages,
     placed: list[Placed] | None = None,
-) -> dict[str, Callable[..., Markup]]:
-    """Placeholder filters; their words (``up``, 「増」) come from the catalogue.
+) -> dict[str, Callable[..., object]]:
+    """Placeholder filters; their words (``up``, 「増」, 赤字転落) come from the catalogue.
 
+    A figure missing from the data never prints inside a sentence: the placeholder
+    fails, naming the item and period (``has`` lets a bullet test for it first).
     Each figure printed is appended to ``placed``, so the words typed around it can be
     checked against it (``wording.py``).
     """
+    periods = PeriodNames(t, model.calendar)
 
-    def span(figure: Figure, text: str) -> Markup:
-        shown = _span(figure, text)
+    def span(figure: Figure, text: str, kind: str = "") -> Markup:
+        shown = _span(figure, text, kind)
         if placed is not None:
             placed.append(Placed(figure, shown))
         return shown
@@ -69,19 +90,65 @@ def _filters(
             raise CommentaryError(f"unknown item {key!r} in a placeholder")
         return key
 
-    def amount(fmt: Callable[[float | None], str]) -> Callable[..., Markup]:
+    def present(name: str, key: str, fig: Figure, *inputs: Figure) -> Figure:
+        """``fig``, or an error naming the first missing input (else ``fig`` itself)."""
+        if not fig.missing or fig.status == "not_meaningful":
+            return fig
+        absent = next((f for f in inputs if f.missing), fig)
+        why = (
+            "is not disclosed by the company"
+            if absent.status == "undisclosed"
+            else "is not available in this data set"
+        )
+        raise CommentaryError(
+            f"placeholder '{key}'|{name}: {absent.key} {absent.period} {why}; "
+            f"expected a figure (or test it first with has('{key.partition(':')[0]}'))"
+        )
+
+    def amount(name: str, fmt: Callable[[float | None], str]) -> Callable[..., Markup]:
         def apply(key: str, period: str | None = None) -> Markup:
-            fig = as_shown(model.value(key_of(key), period), t)
+            fig = present(name, key, as_shown(model.value(key_of(key), period), t))
             return span(fig, fmt(fig.value))
 
         return apply
 
-    def change(measure: str, fmt: Callable[[Figure], str]) -> Callable[..., Markup]:
+    def inputs_of(measure: str, key: str, at: Period) -> tuple[Figure, ...]:
+        """The two figures a change compares (none for a ratio or a non-quarter QoQ)."""
+        yearly = measure.startswith("yoy")
+        if measure not in _CHANGES or not (yearly or at.kind == "Q"):
+            return ()
+        base = year_earlier(at) if yearly else quarter_earlier(at)
+        item = key.partition(":")[0]
+        return model.value(item, at), model.value(item, base)
+
+    def change(name: str, measure: str, fmt: Callable[[Figure], str]) -> Callable[..., Markup]:
         def apply(key: str, period: str | None = None) -> Markup:
-            fig = getattr(model, measure)(key_of(key), period)
-            return span(fig, fmt(fig))
+            key = key_of(key)
+            at = Period.parse(period) if period else model.period
+            inputs = inputs_of(measure, key, at)
+            fig = present(name, key, getattr(model, measure)(key, at), *inputs)
+            if fig.status == "not_meaningful" and inputs:
+                return span(fig, outcome(key.partition(":")[0], *inputs), "worded")
+            return span(fig, numbers.not_meaningful if fig.value is None else fmt(fig))
 
         return apply
+
+    def outcome(item: str, now: Figure, then: Figure) -> str:
+        """``turned to a loss of JPY 14 million (profit of JPY 611 million in 3Q07)``."""
+        assert now.value is not None  # present() has checked both
+        assert then.value is not None
+
+        def size(value: float) -> str:
+            text = numbers.magnitude(value)
+            return t("commentary.amount_jpy_m", size=text) if ITEMS[item].unit == JPY_M else text
+
+        return t(
+            f"commentary.{_outcome(now.value, then.value)}",
+            now=size(now.value),
+            then=size(then.value),
+            size=size(now.value - then.value),
+            base=periods.name(then.period),
+        )
 
     def worded(kind: str, value: float | None, size: str) -> str:
         """``up 22.5%`` / 「22.5%増」: the catalogue places the size in the words."""
@@ -109,22 +176,33 @@ def _filters(
     def size_million(value: float | None) -> str:
         return numbers.jpy_million(None if value is None else abs(value))
 
+    def has(key: str, period: str | None = None) -> bool:
+        """Whether the data set has the figure: ``{% if has('revenue_recurring') %}``."""
+        return not model.value(key_of(key), period).missing
+
+    def is_loss(key: str, period: str | None = None) -> bool:
+        """Whether the figure is negative (a loss); a missing figure is an error."""
+        fig = present("is_loss", key, model.value(key_of(key), period))
+        return formatting.sign(fig.value or 0.0) < 0
+
     return {
-        "m": amount(numbers.jpy_million),
-        "m_abs": amount(size_million),
-        "bn": amount(numbers.jpy_billion),
-        "count": amount(numbers.number),
-        "yoy": change("yoy", pct_signed),
-        "qoq": change("qoq", pct_signed),
-        "yoy_dir": change("yoy", pct_dir),
-        "qoq_dir": change("qoq", pct_dir),
-        "ratio": change("ratio", pct_signed),
-        "ratio_yoy_pt_dir": change("ratio_yoy_pt", pts_dir),
-        "ratio_qoq_pt_dir": change("ratio_qoq_pt", pts_dir),
-        "yoy_change_dir": change("yoy_change", count_dir),
-        "qoq_change_dir": change("qoq_change", count_dir),
-        "yoy_change_m_dir": change("yoy_change", amount_dir),
-        "qoq_change_m_dir": change("qoq_change", amount_dir),
+        "m": amount("m", numbers.jpy_million),
+        "m_abs": amount("m_abs", size_million),
+        "bn": amount("bn", numbers.jpy_billion),
+        "count": amount("count", numbers.number),
+        "yoy": change("yoy", "yoy", pct_signed),
+        "qoq": change("qoq", "qoq", pct_signed),
+        "yoy_dir": change("yoy_dir", "yoy", pct_dir),
+        "qoq_dir": change("qoq_dir", "qoq", pct_dir),
+        "ratio": change("ratio", "ratio", pct_signed),
+        "ratio_yoy_pt_dir": change("ratio_yoy_pt_dir", "ratio_yoy_pt", pts_dir),
+        "ratio_qoq_pt_dir": change("ratio_qoq_pt_dir", "ratio_qoq_pt", pts_dir),
+        "yoy_change_dir": change("yoy_change_dir", "yoy_change", count_dir),
+        "qoq_change_dir": change("qoq_change_dir", "qoq_change", count_dir),
+        "yoy_change_m_dir": change("yoy_change_m_dir", "yoy_change", amount_dir),
+        "qoq_change_m_dir": change("qoq_change_m_dir", "qoq_change", amount_dir),
+        "has": has,
+        "is_loss": is_loss,
     }
 
 
@@ -189,9 +267,10 @@ class Commentary:
         self._placed: list[Placed] = []
         self._wording = WordingCheck(model, messages.language, target)
         self._contradictions: list[Contradiction] = []
-        self._env.filters.update(
-            _filters(model, numbers or formatting.Numbers(), messages, self._placed)
-        )
+        filters = _filters(model, numbers or formatting.Numbers(), messages, self._placed)
+        self._env.filters.update(filters)
+        # ``has`` also reads as a function: {% if has('revenue_recurring') %}.
+        self._env.globals.update(has=filters["has"])
         if periods is not None:
             # Quarter globals stay codes (``1Q07``), since ``m(year_ago_quarter)`` reads
             # the model with them; these filters print them as the edition names periods.

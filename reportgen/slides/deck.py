@@ -8,13 +8,14 @@ from pathlib import Path
 
 from reportgen.data.commentary_check import typed_numbers
 from reportgen.data.load import Dataset, parse_record, read_yaml, shown
-from reportgen.data.schema import DeckSpec
-from reportgen.errors import DataError, QuarterError
+from reportgen.data.schema import DeckSpec, SlideSpec
+from reportgen.errors import CommentaryError, DataError, QuarterError
 from reportgen.formatting import Numbers, numbers_for
 from reportgen.model.quarter import QuarterModel
 from reportgen.model.targets import targets_in_force
 from reportgen.quarters import Quarter
-from reportgen.slides.base import BuildContext, Slide
+from reportgen.slides.base import BuildContext, Chart, Slide
+from reportgen.slides.cells import Table
 from reportgen.slides.commentary import Commentary
 from reportgen.slides.content import check_content_keys, deck_path
 from reportgen.slides.messages import Messages
@@ -95,6 +96,23 @@ def _check_same_slides(edition: DeckSpec, original: DeckSpec, path: Path) -> Non
         )
 
 
+def _every_figure_missing(body: dict[str, object], charts: tuple[Chart, ...]) -> bool:
+    """Whether a slide shows figures and none of them is in the data (all n/a or n/d)."""
+    cells = [
+        c
+        for value in body.values()
+        if isinstance(value, Table)
+        for row in value.rows
+        for c in row.cells
+        if c.status
+    ]
+    values = [v for chart in charts for series in chart.spec.series for v in series.values]
+    if not cells and not values:
+        return False  # a text slide
+    gaps = ("missing", "undisclosed")
+    return all(c.status in gaps for c in cells) and all(v is None for v in values)
+
+
 def build_deck(
     dataset: Dataset, quarter: Quarter, messages: Messages, numbers: Numbers | None = None
 ) -> Deck:
@@ -123,31 +141,54 @@ def build_deck(
         fiscal_year=quarter.fiscal_year,
         name=periods.name(quarter),
     )
+
+    def _fallback_title(slide: SlideSpec) -> str:
+        """The slide's title as its deck file or kind gives it, for an error message."""
+        title_key = SLIDE_KINDS[slide.kind].title_key
+        return slide.title or (
+            messages(title_key, quarter_label=quarter_label) if title_key else spec.title
+        )
+
     slides = []
     for index, slide_spec in enumerate(spec.slides, start=1):
-        kind = SLIDE_KINDS[slide_spec.kind]
-        body, charts = kind.build(ctx, slide_spec)
-        # A builder whose title depends on what it shows (a year, a half) gives it.
-        built_title = body.get("title")
-        title = slide_spec.title or (
-            built_title
-            if isinstance(built_title, str)
-            else messages(kind.title_key, quarter_label=quarter_label)
-            if kind.title_key
-            else spec.title
-        )
-        slide = Slide(
-            kind=slide_spec.kind,
-            number=slide_spec.number,
-            # Titles are plain text (bookmarks, page labels, sheet names); figures in them
-            # lose their hover spans.
-            title=ctx.commentary.text(title).striptags(),
-            anchor=f"slide-{index}",
-            bullets=ctx.commentary.bullets(slide_spec.bullets),
-            notes=tuple(ctx.commentary.text(n) for n in slide_spec.notes),
-            body=body,
-            charts=charts,
-        )
+        try:
+            kind = SLIDE_KINDS[slide_spec.kind]
+            body, charts = kind.build(ctx, slide_spec)
+            if not slide_spec.keep_empty and _every_figure_missing(body, charts):
+                raise DataError(
+                    f"{where}, slide {slide_spec.number or index} "
+                    f"({_fallback_title(slide_spec)}): every "
+                    f"figure is missing for {quarter.name}; expected figures, or "
+                    'keep_empty: "<why the slide is kept>" on the slide'
+                )
+            # A builder whose title depends on what it shows (a year, a half) gives it.
+            built_title = body.get("title")
+            title = slide_spec.title or (
+                built_title
+                if isinstance(built_title, str)
+                else messages(kind.title_key, quarter_label=quarter_label)
+                if kind.title_key
+                else spec.title
+            )
+            slide = Slide(
+                kind=slide_spec.kind,
+                number=slide_spec.number,
+                # Titles are plain text (bookmarks, page labels, sheet names); figures in them
+                # lose their hover spans.
+                title=ctx.commentary.text(title).striptags(),
+                anchor=f"slide-{index}",
+                bullets=ctx.commentary.bullets(slide_spec.bullets),
+                notes=tuple(ctx.commentary.text(n) for n in slide_spec.notes),
+                body=body,
+                charts=charts,
+            )
+        except CommentaryError as exc:
+            # The commentary names the deck file; the reader also needs the slide.
+            detail = str(exc).removeprefix(f"{where}: ")
+            name = _fallback_title(slide_spec)
+            raise CommentaryError(
+                f"{where}, slide {slide_spec.number or index} ({name}): {detail}"
+            ) from None
         raise_on_contradiction(where, slide, ctx.commentary.contradictions())
         slides.append(slide)
     log.info("built %d slides for %s", len(slides), quarter.name)

@@ -123,6 +123,7 @@ def test_example_deck_has_no_gaps(example_1q25: BuiltDeck) -> None:
     # A complete company shows every figure: no "n/d" anywhere in the deck.
     for page in example_1q25.pages:
         assert "n/d" not in page
+        assert "n/a" not in page
 
 
 def test_example_folder_layout() -> None:

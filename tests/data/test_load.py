@@ -37,7 +37,10 @@ def write(folder: Path, name: str, text: str, encoding: str = "utf-8") -> None:
         ),
         (HEADER + "revenue,1.23456,S1,published,\n", r"'1\.23456' is out of bounds"),
         (HEADER + "revenue,16328,S99,published,\n", r"line 2 \(revenue\): unknown source 'S99'"),
-        (HEADER + "revenue,16328,S1,guess,\n", r"status: Input should be 'published' or 'seed'"),
+        (
+            HEADER + "revenue,16328,S1,guess,\n",
+            r"status: Input should be 'published', 'seed' or 'undisclosed'",
+        ),
         (
             HEADER + "revenue,16328,S11,published,\n",
             r"status 'published' does not fit source 'S11'",
