@@ -41,6 +41,14 @@ FONT_FILES = (
     "Lato-Semibold.ttf",
     "IPAexGothic.ttf",
 )
+# Scripts and styles only from the deck's own folder: a figure or a bullet can never run
+# code. The preview sends it as a header; the page opened from disk carries the same
+# string in a <meta> (where browsers ignore frame-ancestors, which only a header can set).
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'none'; frame-ancestors 'none'"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +120,7 @@ def render_html(deck: Deck, templates: Path) -> str:
             t=deck.messages,
             templates={kind: k.template for kind, k in SLIDE_KINDS.items()},
             generator=f"reportgen {__version__}",
+            csp=CSP,
             created=deck.spec.release_date.isoformat() + "T00:00:00+00:00",
         )
     except TemplateError as exc:

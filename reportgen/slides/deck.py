@@ -14,7 +14,7 @@ from reportgen.model.quarter import QuarterModel
 from reportgen.quarters import Quarter
 from reportgen.slides.base import BuildContext, Slide
 from reportgen.slides.commentary import Commentary
-from reportgen.slides.content import deck_path
+from reportgen.slides.content import deck_path, slide_where
 from reportgen.slides.messages import Messages
 from reportgen.slides.periods import PeriodNames
 from reportgen.slides.registry import SLIDE_KINDS
@@ -117,6 +117,13 @@ def build_deck(
     slides = []
     for index, slide_spec in enumerate(spec.slides, start=1):
         kind = SLIDE_KINDS[slide_spec.kind]
+        # Commentary errors name the slide as printed: its number and title.
+        named = slide_spec.title or (
+            messages(kind.title_key, quarter_label=quarter_label) if kind.title_key else ""
+        )
+        named = " ".join(named.split())
+        slide_at = slide_where(ctx, slide_spec) + (f' "{named}"' if named else "")
+        ctx = replace(ctx, commentary=commentary.at(slide_at))
         body, charts = kind.build(ctx, slide_spec)
         # A builder whose title depends on what it shows (a year, a half) gives it.
         built_title = body.get("title")
