@@ -29,7 +29,7 @@ from reportgen.errors import CommentaryError
 # overflow later); these bounds only stop a typo or a hostile file from building
 # a text of hundreds of megabytes.
 MAX_SOURCE_CHARS = 10_000
-MAX_OUTPUT_CHARS = 100_000
+MAX_OUTPUT_CHARS = 40_000
 _SHOWN_CHARS = 60  # of a text or a reason quoted in an error
 
 Constant = str | int | float | bool | None
@@ -65,6 +65,8 @@ class Placeholder:
 
 
 Piece = str | Placeholder
+
+_EXPECTED = "expected text and placeholders such as {{ 'revenue'|m }} or {{ quarter|period }}"
 
 # What a refused construct is called in an error (Jinja node type → words).
 _REFUSED = {
@@ -125,12 +127,7 @@ def _refused(node: nodes.Node) -> str:
         words = "arithmetic or comparison"
     else:
         words = _REFUSED.get(kind, kind)
-    line = next((n.lineno for n in (node, *node.iter_child_nodes()) if n.lineno), None)
-    at = f"line {line}: " if line else ""
-    return (
-        f"{at}{words} is not allowed in commentary; expected text and "
-        "placeholders such as {{ 'revenue'|m }} or {{ year_ago_quarter|period }}"
-    )
+    return f"{words} is not allowed in commentary; {_EXPECTED}"
 
 
 def _arg(node: nodes.Node) -> Arg:
@@ -155,8 +152,34 @@ def _placeholder(node: nodes.Node) -> Placeholder:
 
 @functools.lru_cache(maxsize=1)
 def _parser() -> Environment:
-    # Only its parser is used: nothing is ever compiled or run by Jinja.
+    # Only its lexer and parser are used: nothing is ever compiled or run by Jinja.
     return Environment(autoescape=False)
+
+
+def _shown(text: str) -> str:
+    """A text or a tag as an error quotes it: on one line, cut short."""
+    text = " ".join(text.split())
+    return text if len(text) <= _SHOWN_CHARS else text[:_SHOWN_CHARS] + "…"
+
+
+def refusal(shown: str, reason: str) -> CommentaryError:
+    """``placeholder error in {{ 3|m }}: <reason>``; the caller puts the file in front."""
+    return CommentaryError(f"placeholder error in {shown}: {reason}")
+
+
+def _tag(text: str) -> Placeholder:
+    """Parse one ``{{ ... }}`` on its own, so that a refusal can quote it."""
+    try:
+        # A lone {{ }} parses to one Output of one expression.
+        (output,) = _parser().parse(text).body
+        (node,) = output.nodes
+        return _placeholder(node)
+    except TemplateSyntaxError as exc:
+        raise refusal(_shown(text), exc.message or "syntax error") from None
+    except RecursionError:
+        raise refusal(_shown(text), "nested too deeply") from None
+    except CommentaryError as exc:
+        raise refusal(_shown(text), str(exc)) from None
 
 
 @functools.lru_cache(maxsize=8192)
@@ -166,24 +189,33 @@ def parse(source: str) -> tuple[Piece, ...]:
     Parsed once per process: a preview rebuild reuses every text it has seen.
     """
     if len(source) > MAX_SOURCE_CHARS:
-        raise CommentaryError(
-            f"text of {len(source):,} characters; expected at most {MAX_SOURCE_CHARS:,}"
+        raise refusal(
+            repr(source[:_SHOWN_CHARS]),
+            f"text of {len(source):,} characters; expected at most {MAX_SOURCE_CHARS:,}",
         )
-    try:
-        template = _parser().parse(source)
-    except TemplateSyntaxError as exc:
-        raise CommentaryError(f"line {exc.lineno}: {exc.message}") from None
-    except RecursionError:
-        raise CommentaryError("placeholders nested too deeply") from None
     pieces: list[Piece] = []
-    for statement in template.body:
-        if not isinstance(statement, nodes.Output):
-            raise CommentaryError(_refused(statement))
-        for node in statement.nodes:
-            if isinstance(node, nodes.TemplateData):
-                pieces.append(node.data)
-            else:
-                pieces.append(_placeholder(node))
+    tag: list[str] = []  # the tokens of the {{ }} or {% %} being read
+    try:
+        # The lexer alone splits text from tags (raw blocks are text, comments vanish).
+        for _, kind, value in _parser().lexer.tokeniter(source, None):
+            if kind == "data":
+                pieces.append(value)
+            elif kind in ("variable_begin", "block_begin") or tag:
+                tag.append(value)
+            if kind == "variable_end":
+                pieces.append(_tag("".join(tag).rstrip()))
+                tag = []
+            elif kind == "block_end":
+                # {% if %}, {% set %}, {% macro %}, {% autoescape %}...: never commentary.
+                name = next((t for t in tag[1:] if t.strip()), "").strip()
+                raise refusal(
+                    _shown("".join(tag)),
+                    f"{{% {name} %}} is not allowed in commentary; {_EXPECTED}",
+                )
+    except TemplateSyntaxError as exc:
+        raise refusal(repr(source[:_SHOWN_CHARS]), f"line {exc.lineno}: {exc.message}") from None
+    if tag:
+        raise refusal(_shown("".join(tag)), "not closed; expected }} or %}")
     return tuple(pieces)
 
 
@@ -230,8 +262,7 @@ class Language:
         try:
             pieces = parse(source)
         except CommentaryError as exc:
-            shown = source[:_SHOWN_CHARS]
-            raise CommentaryError(f"{where}: placeholder error in {shown!r}: {exc}") from None
+            raise CommentaryError(f"{where}: {exc}") from None
         html: list[str] = []
         size = 0
         for piece in pieces:
@@ -245,14 +276,11 @@ class Language:
                 # Python raises. The cause stays chained for --debug.
                 except Exception as exc:
                     raise CommentaryError(
-                        f"{where}: placeholder error in {piece}: {_one_line(exc)}"
+                        f"{where}: {refusal(str(piece), _one_line(exc))}"
                     ) from exc
             size += len(part)
             if size > MAX_OUTPUT_CHARS:
-                shown = source[:_SHOWN_CHARS]
-                raise CommentaryError(
-                    f"{where}: placeholder error in {shown!r}: longer than "
-                    f"{MAX_OUTPUT_CHARS:,} characters once its placeholders are filled in"
-                )
+                reason = f"longer than {MAX_OUTPUT_CHARS:,} characters with its figures"
+                raise CommentaryError(f"{where}: {refusal(repr(source[:_SHOWN_CHARS]), reason)}")
             html.append(part)
         return Markup("").join(html)
