@@ -68,7 +68,8 @@ Piece = str | Placeholder
 
 _EXPECTED = "expected text and placeholders such as {{ 'revenue'|m }} or {{ quarter|period }}"
 
-# What a refused construct is called in an error (Jinja node type → words).
+# What a refused expression is called in an error (Jinja node type → words);
+# {% %} blocks never get this far.
 _REFUSED = {
     "Getattr": "attribute access",
     "Getitem": "indexing",
@@ -76,25 +77,10 @@ _REFUSED = {
     "Call": "a function call",
     "CondExpr": "an if-expression",
     "Concat": "'~'",
-    "Scope": "{% autoescape %}",
-    "ScopedEvalContextModifier": "{% autoescape %}",
-    "EvalContextModifier": "{% autoescape %}",
-    "MarkSafe": "markup",
-    "MarkSafeIfAutoescape": "markup",
-    "Macro": "{% macro %}",
-    "CallBlock": "{% call %}",
-    "For": "{% for %}",
-    "If": "{% if %}",
-    "Assign": "{% set %}",
-    "AssignBlock": "{% set %}",
-    "With": "{% with %}",
-    "FilterBlock": "{% filter %}",
-    "Include": "{% include %}",
-    "Import": "{% import %}",
-    "FromImport": "{% from %}",
-    "Extends": "{% extends %}",
-    "Block": "{% block %}",
     "Test": "an 'is' test",
+    "List": "a list",
+    "Tuple": "a tuple",
+    "Dict": "a dict",
 }
 
 
