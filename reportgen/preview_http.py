@@ -32,7 +32,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from jinja2 import TemplateError
 
 from reportgen.errors import InputError, PreviewError, ReportgenError
-from reportgen.render import jinja_environment
+from reportgen.render import CSP, jinja_environment
 
 if TYPE_CHECKING:
     from reportgen.preview import Preview
@@ -46,12 +46,6 @@ ASSETS = {"live.js": "text/javascript", "preview.css": "text/css"}
 TEXT_TYPES = {".html": "text/html", ".css": "text/css", ".js": "text/javascript"}
 MEDIA_TYPES = {".svg": "image/svg+xml", ".ttf": "font/ttf", ".pdf": "application/pdf"}
 
-# Scripts and styles only from this server: a figure or a bullet can never run code.
-CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
-    "form-action 'none'; frame-ancestors 'none'"
-)
 _INSERT_AFTER = (re.compile(rb"<main\b[^>]*>", re.I), re.compile(rb"<body\b[^>]*>", re.I))
 PORTS = range(65536)
 METHODS = ("GET", "HEAD")

@@ -46,6 +46,24 @@ FONT_FILES = (
     "Lato-Semibold.ttf",
     "IPAexGothic.ttf",
 )
+# Scripts and styles only from the deck's own folder: a figure or a bullet can never run
+# code. The preview sends the policy as a header; the page opened from disk carries it
+# in a <meta>, less frame-ancestors, which browsers ignore there (with a console warning).
+CSP_DIRECTIVES = (
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+)
+CSP_HEADER_ONLY = ("frame-ancestors",)
+CSP = "; ".join(CSP_DIRECTIVES)
+CSP_META = "; ".join(d for d in CSP_DIRECTIVES if d.split()[0] not in CSP_HEADER_ONLY)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +135,7 @@ def render_html(deck: Deck, templates: Path) -> str:
             t=deck.messages,
             templates={kind: k.template for kind, k in SLIDE_KINDS.items()},
             generator=f"reportgen {__version__}",
+            csp=CSP_META,
             created=deck.spec.release_date.isoformat() + "T00:00:00+00:00",
         )
     except TemplateError as exc:

@@ -107,8 +107,8 @@ def test_placeholders_cannot_reach_python(tmp_path: Path, data_copy: Path) -> No
     code, err = run("build", "--quarter", "1Q08", "--data", str(data_copy), "--out", str(tmp_path))
     assert code == 2
     line = one_error_line(err)
-    assert "1Q08.yaml, slide 2 (" in line
-    assert "): placeholder error (access to attribute '__class__'" in line
+    assert "1Q08.yaml, slide " in line
+    assert "attribute access (.__class__) is not allowed in commentary" in line
 
 
 @pytest.fixture

@@ -139,6 +139,9 @@ def test_a_loss_quarter_turns_to_a_loss_and_a_loss_narrows(example: Path, tmp_pa
 
 def test_a_return_to_profit_and_a_zero_base(example: Path, tmp_path: Path) -> None:
     now = stored(example, NOW, "operating_income")
+    # The company could not have published a percentage over a loss: the row goes too
+    # (a published one over a zero or negative base is an input error, see below).
+    drop_rows(example, NOW, "operating_income:yoy")
     set_operating_income(example, THEN, -100)
     set_operating_income(example, PRIOR, 0)
     en, ja = both(example, tmp_path)
@@ -154,8 +157,21 @@ def test_a_return_to_profit_and_a_zero_base(example: Path, tmp_path: Path) -> No
     assert "n.m." in summary
 
 
-def test_check_flags_a_published_percentage_across_a_sign_change(example: Path) -> None:
+def test_a_published_percentage_over_a_loss_or_zero_base_is_an_input_error(
+    example: Path, tmp_path: Path
+) -> None:
     set_operating_income(example, THEN, -100)
+    err = io.StringIO()
+    argv = ["build", "--quarter", NOW, "--data", str(example), "--out", str(tmp_path / "o")]
+    assert main(argv, stdout=io.StringIO(), stderr=err) == 2
+    (line,) = [x for x in err.getvalue().splitlines() if x.startswith("error:")]
+    assert f"figures/{NOW}.csv: published operating_income:yoy fails for {NOW}" in line
+    assert "is zero or negative" in line
+
+
+def test_check_flags_a_published_percentage_across_a_sign_change(example: Path) -> None:
+    # From a profit in 1Q24 to a loss in 1Q25: the published +44.4% is flagged, not refused.
+    set_operating_income(example, NOW, -14)
     checks = [
         c
         for c in measure_checks(example, load_dataset(example).figures)
@@ -179,7 +195,8 @@ def test_a_missing_year_ago_figure_fails_the_sentence(example: Path, tmp_path: P
     assert code == 2
     assert "Traceback" not in err.getvalue()
     (line,) = [x for x in err.getvalue().splitlines() if x.startswith("error:")]
-    assert "decks/1Q25.yaml, slide 2 (Consolidated Financial Results for 1Q FY2025): " in line
+    assert "decks/1Q25.yaml, slide 1 (results_summary, 1Q25) " in line
+    assert '"Consolidated Financial Results for 1Q FY2025": ' in line
     assert "placeholder 'sga'|" in line
     assert "sga 1Q24 is not available in this data set" in line
     assert not (tmp_path / "o" / NOW).exists()
@@ -341,7 +358,8 @@ def test_a_slide_with_every_figure_missing_needs_a_reason(example: Path, tmp_pat
     code = main([*argv, "--out", str(tmp_path / "a")], stdout=io.StringIO(), stderr=err)
     assert code == 2
     (line,) = [x for x in err.getvalue().splitlines() if x.startswith("error:")]
-    assert "decks/1Q27.yaml, slide 2 (Consolidated Balance Sheets): every figure is missing" in line
+    assert "decks/1Q27.yaml, slide 1 (balance_sheet, 1Q27) " in line
+    assert '"Consolidated Balance Sheets": every figure is missing' in line
     assert "keep_empty" in line
 
     deck.write_text(EMPTY_DECK + '    keep_empty: "shown as a placeholder"\n', encoding="utf-8")

@@ -2,21 +2,17 @@
 
 A bullet such as ``Recurring revenues {{ 'revenue_recurring'|yoy_dir }} YoY``
 takes its number from the model, so its sign and unit can never drift from
-the tables. Placeholders run in Jinja's sandbox: data cannot reach Python.
+the tables. ``placeholders`` defines what a text may contain: text and our
+figure filters, nothing that can reach Python or print markup.
 """
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Iterator
+import copy
+from collections.abc import Callable
 from dataclasses import dataclass
-from types import CodeType
 
-from jinja2 import StrictUndefined, TemplateError, nodes
-from jinja2.ext import Extension
-from jinja2.lexer import Token, TokenStream
-from jinja2.sandbox import ImmutableSandboxedEnvironment
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from reportgen import formatting
 from reportgen.data.items import ITEMS, JPY_M
@@ -27,6 +23,7 @@ from reportgen.model.quarter import QuarterModel, quarter_earlier, year_earlier
 from reportgen.quarters import Period
 from reportgen.slides.messages import Messages, as_shown
 from reportgen.slides.periods import PeriodNames
+from reportgen.slides.placeholders import Language
 from reportgen.slides.wording import Contradiction, Placed, WordingCheck
 
 
@@ -206,49 +203,6 @@ def _filters(
     }
 
 
-class EscapeText(Extension):
-    """Escape the literal text of commentary, not only what its placeholders print.
-
-    Autoescape covers ``{{ ... }}`` output only; the text around it is copied as is.
-    Commentary is data, so ``<script>`` in a bullet must show as text, not run.
-    """
-
-    def filter_stream(self, stream: TokenStream) -> Iterator[Token]:
-        for token in stream:
-            if token.type == "data":
-                yield Token(token.lineno, "data", str(escape(token.value)))
-            else:
-                yield token
-
-
-def sandbox() -> ImmutableSandboxedEnvironment:
-    """The environment every text from a deck file is rendered in: sandboxed, escaped."""
-    return ImmutableSandboxedEnvironment(
-        autoescape=True, undefined=StrictUndefined, extensions=[EscapeText]
-    )
-
-
-def _runtime_only(*_args: object, **_kwargs: object) -> str:
-    # Jinja evaluates a filter on constant arguments ('revenue'|m) while compiling;
-    # refusing makes it look the filter up when rendering, against the real model.
-    raise nodes.Impossible()
-
-
-@functools.lru_cache(maxsize=8)
-def _compiler(filters: frozenset[str]) -> ImmutableSandboxedEnvironment:
-    # Compiled code does not depend on what the filters do, only on their names
-    # (an unknown one is a compile error), so one compiler serves every build.
-    env = sandbox()
-    env.filters.update(dict.fromkeys(filters, _runtime_only))
-    return env
-
-
-@functools.lru_cache(maxsize=4096)
-def _compiled(source: str, filters: frozenset[str]) -> CodeType:
-    """Bullets are compiled once per process: a preview rebuild reuses them all."""
-    return _compiler(filters).compile(source)
-
-
 class Commentary:
     """Evaluates bullet text against one quarter's model."""
 
@@ -262,40 +216,40 @@ class Commentary:
         target: Callable[[str, str], Figure] | None = None,
     ) -> None:
         self._where = where
-        self._env = sandbox()
-        # The figures the text being rendered prints, and what its words contradict.
+        # The figures the text being rendered prints, and what its words contradict
+        # (shared by the copies ``at`` makes for each slide).
         self._placed: list[Placed] = []
         self._wording = WordingCheck(model, messages.language, target)
         self._contradictions: list[Contradiction] = []
-        filters = _filters(model, numbers or formatting.Numbers(), messages, self._placed)
-        self._env.filters.update(filters)
-        # ``has`` also reads as a function: {% if has('revenue_recurring') %}.
-        self._env.globals.update(has=filters["has"])
-        if periods is not None:
-            # Quarter globals stay codes (``1Q07``), since ``m(year_ago_quarter)`` reads
-            # the model with them; these filters print them as the edition names periods.
-            self._env.filters.update(period=periods.name, period_short=periods.short)
-        self._env.globals.update(
-            quarter=model.quarter.name,
-            prior_quarter=model.quarter.previous.name,
-            year_ago_quarter=model.quarter.year_ago.name,
+        filters: dict[str, Callable[..., object]] = dict(
+            _filters(model, numbers or formatting.Numbers(), messages, self._placed)
         )
+        if periods is not None:
+            # Quarter names stay codes (``1Q07``), since ``m(year_ago_quarter)`` reads
+            # the model with them; these filters print them as the edition names periods.
+            filters.update(period=periods.name, period_short=periods.short)
+        names = {
+            "quarter": model.quarter.name,
+            "prior_quarter": model.quarter.previous.name,
+            "year_ago_quarter": model.quarter.year_ago.name,
+        }
+        self._language = Language(filters, names)
+
+    @property
+    def where(self) -> str:
+        """The deck file, and the slide once ``at`` named it: errors start with it."""
+        return self._where
+
+    def at(self, where: str) -> Commentary:
+        """The same commentary, naming ``where`` (a slide) in its errors."""
+        other = copy.copy(self)
+        other._where = where
+        return other
 
     def text(self, source: str) -> Markup:
         """Render one piece of commentary; raise ``CommentaryError`` naming the file."""
-        try:
-            code = _compiled(source, frozenset(self._env.filters))
-            template = self._env.template_class.from_code(
-                self._env, code, self._env.make_globals(None)
-            )
-            self._placed.clear()
-            rendered = Markup(template.render())
-        except CommentaryError as exc:
-            raise CommentaryError(f"{self._where}: {exc} in {source[:60]!r}") from None
-        except TemplateError as exc:
-            raise CommentaryError(
-                f"{self._where}: placeholder error ({exc.message}) in {source[:60]!r}"
-            ) from None
+        self._placed.clear()
+        rendered = self._language.render(source, self._where)
         self._contradictions.extend(self._wording.check(rendered, self._placed))
         return rendered
 

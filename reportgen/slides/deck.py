@@ -9,7 +9,7 @@ from pathlib import Path
 from reportgen.data.commentary_check import typed_numbers
 from reportgen.data.load import Dataset, parse_record, read_yaml, shown
 from reportgen.data.schema import DeckSpec, SlideSpec
-from reportgen.errors import CommentaryError, DataError, QuarterError
+from reportgen.errors import DataError, QuarterError
 from reportgen.formatting import Numbers, numbers_for
 from reportgen.model.quarter import QuarterModel
 from reportgen.model.targets import targets_in_force
@@ -17,7 +17,7 @@ from reportgen.quarters import Quarter
 from reportgen.slides.base import BuildContext, Chart, Slide
 from reportgen.slides.cells import Table
 from reportgen.slides.commentary import Commentary
-from reportgen.slides.content import check_content_keys, deck_path
+from reportgen.slides.content import check_content_keys, deck_path, slide_where
 from reportgen.slides.messages import Messages
 from reportgen.slides.periods import PeriodNames
 from reportgen.slides.registry import SLIDE_KINDS
@@ -151,44 +151,38 @@ def build_deck(
 
     slides = []
     for index, slide_spec in enumerate(spec.slides, start=1):
-        try:
-            kind = SLIDE_KINDS[slide_spec.kind]
-            body, charts = kind.build(ctx, slide_spec)
-            if not slide_spec.keep_empty and _every_figure_missing(body, charts):
-                raise DataError(
-                    f"{where}, slide {slide_spec.number or index} "
-                    f"({_fallback_title(slide_spec)}): every "
-                    f"figure is missing for {quarter.name}; expected figures, or "
-                    'keep_empty: "<why the slide is kept>" on the slide'
-                )
-            # A builder whose title depends on what it shows (a year, a half) gives it.
-            built_title = body.get("title")
-            title = slide_spec.title or (
-                built_title
-                if isinstance(built_title, str)
-                else messages(kind.title_key, quarter_label=quarter_label)
-                if kind.title_key
-                else spec.title
+        kind = SLIDE_KINDS[slide_spec.kind]
+        # Errors name the slide as printed: deck file, number, kind and title.
+        named = " ".join(_fallback_title(slide_spec).split())
+        slide_at = slide_where(ctx, slide_spec) + (f' "{named}"' if named else "")
+        ctx = replace(ctx, commentary=commentary.at(slide_at))
+        body, charts = kind.build(ctx, slide_spec)
+        if not slide_spec.keep_empty and _every_figure_missing(body, charts):
+            raise DataError(
+                f"{slide_at}: every figure is missing for {quarter.name}; expected figures, "
+                'or keep_empty: "<why the slide is kept>" on the slide'
             )
-            slide = Slide(
-                kind=slide_spec.kind,
-                number=slide_spec.number,
-                # Titles are plain text (bookmarks, page labels, sheet names); figures in them
-                # lose their hover spans.
-                title=ctx.commentary.text(title).striptags(),
-                anchor=f"slide-{index}",
-                bullets=ctx.commentary.bullets(slide_spec.bullets),
-                notes=tuple(ctx.commentary.text(n) for n in slide_spec.notes),
-                body=body,
-                charts=charts,
-            )
-        except CommentaryError as exc:
-            # The commentary names the deck file; the reader also needs the slide.
-            detail = str(exc).removeprefix(f"{where}: ")
-            name = _fallback_title(slide_spec)
-            raise CommentaryError(
-                f"{where}, slide {slide_spec.number or index} ({name}): {detail}"
-            ) from None
+        # A builder whose title depends on what it shows (a year, a half) gives it.
+        built_title = body.get("title")
+        title = slide_spec.title or (
+            built_title
+            if isinstance(built_title, str)
+            else messages(kind.title_key, quarter_label=quarter_label)
+            if kind.title_key
+            else spec.title
+        )
+        slide = Slide(
+            kind=slide_spec.kind,
+            number=slide_spec.number,
+            # Titles are plain text (bookmarks, page labels, sheet names); figures in them
+            # lose their hover spans.
+            title=ctx.commentary.text(title).striptags(),
+            anchor=f"slide-{index}",
+            bullets=ctx.commentary.bullets(slide_spec.bullets),
+            notes=tuple(ctx.commentary.text(n) for n in slide_spec.notes),
+            body=body,
+            charts=charts,
+        )
         raise_on_contradiction(where, slide, ctx.commentary.contradictions())
         slides.append(slide)
     log.info("built %d slides for %s", len(slides), quarter.name)

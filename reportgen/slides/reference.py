@@ -6,7 +6,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from jinja2 import TemplateError
 from markupsafe import Markup
 from pydantic import Field, field_validator
 
@@ -21,8 +20,8 @@ from reportgen.model.targets import targets_in_force
 from reportgen.quarters import FiscalCalendar, Period, Quarter
 from reportgen.slides.base import BuildContext, SlideKind
 from reportgen.slides.cells import Cell, cell, note_keys
-from reportgen.slides.commentary import sandbox
-from reportgen.slides.content import content_error, parse_content, slide_where
+from reportgen.slides.content import content_error, parse_content
+from reportgen.slides.placeholders import Language
 
 # Rows of the forecast table and the unit each is shown in.
 FORECAST_ROWS = (
@@ -88,13 +87,11 @@ class _Comments:
         where: str,
     ) -> None:
         self._where = where
-        # The commentary's sandbox: the comment's own text is escaped, not only its values.
-        self._env = sandbox()
         numbers, t = ctx.numbers, ctx.messages
 
         def figure(key: str, period: str | None) -> Figure:
             if key not in ITEMS:
-                raise TemplateError(f"unknown item {key!r}")
+                raise CommentaryError(f"unknown item {key!r}")
             return targets.get(key, period or year)
 
         # Magnitudes: the comment's words ("loss", "benefit") carry the sense.
@@ -119,13 +116,12 @@ class _Comments:
             )
             return t(f"forecast.change_{way}", amount=amount)
 
-        self._env.filters.update(target_bn=target_bn, target_jpy=target_jpy, change_dir=change_dir)
+        # The commentary's language: the comment's own text is escaped, not only its values.
+        filters = {"target_bn": target_bn, "target_jpy": target_jpy, "change_dir": change_dir}
+        self._language = Language(filters, {})
 
     def text(self, source: str) -> Markup:
-        try:
-            return Markup(self._env.from_string(source).render())
-        except TemplateError as exc:
-            raise CommentaryError(f"{self._where}: comment error ({exc.message})") from None
+        return self._language.render(source, self._where)
 
 
 def forecast(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object], tuple]:
@@ -141,7 +137,7 @@ def forecast(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object], tup
     show_interim = ctx.quarter <= interim.quarters[-1]
     actual_year = Period("FY", 0, year.fiscal_year - 1)
     targets = targets_in_force(ctx.dataset.targets, ctx.release_date)
-    comments = _Comments(targets, ctx, year.name, actual_year.name, slide_where(ctx, spec))
+    comments = _Comments(targets, ctx, year.name, actual_year.name, ctx.commentary.where)
     numbers, styles, periods = ctx.numbers, ctx.styles, ctx.periods
     rows = []
     for key, unit in FORECAST_ROWS:
