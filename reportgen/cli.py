@@ -196,6 +196,7 @@ def _preview(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace, stdout: TextIO) -> int:
     from reportgen.data.commentary_check import typed_numbers
     from reportgen.data.load import load_dataset
+    from reportgen.data.restatements import restatements
     from reportgen.data.validate import run_checks
     from reportgen.model.quarter import QuarterModel
     from reportgen.report_checks import format_checks
@@ -206,6 +207,8 @@ def _check(args: argparse.Namespace, stdout: TextIO) -> int:
     dataset = load_dataset(args.data)
     checks = run_checks(dataset)
     stdout.write(format_checks(checks, show_all=args.all))
+    for restated in restatements(dataset.root, dataset.figures):
+        stdout.write(f"restated: {restated.message}\n")
     model = QuarterModel(dataset.figures, quarter, dataset.calendar)
     for language in ("en", "ja"):
         path = deck_path(dataset, quarter, language)
