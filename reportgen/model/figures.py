@@ -168,11 +168,14 @@ class Figures:
         return self._stored
 
     def versions(self) -> dict[tuple[str, str], tuple[Figure, ...]]:
-        """Every stored version of each item and period, first published first."""
-        every: dict[tuple[str, str], list[Figure]] = {}
-        for fig in self._all:
-            every.setdefault((fig.key, fig.period), []).append(fig)
-        return {key: tuple(sorted(f, key=lambda v: v.as_of)) for key, f in every.items()}
+        """Every stored version of each item and period seen here, first published first."""
+        return {
+            key: tuple(found[d] for d in sorted(found)) for key, found in self._versions.items()
+        }
+
+    def version(self, key: str, period: str, as_of: str) -> Figure | None:
+        """The stored version of ``key`` in ``period`` that release ``as_of`` gave, if any."""
+        return self._lookup(key, period, as_of)
 
     def _lookup(self, key: str, name: str, basis: str | None) -> Figure | None:
         """The stored figure: the latest version, or with ``basis`` that version only."""

@@ -17,6 +17,7 @@ import pytest
 
 from reportgen.cli import main
 from reportgen.data.load import load_dataset
+from reportgen.data.validate import run_checks
 from reportgen.errors import DataError
 from reportgen.model.figures import Figures
 from tests.conftest import EXAMPLE
@@ -181,3 +182,35 @@ def test_bad_versions_name_file_line_and_item(fictional: Path, row: str, expecte
     assert "figures/2Q24.csv, line " in message
     assert "\n" not in message
     assert expected in message
+
+
+def test_period_sums_compare_versions_of_one_release(fictional: Path) -> None:
+    """1H24 as first published against 1Q24 + 2Q24 as first published, not the restated 1Q24."""
+    add_rows(fictional / "figures" / "1H24.csv", 'revenue_hiho,"2,294",E1,published,,')
+    add_rows(
+        fictional / "figures" / "1Q24.csv", f'revenue_hiho,"1,210",E1,published,,{RESTATED_ON}'
+    )
+    checks = [
+        c for c in run_checks(load_dataset(fictional)) if c.name == "period sum 'revenue_hiho'"
+    ]
+    assert [(c.severity, c.expected, c.actual) for c in checks] == [("ok", 2294, 1150 + 1144)]
+
+    # A restated half is checked against the restated quarters of its release.
+    add_rows(
+        fictional / "figures" / "1H24.csv", f'revenue_hiho,"2,380",E1,published,,{RESTATED_ON}'
+    )
+    checks = [
+        c for c in run_checks(load_dataset(fictional)) if c.name == "period sum 'revenue_hiho'"
+    ]
+    assert [(c.severity, c.expected, c.actual) for c in checks] == [("ok", 2294, 1150 + 1144)]
+    add_rows(
+        fictional / "figures" / "2Q24.csv", f'revenue_hiho,"1,170",E1,published,,{RESTATED_ON}'
+    )
+    checks = [
+        c for c in run_checks(load_dataset(fictional)) if c.name == "period sum 'revenue_hiho'"
+    ]
+    assert sorted((c.severity, c.expected, c.actual) for c in checks) == [
+        ("ok", 2294, 1150 + 1144),
+        ("ok", 2380, 1210 + 1170),
+    ]
+    assert any(f"as of {RESTATED_ON}" in c.detail for c in checks)
