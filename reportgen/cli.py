@@ -209,11 +209,14 @@ def _check(args: argparse.Namespace, stdout: TextIO) -> int:
     stdout.write(format_checks(checks, show_all=args.all))
     for restated in restatements(dataset.root, dataset.figures):
         stdout.write(f"restated: {restated.message}\n")
-    model = QuarterModel(dataset.figures, quarter, dataset.calendar)
     for language in ("en", "ja"):
         path = deck_path(dataset, quarter, language)
         if path.exists():
-            for typed in typed_numbers(load_deck_spec(dataset, quarter, language), model):
+            spec = load_deck_spec(dataset, quarter, language)
+            # The figures as the deck shows them: as of its release date.
+            figures = dataset.figures.at(spec.release_date)
+            model = QuarterModel(figures, quarter, dataset.calendar)
+            for typed in typed_numbers(spec, model):
                 stdout.write(f"warning: {path}, {typed.message}\n")
     return EXIT_INPUT if any(c.severity == "error" for c in checks) else EXIT_OK
 

@@ -20,7 +20,7 @@ from reportgen.data.load import load_dataset
 from reportgen.data.validate import run_checks
 from reportgen.errors import DataError
 from reportgen.model.figures import Figures
-from tests.conftest import EXAMPLE
+from tests.conftest import EXAMPLE, edit
 
 # The 2Q25 release (2025-11-13) restated its 2Q24 comparatives; the 1Q25 deck
 # (2025-08-12) came out before it.
@@ -214,3 +214,17 @@ def test_period_sums_compare_versions_of_one_release(fictional: Path) -> None:
         ("ok", 2380, 1210 + 1170),
     ]
     assert any(f"as of {RESTATED_ON}" in c.detail for c in checks)
+
+
+def test_check_reads_typed_figures_as_of_the_deck(fictional: Path) -> None:
+    """A figure typed as the deck's release showed it is flagged, not the later restatement."""
+    add_rows(fictional / "figures" / "2Q24.csv", 'revenue,"17,395",E1,published,,2025-11-14')
+    add_rows(fictional / "figures" / "2Q24.csv", 'cost,"14,162",E1,published,,2025-11-14')
+    edit(
+        fictional / "decks" / "2Q25.yaml",
+        "    bullets:\n",
+        "    bullets:\n      - Revenues a year earlier were JPY 17,295 million.\n",
+    )
+    code, out, _ = run("check", "--quarter", "2Q25", "--data", str(fictional))
+    assert code == 0
+    assert "typed number '17,295' equals revenue 2Q24" in out
