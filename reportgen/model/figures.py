@@ -137,6 +137,8 @@ class Figures:
         self._stored = dict(stored)
         self._all: tuple[Figure, ...] = tuple(self._stored.values())
         self._versions: Versions = {key: {fig.as_of: fig} for key, fig in self._stored.items()}
+        # Items with a restated version: only these need a basis chosen when derived.
+        self._restated = {fig.key for fig in self._stored.values() if fig.as_of}
         self._cache: dict[tuple[str, str, frozenset[str], str | None], Figure] = {}
         # The shallowest open call that a cycle was cut at, while resolving (see _resolve).
         self._cut = 0
@@ -155,6 +157,9 @@ class Figures:
         versions = _visible(every, day)
         resolver = cls({key: _latest(found) for key, found in versions.items()})
         resolver._all, resolver._versions = every, versions
+        resolver._restated = {
+            key for (key, _), found in versions.items() if any(as_of for as_of in found)
+        }
         return resolver
 
     def at(self, day: date) -> Figures:
@@ -189,6 +194,8 @@ class Figures:
         ``[None]`` (any version, no constraint) when ``key`` has only undated
         figures in that year, so a data set without restatements resolves as before.
         """
+        if key not in self._restated:
+            return [None]
         found = {
             basis
             for period in _same_year_periods(year)
