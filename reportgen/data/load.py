@@ -371,15 +371,19 @@ def load_figures(root: Path, sources: dict[str, Source]) -> dict[tuple[str, str]
     return dict(Figures.from_versions(load_figure_versions(root, sources)).stored)
 
 
-def load_figure_versions(root: Path, sources: dict[str, Source]) -> list[Figure]:
+def load_figure_versions(
+    root: Path, sources: dict[str, Source], calendar: FiscalCalendar | None = None
+) -> list[Figure]:
     """Every stored figure; the file name gives the period.
 
     An item appears once per version: once as first published (``as_of`` empty)
-    and once per release that restated it (``as_of`` that release's date).
+    and once per release that restated it (``as_of`` that release's date, which
+    with a ``calendar`` must fall after the period ends).
     """
     stored: list[Figure] = []
     for path in figure_files(root):
         period = Period.parse(path.stem).name
+        ends = Period.parse(period).quarters[-1].end_date(calendar) if calendar else None
         lines: dict[tuple[str, object], int] = {}
         for table_row in read_table(path, FIGURE_COLUMNS, root, FIGURE_OPTIONAL_COLUMNS):
             line = table_row.line
@@ -393,6 +397,12 @@ def load_figure_versions(root: Path, sources: dict[str, Source]) -> list[Figure]
                     "plus one per release that restated it (as_of: that release's date)"
                 )
             lines[version] = line
+            if row.as_of is not None and ends is not None and row.as_of <= ends:
+                raise DataError(
+                    f"{shown(path)}, line {line} ({row.item}, {period}): as_of {row.as_of} is "
+                    f"not after {period} ends ({ends}); expected the date of the release that "
+                    "restated the figure"
+                )
             _check_source(path, line, row, sources)
             stored.append(_figure(row, period))
     return stored
@@ -436,12 +446,13 @@ def load_dataset(root: Path) -> Dataset:
         str(key): parse_record(sources_path, Source, value, f" ({quote(key)[1:-1]})")
         for key, value in raw_sources.items()
     }
-    stored = load_figure_versions(root, sources)
+    calendar = FiscalCalendar(company.fiscal_year_start_month)
+    stored = load_figure_versions(root, sources, calendar)
     return Dataset(
         root=root,
         company=company,
         sources=sources,
         figures=Figures.from_versions(stored),
         targets=load_targets(root, sources),
-        calendar=FiscalCalendar(company.fiscal_year_start_month),
+        calendar=calendar,
     )

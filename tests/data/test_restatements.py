@@ -171,8 +171,12 @@ def test_check_lists_no_restatement_of_an_unchanged_figure(fictional: Path) -> N
         ),
         ('revenue,"17,395",E1,published,,2025-13-01', "as_of: '2025-13-01' is not a date"),
         ('revenue,"17,395",E1,published,,', "(revenue, 2Q24): duplicate of line 2 (with no as_of)"),
+        (
+            'revenue,"17,395",E1,published,,2024-09-30',
+            "(revenue, 2Q24): as_of 2024-09-30 is not after 2Q24 ends (2024-09-30)",
+        ),
     ],
-    ids=["same-release-twice", "bad-date", "undated-twice"],
+    ids=["same-release-twice", "bad-date", "undated-twice", "before-period-end"],
 )
 def test_bad_versions_name_file_line_and_item(fictional: Path, row: str, expected: str) -> None:
     add_rows(fictional / "figures" / "2Q24.csv", row)
