@@ -196,6 +196,7 @@ def _preview(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace, stdout: TextIO) -> int:
     from reportgen.data.commentary_check import typed_numbers
     from reportgen.data.load import load_dataset
+    from reportgen.data.restatements import restatements
     from reportgen.data.validate import run_checks
     from reportgen.model.quarter import QuarterModel
     from reportgen.report_checks import format_checks
@@ -206,11 +207,16 @@ def _check(args: argparse.Namespace, stdout: TextIO) -> int:
     dataset = load_dataset(args.data)
     checks = run_checks(dataset)
     stdout.write(format_checks(checks, show_all=args.all))
-    model = QuarterModel(dataset.figures, quarter, dataset.calendar)
+    for restated in restatements(dataset.root, dataset.figures):
+        stdout.write(f"restated: {restated.message}\n")
     for language in ("en", "ja"):
         path = deck_path(dataset, quarter, language)
         if path.exists():
-            for typed in typed_numbers(load_deck_spec(dataset, quarter, language), model):
+            spec = load_deck_spec(dataset, quarter, language)
+            # The figures as the deck shows them: as of its release date.
+            figures = dataset.figures.at(spec.release_date)
+            model = QuarterModel(figures, quarter, dataset.calendar)
+            for typed in typed_numbers(spec, model):
                 stdout.write(f"warning: {path}, {typed.message}\n")
     return EXIT_INPUT if any(c.severity == "error" for c in checks) else EXIT_OK
 

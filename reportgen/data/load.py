@@ -27,6 +27,7 @@ from pydantic import BaseModel, ValidationError
 from reportgen.data.inputs import InputLog, Inputs
 from reportgen.data.schema import (
     FIGURE_COLUMNS,
+    FIGURE_OPTIONAL_COLUMNS,
     QUOTE_LIMIT,
     TARGET_COLUMNS,
     Company,
@@ -243,11 +244,16 @@ class TableRow:
 
 
 def read_table(
-    path: Path, columns: Sequence[str], root: Path, log_to: InputLog | None = None
+    path: Path,
+    columns: Sequence[str],
+    root: Path,
+    optional: Sequence[str] = (),
+    log_to: InputLog | None = None,
 ) -> list[TableRow]:
     """Read a CSV file as text cells and check its header is exactly ``columns``.
 
-    Each row knows the physical line it starts on, so a quoted cell that spans
+    ``optional`` columns may follow or be left out; a row has a cell for those its
+    file has. Each row knows the physical line it starts on, so a quoted cell that spans
     lines does not shift the line named in later errors. Blank rows are skipped.
     """
     text = read_text(path, root, log_to)
@@ -268,7 +274,7 @@ def read_table(
         if not any(cells):
             continue
         if header is None:
-            header = _check_header(path, cells, columns)
+            header = _check_header(path, cells, columns, optional)
             continue
         if len(cells) > len(header):
             raise DataError(
@@ -279,14 +285,17 @@ def read_table(
         # A short row (trailing empty cells left out, as Excel saves them) is padded.
         cells += [""] * (len(header) - len(cells))
         by_name = dict(zip(header, cells, strict=True))
-        rows.append(TableRow(line, {name: by_name[name] for name in columns}))
+        kept = [*columns, *(name for name in optional if name in by_name)]
+        rows.append(TableRow(line, {name: by_name[name] for name in kept}))
     if header is None:
         raise DataError(f"{shown(path)}: empty file; {expected}")
     return rows
 
 
-def _check_header(path: Path, header: list[str], columns: Sequence[str]) -> list[str]:
-    expected = f"expected {','.join(columns)}"
+def _check_header(
+    path: Path, header: list[str], columns: Sequence[str], optional: Sequence[str] = ()
+) -> list[str]:
+    expected = f"expected {','.join(columns)}" + "".join(f"[,{name}]" for name in optional)
     if not set(header) & set(columns):
         # Not our table at all (another file, a binary): name it, never quote it.
         raise DataError(f"{shown(path)}: the first line is not a header; {expected}")
@@ -294,7 +303,7 @@ def _check_header(path: Path, header: list[str], columns: Sequence[str]) -> list
         if name not in header:
             raise DataError(f"{shown(path)}: missing column {name!r}; {expected}")
     for index, name in enumerate(header):
-        if name not in columns:
+        if name not in columns and name not in optional:
             raise DataError(f"{shown(path)}: unknown column {quote(name)}; {expected}")
         if name in header[:index]:
             raise DataError(f"{shown(path)}: column {name!r} written twice; {expected}")
@@ -311,6 +320,7 @@ def _figure(row: FigureRow, period: str, key: str | None = None) -> Figure:
         source=row.source,
         uncertainty=uncertainty,
         note=row.note,
+        as_of=row.as_of.isoformat() if row.as_of else "",
     )
 
 
@@ -370,22 +380,49 @@ def data_files(root: Path) -> Iterator[Path]:
 def load_figures(
     root: Path, sources: dict[str, Source], log_to: InputLog | None = None
 ) -> dict[tuple[str, str], Figure]:
-    """Read every ``figures/<period>.csv``; the file name gives the period."""
-    stored: dict[tuple[str, str], Figure] = {}
+    """Read every ``figures/<period>.csv``: the latest version of each item and period."""
+    return dict(Figures.from_versions(load_figure_versions(root, sources, log_to=log_to)).stored)
+
+
+def load_figure_versions(
+    root: Path,
+    sources: dict[str, Source],
+    calendar: FiscalCalendar | None = None,
+    log_to: InputLog | None = None,
+) -> list[Figure]:
+    """Every stored figure; the file name gives the period.
+
+    An item appears once per version: once as first published (``as_of`` empty)
+    and once per release that restated it (``as_of`` that release's date, which
+    with a ``calendar`` must fall after the period ends).
+    """
+    stored: list[Figure] = []
     for path in figure_files(root, log_to):
         period = Period.parse(path.stem).name
-        lines: dict[str, int] = {}
-        for table_row in read_table(path, FIGURE_COLUMNS, root, log_to):
+        ends = Period.parse(period).quarters[-1].end_date(calendar) if calendar else None
+        lines: dict[tuple[str, object], int] = {}
+        for table_row in read_table(
+            path, FIGURE_COLUMNS, root, FIGURE_OPTIONAL_COLUMNS, log_to=log_to
+        ):
             line = table_row.line
             row = parse_record(path, FigureRow, table_row.cells, f", line {line} ({period})")
-            if row.item in lines:
+            version = (row.item, row.as_of)
+            if version in lines:
+                release = f"as of {row.as_of}" if row.as_of else "with no as_of"
                 raise DataError(
                     f"{shown(path)}, line {line} ({row.item}, {period}): duplicate of line "
-                    f"{lines[row.item]}; each figure belongs in exactly one row"
+                    f"{lines[version]} ({release}); each figure belongs in exactly one row, "
+                    "plus one per release that restated it (as_of: that release's date)"
                 )
-            lines[row.item] = line
+            lines[version] = line
+            if row.as_of is not None and ends is not None and row.as_of <= ends:
+                raise DataError(
+                    f"{shown(path)}, line {line} ({row.item}, {period}): as_of {row.as_of} is "
+                    f"not after {period} ends ({ends}); expected the date of the release that "
+                    "restated the figure"
+                )
             _check_source(path, line, row, sources)
-            stored[(row.item, period)] = _figure(row, period)
+            stored.append(_figure(row, period))
     return stored
 
 
@@ -399,7 +436,7 @@ def load_targets(
         return ()
     targets: list[Target] = []
     seen: dict[tuple[str, str, str], int] = {}
-    for table_row in read_table(path, TARGET_COLUMNS, root, log_to):
+    for table_row in read_table(path, TARGET_COLUMNS, root, log_to=log_to):
         line = table_row.line
         row = parse_record(path, TargetRow, table_row.cells, f", line {line}")
         try:
@@ -432,14 +469,15 @@ def load_dataset(root: Path) -> Dataset:
         str(key): parse_record(sources_path, Source, value, f" ({quote(key)[1:-1]})")
         for key, value in raw_sources.items()
     }
-    stored = load_figures(root, sources, log_to)
+    calendar = FiscalCalendar(company.fiscal_year_start_month)
+    stored = load_figure_versions(root, sources, calendar, log_to)
     targets = load_targets(root, sources, log_to)
     return Dataset(
         root=root,
         company=company,
         sources=sources,
-        figures=Figures(stored),
+        figures=Figures.from_versions(stored),
         targets=targets,
-        calendar=FiscalCalendar(company.fiscal_year_start_month),
+        calendar=calendar,
         inputs=log_to.inputs(),
     )

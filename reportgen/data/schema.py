@@ -20,6 +20,8 @@ from pydantic import (
 from reportgen.data.items import ITEMS, MEASURES
 
 FIGURE_COLUMNS = ("item", "value", "source", "status", "note")
+# Columns a figures file may add: ``as_of``, the date of the release that restated a figure.
+FIGURE_OPTIONAL_COLUMNS = ("as_of",)
 TARGET_COLUMNS = ("period", "item", "value", "announced", "source", "status", "note")
 
 # Analysts type figures as the releases print them, so "1,528", "(1,528)" and
@@ -176,6 +178,10 @@ def parse_day(raw: object) -> date:
 # A calendar day in a data file. YAML timestamps are read as text (see load.py), so
 # every date, in YAML or CSV, is parsed here: one format, one message.
 Day = Annotated[date, BeforeValidator(parse_day)]
+# A day that may be left empty (an optional CSV column).
+OptionalDay = Annotated[
+    date | None, BeforeValidator(lambda raw: None if raw in ("", None) else parse_day(raw))
+]
 
 
 def split_item(key: str) -> tuple[str, str | None]:
@@ -195,6 +201,8 @@ class FigureRow(Strict):
     value: str
     source: str = Field(min_length=1)
     note: str = ""
+    # Empty for a figure as first published; else the date of the release that restated it.
+    as_of: OptionalDay = None
 
     @field_validator("item")
     @classmethod

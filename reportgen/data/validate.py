@@ -109,40 +109,46 @@ def _identity_check(
 
 
 def period_checks(root: Path, figures: Figures) -> Iterator[Check]:
-    """A stored half-year or full year against stored quarters and halves that make it up."""
-    stored = figures.stored
-    for (key, name), total in sorted(stored.items()):
+    """A stored half-year or full year against stored quarters and halves that make it up.
+
+    Each version is checked against the parts of the same release (``as_of``): a
+    total as first published against restated quarters is no tie-out.
+    """
+    for (key, name), versions in sorted(figures.versions().items()):
         period = Period.parse(name)
         if period.kind == "Q" or ":" in key:
             continue
-        for parts in _stored_partitions(figures, key, period):
-            actual = sum(fig.value or 0.0 for fig in parts)
-            expected = total.value or 0.0
-            yield Check(
-                name=f"period sum '{key}'",
-                period=name,
-                expected=expected,
-                actual=actual,
-                tolerance=1.0,
-                severity=_outcome(actual - expected, 1.0, "error"),
-                where=_file(root, name),
-                detail=f"{key} {name} {formatting.number(expected)} ≠ "
-                + " + ".join(f"{f.period} {formatting.number(f.value)}" for f in parts)
-                + f" = {formatting.number(actual)}",
-            )
+        for total in versions:
+            release = f" (as of {total.as_of})" if total.as_of else ""
+            for parts in _stored_partitions(figures, key, period, total.as_of):
+                actual = sum(fig.value or 0.0 for fig in parts)
+                expected = total.value or 0.0
+                yield Check(
+                    name=f"period sum '{key}'",
+                    period=name,
+                    expected=expected,
+                    actual=actual,
+                    tolerance=1.0,
+                    severity=_outcome(actual - expected, 1.0, "error"),
+                    where=_file(root, name),
+                    detail=f"{key} {name}{release} {formatting.number(expected)} ≠ "
+                    + " + ".join(f"{f.period} {formatting.number(f.value)}" for f in parts)
+                    + f" = {formatting.number(actual)}",
+                )
 
 
-def _stored_partitions(figures: Figures, key: str, period: Period) -> Iterator[list[Figure]]:
-    """Ways to split ``period`` into two or more periods that are all stored for ``key``."""
-    stored = figures.stored
+def _stored_partitions(
+    figures: Figures, key: str, period: Period, as_of: str = ""
+) -> Iterator[list[Figure]]:
+    """Ways to split ``period`` into two or more periods stored for ``key`` by one release."""
     year = period.fiscal_year
-    pieces = [
-        Period(kind, n, year)
-        for kind, n in (("Q", 1), ("Q", 2), ("Q", 3), ("Q", 4), ("H", 1), ("H", 2), ("9M", 0))
-    ]
-    pieces = [
-        p for p in pieces if (key, p.name) in stored and set(p.quarters) < set(period.quarters)
-    ]
+    stored: dict[str, Figure] = {}
+    for kind, n in (("Q", 1), ("Q", 2), ("Q", 3), ("Q", 4), ("H", 1), ("H", 2), ("9M", 0)):
+        piece = Period(kind, n, year)
+        fig = figures.version(key, piece.name, as_of)
+        if fig is not None and set(piece.quarters) < set(period.quarters):
+            stored[piece.name] = fig
+    pieces = [Period.parse(name) for name in stored]
 
     def search(left: set[object], start: int, chosen: list[Period]) -> Iterator[list[Period]]:
         if not left:
@@ -155,7 +161,7 @@ def _stored_partitions(figures: Figures, key: str, period: Period) -> Iterator[l
 
     for combo in search(set(period.quarters), 0, []):
         if len(combo) > 1:
-            yield [stored[(key, p.name)] for p in combo]
+            yield [stored[p.name] for p in combo]
 
 
 def measure_checks(root: Path, figures: Figures) -> Iterator[Check]:

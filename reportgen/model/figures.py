@@ -5,6 +5,15 @@ published inside a half-year or full-year total is derived by subtraction
 (2Q07 = 1H07 − 1Q07), and one missing term of an identity by arithmetic (gross
 margin = revenue − cost). Every derived figure says how it was derived. What
 cannot be derived stays missing: it is never zero and never an estimate.
+
+A figure may be restated by a later release (IIJ reclassified its revenue lines
+from 1Q08, so the 1Q07 comparative in the 1Q08 release differs from the 1Q07
+first published). Each stored version carries ``as_of``: empty for a figure as
+first published, else the date of the release that restated it. A resolver built
+``at`` a deck's release date sees, per item and period, the latest version
+released on or before that date (a dated version supersedes the undated one).
+A quarter derived by subtraction takes all its operands from one basis (the same
+``as_of``); where only a mix of bases exists, it is missing, never a mix.
 """
 
 from __future__ import annotations
@@ -12,6 +21,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Literal
 
 from reportgen import formatting
@@ -37,6 +47,8 @@ class Figure:
     formula: str = ""
     uncertainty: float = 0.0
     note: str = ""
+    # The release that restated this figure (YYYY-MM-DD); empty as first published.
+    as_of: str = ""
 
     @property
     def missing(self) -> bool:
@@ -56,6 +68,8 @@ class Figure:
             parts.append(f"source {self.source}")
         if self.formula:
             parts.append(self.formula)
+        if self.as_of:
+            parts.append(f"as restated {self.as_of}")
         if self.note:
             parts.append(self.note)
         return " · ".join(parts)
@@ -102,12 +116,34 @@ def _name(period: Period) -> str:
     return period.name
 
 
+Versions = dict[tuple[str, str], dict[str, Figure]]
+
+
+def _visible(figures: Iterable[Figure], day: date | None) -> Versions:
+    """Every version released on or before ``day`` (all of them without a day)."""
+    limit = day.isoformat() if day is not None else None
+    versions: Versions = {}
+    for fig in figures:
+        if limit is None or not fig.as_of or fig.as_of <= limit:
+            versions.setdefault((fig.key, fig.period), {})[fig.as_of] = fig
+    return versions
+
+
+def _latest(versions: Mapping[str, Figure]) -> Figure:
+    # ISO dates sort as text, and the undated version ("") sorts before every date.
+    return versions[max(versions)]
+
+
 class Figures:
     """All of a company's figures, stored and derivable, keyed by item and period."""
 
     def __init__(self, stored: Mapping[tuple[str, str], Figure]) -> None:
         self._stored = dict(stored)
-        self._cache: dict[tuple[str, str, frozenset[str]], Figure] = {}
+        self._all: tuple[Figure, ...] = tuple(self._stored.values())
+        self._versions: Versions = {key: {fig.as_of: fig} for key, fig in self._stored.items()}
+        # Items with a restated version: only these need a basis chosen when derived.
+        self._restated = {fig.key for fig in self._stored.values() if fig.as_of}
+        self._cache: dict[tuple[str, str, frozenset[str], str | None], Figure] = {}
         # The shallowest open call that a cycle was cut at, while resolving (see _resolve).
         self._cut = 0
         self._identities: dict[str, list[Identity]] = {}
@@ -115,9 +151,63 @@ class Figures:
             for key in (identity.total, *(term for _, term in identity.terms)):
                 self._identities.setdefault(key, []).append(identity)
 
+    @classmethod
+    def from_versions(cls, figures: Iterable[Figure], day: date | None = None) -> Figures:
+        """A resolver over every version of each figure, as a release dated ``day`` shows them.
+
+        Without ``day``, the latest version of every figure (the data set as it stands).
+        """
+        every = tuple(figures)
+        versions = _visible(every, day)
+        resolver = cls({key: _latest(found) for key, found in versions.items()})
+        resolver._all, resolver._versions = every, versions
+        resolver._restated = {
+            key for (key, _), found in versions.items() if any(as_of for as_of in found)
+        }
+        return resolver
+
+    def at(self, day: date) -> Figures:
+        """The figures as a deck released on ``day`` shows them."""
+        if not any(fig.as_of for fig in self._all):
+            return self  # nothing restated: every deck sees the same figures
+        return Figures.from_versions(self._all, day)
+
     @property
     def stored(self) -> Mapping[tuple[str, str], Figure]:
         return self._stored
+
+    def versions(self) -> dict[tuple[str, str], tuple[Figure, ...]]:
+        """Every stored version of each item and period seen here, first published first."""
+        return {
+            key: tuple(found[d] for d in sorted(found)) for key, found in self._versions.items()
+        }
+
+    def version(self, key: str, period: str, as_of: str) -> Figure | None:
+        """The stored version of ``key`` in ``period`` that release ``as_of`` gave, if any."""
+        return self._lookup(key, period, as_of)
+
+    def _lookup(self, key: str, name: str, basis: str | None) -> Figure | None:
+        """The stored figure: the latest version, or with ``basis`` that version only."""
+        if basis is None:
+            return self._stored.get((key, name))
+        return self._versions.get((key, name), {}).get(basis)
+
+    def _bases(self, key: str, year: int) -> list[str | None]:
+        """The bases a subtraction over ``year`` may use, latest first.
+
+        ``[None]`` (any version, no constraint) when ``key`` has only undated
+        figures in that year, so a data set without restatements resolves as before.
+        """
+        if key not in self._restated:
+            return [None]
+        found = {
+            basis
+            for period in _same_year_periods(year)
+            for basis in self._versions.get((key, _name(period)), ())
+        }
+        if found <= {""}:
+            return [None]
+        return sorted(found, reverse=True)
 
     def periods(self) -> set[str]:
         return {period for _, period in self._stored}
@@ -134,16 +224,21 @@ class Figures:
         return self._resolve(key, Period.parse(name), exclude, ())
 
     def _resolve(
-        self, key: str, period: Period, exclude: frozenset[str], stack: tuple[str, ...]
+        self,
+        key: str,
+        period: Period,
+        exclude: frozenset[str],
+        stack: tuple[str, ...],
+        basis: str | None = None,
     ) -> Figure:
         name = _name(period)
-        cache_key = (key, name, exclude)
+        cache_key = (key, name, exclude, basis)
         if cache_key in self._cache:
             return self._cache[cache_key]
-        stored = self._stored.get((key, name))
+        stored = self._lookup(key, name, basis)
         if stored is not None:
             return stored
-        here = f"{key}@{name}"
+        here = f"{key}@{name}" if basis is None else f"{key}@{name}@{basis}"
         if ":" in key:
             return missing(key, name)
         if here in stack:
@@ -153,9 +248,14 @@ class Figures:
         depth = len(stack)
         outer_cut, self._cut = self._cut, depth
         stack = (*stack, here)
-        result = self._from_periods(key, period, exclude, stack)
+        result = missing(key, name)
+        bases = [basis] if basis is not None else self._bases(key, period.fiscal_year)
+        for one in bases:
+            result = self._from_periods(key, period, exclude, stack, one)
+            if not result.missing:
+                break
         if result.missing:
-            result = self._from_identities(key, period, exclude, stack)
+            result = self._from_identities(key, period, exclude, stack, basis)
         # A result that met no cycle through a call still open above it is what a
         # top-level call would find, so it is cached. One that did may depend on
         # that stack, so it is not. (Caching only top-level results made the
@@ -166,23 +266,29 @@ class Figures:
         return result
 
     def _from_periods(
-        self, key: str, period: Period, exclude: frozenset[str], stack: tuple[str, ...]
+        self,
+        key: str,
+        period: Period,
+        exclude: frozenset[str],
+        stack: tuple[str, ...],
+        basis: str | None,
     ) -> Figure:
+        """Sum or subtract other periods of ``key``; with a ``basis``, of that version only."""
         item = ITEMS.get(key)
         if item is None or item.kind != "flow":
             return missing(key, period.name)
         wanted = _span(period)
         if period.kind != "Q":
-            parts = self._cover(key, wanted, exclude, stack, skip=period)
+            parts = self._cover(key, wanted, exclude, stack, period, basis)
             if parts is not None:
                 return self._combine(key, period, [(1, p) for p in parts])
         for whole in _same_year_periods(period.fiscal_year):
             outer = _span(whole)
-            if whole == period or not wanted < outer or (key, _name(whole)) not in self._stored:
+            total = self._lookup(key, _name(whole), basis)
+            if whole == period or not wanted < outer or total is None:
                 continue
-            rest = self._cover(key, outer - wanted, exclude, stack, skip=period)
+            rest = self._cover(key, outer - wanted, exclude, stack, period, basis)
             if rest is not None:
-                total = self._stored[(key, _name(whole))]
                 return self._combine(key, period, [(1, total), *((-1, p) for p in rest)])
         return missing(key, period.name)
 
@@ -193,6 +299,7 @@ class Figures:
         exclude: frozenset[str],
         stack: tuple[str, ...],
         skip: Period,
+        basis: str | None,
     ) -> list[Figure] | None:
         """Cover ``quarters`` exactly with stored periods, largest first, then quarters."""
         left = set(quarters)
@@ -200,18 +307,26 @@ class Figures:
         year = next(iter(quarters)).fiscal_year
         for candidate in _largest_first(year):
             span = _span(candidate)
-            if candidate != skip and span <= left and (key, _name(candidate)) in self._stored:
-                parts.append(self._stored[(key, _name(candidate))])
+            if candidate == skip or not span <= left:
+                continue
+            stored = self._lookup(key, _name(candidate), basis)
+            if stored is not None:
+                parts.append(stored)
                 left -= span
         for quarter in sorted(left):
-            fig = self._resolve(key, Period.of(quarter), exclude, stack)
+            fig = self._resolve(key, Period.of(quarter), exclude, stack, basis)
             if fig.missing:
                 return None
             parts.append(fig)
         return sorted(parts, key=lambda f: Period.parse(f.period))
 
     def _from_identities(
-        self, key: str, period: Period, exclude: frozenset[str], stack: tuple[str, ...]
+        self,
+        key: str,
+        period: Period,
+        exclude: frozenset[str],
+        stack: tuple[str, ...],
+        basis: str | None,
     ) -> Figure:
         for identity in self._identities.get(key, ()):
             if identity.name in exclude:
@@ -223,7 +338,7 @@ class Figures:
             for sign, term in terms:
                 if term == key:
                     continue
-                fig = self._resolve(term, period, exclude | {identity.name}, stack)
+                fig = self._resolve(term, period, exclude | {identity.name}, stack, basis)
                 if fig.missing:
                     break
                 others.append((-sign * own, fig))
@@ -246,4 +361,11 @@ class Figures:
             source=_sources(fig for _, fig in parts),
             formula=text,
             uncertainty=sum(fig.uncertainty for _, fig in parts),
+            as_of=_basis(fig for _, fig in parts),
         )
+
+
+def _basis(figures: Iterable[Figure]) -> str:
+    """The release a derived figure stands on: its operands' one, if they share one."""
+    found = {fig.as_of for fig in figures}
+    return found.pop() if len(found) == 1 else ""

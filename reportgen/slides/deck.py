@@ -126,6 +126,8 @@ def build_deck(
         log.warning("%s: %s translation from %s awaits review", where, language, source)
     dataset = replace(dataset, company=dataset.company.in_language(language))
     spec = load_deck_spec(dataset, quarter, language)
+    # The figures as of the deck's own release: a later restatement never leaks in.
+    dataset = replace(dataset, figures=dataset.figures.at(spec.release_date))
     model = QuarterModel(dataset.figures, quarter, dataset.calendar)
     where = shown(deck_path(dataset, quarter, language))
     periods = PeriodNames(messages, dataset.calendar)
