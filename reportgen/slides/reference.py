@@ -23,6 +23,7 @@ from reportgen.slides.base import BuildContext, SlideKind
 from reportgen.slides.cells import Cell, cell, note_keys
 from reportgen.slides.commentary import sandbox
 from reportgen.slides.content import content_error, parse_content, slide_where
+from reportgen.suggest import did_you_mean
 
 # Rows of the forecast table and the unit each is shown in.
 FORECAST_ROWS = (
@@ -94,7 +95,7 @@ class _Comments:
 
         def figure(key: str, period: str | None) -> Figure:
             if key not in ITEMS:
-                raise TemplateError(f"unknown item {key!r}")
+                raise TemplateError(f"unknown item {key!r}{did_you_mean(key, ITEMS)}")
             return targets.get(key, period or year)
 
         # Magnitudes: the comment's words ("loss", "benefit") carry the sense.
