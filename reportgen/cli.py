@@ -97,6 +97,20 @@ def _parser() -> argparse.ArgumentParser:
         "sources", help="list every figure on every slide with its source"
     )
     common(sources)
+
+    items = commands.add_parser(
+        "items",
+        help="list the line items data files and placeholders may name, with their labels, "
+        "units and identities",
+    )
+    items.add_argument(
+        "--company",
+        "--data",
+        dest="company",
+        type=Path,
+        default=None,
+        help="company data folder: also list the periods its data stores each item for",
+    )
     return parser
 
 
@@ -226,6 +240,24 @@ def _sources(args: argparse.Namespace, stdout: TextIO) -> int:
     return EXIT_OK
 
 
+def _items(args: argparse.Namespace, stdout: TextIO) -> int:
+    from reportgen.render import TEMPLATES
+    from reportgen.report_items import format_items
+    from reportgen.slides.messages import Messages
+
+    japanese = Messages.load(TEMPLATES, "ja").entries
+    labels = {k.removeprefix("item."): v for k, v in japanese.items() if k.startswith("item.")}
+    stored: dict[str, list[str]] | None = None
+    if args.company is not None:
+        from reportgen.data.load import load_dataset
+
+        stored = {}
+        for key, period in load_dataset(args.company).figures.stored:
+            stored.setdefault(key, []).append(period)
+    stdout.write(format_items(labels, stored))
+    return EXIT_OK
+
+
 def main(
     argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None
 ) -> int:
@@ -257,6 +289,8 @@ def _run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             return _build_all(args, stdout) if args.all else _build(args)
         if args.command == "sources":
             return _sources(args, stdout)
+        if args.command == "items":
+            return _items(args, stdout)
         if args.command == "preview":
             return _preview(args)
         return _check(args, stdout)

@@ -172,6 +172,20 @@ class Identity:
     terms: tuple[tuple[int, str], ...]
     tolerance: float = 1.0
 
+    @property
+    def items(self) -> tuple[str, ...]:
+        """Every item in the identity, the total first."""
+        return (self.total, *(term for _, term in self.terms))
+
+    @property
+    def equation(self) -> str:
+        """``gross_margin = sga + operating_income``: what the tie-out compares."""
+        text = ""
+        for i, (sign, term) in enumerate(self.terms):
+            op = ("" if sign > 0 else "−") if i == 0 else (" + " if sign > 0 else " − ")
+            text += f"{op}{term}"
+        return f"{self.total} = {text}"
+
 
 def _sum(name: str, total: str, *terms: str, tolerance: float = 1.0) -> Identity:
     return Identity(name, total, tuple((1, t) for t in terms), tolerance)
