@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from rich.cells import cell_len
 
 from reportgen.data.items import IDENTITIES, ITEMS, MEASURES
-from reportgen.quarters import Period
+from reportgen.quarters import chronological
 
 
 def format_items(
@@ -50,13 +50,7 @@ def format_items(
 def _periods(names: Sequence[str]) -> str:
     if not names:
         return "-"
-    return ", ".join(sorted(names, key=_chronological))
-
-
-def _chronological(name: str) -> tuple[int, int, int]:
-    """1Q07, 2Q07, 1H07, 3Q07, 9M07, 4Q07, FY07: by end, the shorter period first."""
-    period = Period.parse(name)
-    return period.fiscal_year, period.quarters[-1].number, len(period.quarters)
+    return ", ".join(sorted(names, key=chronological))
 
 
 def _aligned(rows: Sequence[Sequence[str]]) -> list[str]:

@@ -163,6 +163,14 @@ MEASURES: dict[str, str] = {
 }
 
 
+def unit_of(key: str) -> str:
+    """The unit of an item or a measure: ``JPY million``, ``%`` (yoy, ratio), ``pt``."""
+    item, _, measure = key.partition(":")
+    if not measure or measure.endswith("_change"):
+        return ITEMS[item].unit
+    return "pt" if measure.endswith("_pt") else "%"
+
+
 @dataclass(frozen=True, slots=True)
 class Identity:
     """``total == sum(sign * term)``: a tie-out, and a way to derive one missing term."""
