@@ -56,8 +56,8 @@ def test_did_you_mean(word: str, hint: str) -> None:
             "decks/1Q08.yaml",
             "      sections:",
             "      sectons:",
-            "content.sectons: unknown key (did you mean 'sections'?); expected one of lead, "
-            "sections",
+            "content.sectons: unknown key (did you mean 'sections'?); "
+            "the new_business slide reads lead, sections",
         ),
         (
             "decks/1Q08.yaml",

@@ -55,7 +55,8 @@ def check_content_keys(
         return
     reads = f"reads {', '.join(accepted)}" if accepted else "reads no content"
     raise DataError(
-        f"{spec_where(path, spec, quarter)}: content.{quote(unknown[0])[1:-1]}: unknown key; "
+        f"{spec_where(path, spec, quarter)}: content.{quote(unknown[0])[1:-1]}: unknown key"
+        f"{did_you_mean(unknown[0], accepted)}; "
         f"the {spec.kind} slide {reads}"
     )
 
