@@ -17,7 +17,7 @@ STAMP := $(VENV)/.synced
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: all report report-all check preview test lint format bench bench-smoke clean distclean
+.PHONY: all report report-all check items preview test lint format bench bench-smoke clean distclean
 
 all: report
 
@@ -58,6 +58,10 @@ preview: $(COMPILED)
 ## check: print every tie-out of DATA as a table
 check: $(COMPILED)
 	@$(PY) -m reportgen check --quarter "$(QUARTER)" --data "$(DATA)"
+
+## items: list the line items data files and placeholders may name (with the periods DATA stores)
+items: $(COMPILED)
+	@$(PY) -m reportgen items --company "$(DATA)"
 
 ## test: lint, then the test suite
 test: $(COMPILED)

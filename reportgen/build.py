@@ -69,7 +69,7 @@ def prepare(
         dataset = load_dataset(data_root)
         checks = validate(dataset) if checks_dir is None else validate_cached(dataset, checks_dir)
     # Warnings about periods this deck does not show would be noise in its build log.
-    shown = {q.name for q in quarter.trailing(5)}
+    shown = quarter.deck_periods
     warnings = tuple(c for c in checks if c.severity == "warning" and c.period in shown)
     for check in warnings:
         log.warning("%s", check.message)

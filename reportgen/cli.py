@@ -89,14 +89,34 @@ def _parser() -> argparse.ArgumentParser:
         "the preview itself is built in a temporary folder",
     )
 
-    check = commands.add_parser("check", help="run every tie-out and print them as a table")
+    check = commands.add_parser(
+        "check",
+        help="run every tie-out and published-ratio check and print those of the periods "
+        "the quarter's deck shows as a table (and any error, which stops every build)",
+    )
     common(check)
-    check.add_argument("--all", action="store_true", help="also list the checks that pass")
+    check.add_argument(
+        "--all", action="store_true", help="list the checks of every period in the data"
+    )
 
     sources = commands.add_parser(
         "sources", help="list every figure on every slide with its source"
     )
     common(sources)
+
+    items = commands.add_parser(
+        "items",
+        help="list the line items data files and placeholders may name, with their labels, "
+        "units and identities",
+    )
+    items.add_argument(
+        "--company",
+        "--data",
+        dest="company",
+        type=Path,
+        default=None,
+        help="company data folder: also list the periods its data stores each item for",
+    )
     return parser
 
 
@@ -206,7 +226,7 @@ def _check(args: argparse.Namespace, stdout: TextIO) -> int:
     quarter = Quarter.parse(args.quarter)
     dataset = load_dataset(args.data)
     checks = run_checks(dataset)
-    stdout.write(format_checks(checks, show_all=args.all))
+    stdout.write(format_checks(checks, None if args.all else quarter.deck_periods))
     for restated in restatements(dataset.root, dataset.figures):
         stdout.write(f"restated: {restated.message}\n")
     for language in ("en", "ja"):
@@ -229,6 +249,24 @@ def _sources(args: argparse.Namespace, stdout: TextIO) -> int:
     for r in records(deck):
         where = f"{r.slide} | {r.row} | {r.column}".strip(" |")
         stdout.write(f"{where}: {r.shown} [{r.status}] {r.source}\n")
+    return EXIT_OK
+
+
+def _items(args: argparse.Namespace, stdout: TextIO) -> int:
+    from reportgen.render import TEMPLATES
+    from reportgen.report_items import format_items
+    from reportgen.slides.messages import Messages
+
+    japanese = Messages.load(TEMPLATES, "ja").entries
+    labels = {k.removeprefix("item."): v for k, v in japanese.items() if k.startswith("item.")}
+    stored: dict[str, list[str]] | None = None
+    if args.company is not None:
+        from reportgen.data.load import load_dataset
+
+        stored = {}
+        for key, period in load_dataset(args.company).figures.stored:
+            stored.setdefault(key, []).append(period)
+    stdout.write(format_items(labels, stored))
     return EXIT_OK
 
 
@@ -263,6 +301,8 @@ def _run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             return _build_all(args, stdout) if args.all else _build(args)
         if args.command == "sources":
             return _sources(args, stdout)
+        if args.command == "items":
+            return _items(args, stdout)
         if args.command == "preview":
             return _preview(args)
         return _check(args, stdout)

@@ -89,6 +89,16 @@ class Quarter:
         return tuple(self.shift(offset) for offset in range(1 - count, 1))
 
     @property
+    def deck_periods(self) -> frozenset[str]:
+        """The periods this quarter's deck shows: the five quarters its charts draw
+        (this one and the year-ago one included) and both years' year-to-date periods.
+
+        Checks about other periods are not this deck's concern.
+        """
+        year_to_date = (self.year_to_date.name, self.year_ago.year_to_date.name)
+        return frozenset((*(q.name for q in self.trailing(5)), *year_to_date))
+
+    @property
     def half(self) -> Period:
         return Period("H", 1 if self.number <= 2 else 2, self.fiscal_year)
 
@@ -178,3 +188,9 @@ class Period:
         first = self.quarters[0].first_month(cal)
         last = self.quarters[-1].last_month(cal)
         return f"{first[0] % 100:02d}/{first[1]} ~ {last[0] % 100:02d}/{last[1]}"
+
+
+def chronological(name: str) -> tuple[int, int, int]:
+    """Sort key of a period name: 1Q07, 2Q07, 1H07, 3Q07, 9M07, 4Q07, FY07 (shorter first)."""
+    period = Period.parse(name)
+    return period.fiscal_year, period.quarters[-1].number, len(period.quarters)

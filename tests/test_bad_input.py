@@ -335,7 +335,8 @@ def test_ten_thousand_press_releases_fail_clearly(tmp_path: Path, data_copy: Pat
             "1Q08.yaml",
             '  - kind: revenues\n    number: "2"\n',
             '  - kind: revenues\n    number: "2"\n    content:\n      factor: [Cash rose]\n',
-            "1Q08.yaml, slide 2 (revenues, 1Q08): content.factor: unknown key; "
+            "1Q08.yaml, slide 2 (revenues, 1Q08): content.factor: unknown key "
+            "(did you mean 'factors'?); "
             "the revenues slide reads factors_title, factors",
         ),
         (

@@ -163,6 +163,14 @@ MEASURES: dict[str, str] = {
 }
 
 
+def unit_of(key: str) -> str:
+    """The unit of an item or a measure: ``JPY million``, ``%`` (yoy, ratio), ``pt``."""
+    item, _, measure = key.partition(":")
+    if not measure or measure.endswith("_change"):
+        return ITEMS[item].unit
+    return "pt" if measure.endswith("_pt") else "%"
+
+
 @dataclass(frozen=True, slots=True)
 class Identity:
     """``total == sum(sign * term)``: a tie-out, and a way to derive one missing term."""
@@ -171,6 +179,20 @@ class Identity:
     total: str
     terms: tuple[tuple[int, str], ...]
     tolerance: float = 1.0
+
+    @property
+    def items(self) -> tuple[str, ...]:
+        """Every item in the identity, the total first."""
+        return (self.total, *(term for _, term in self.terms))
+
+    @property
+    def equation(self) -> str:
+        """``gross_margin = sga + operating_income``: what the tie-out compares."""
+        text = ""
+        for i, (sign, term) in enumerate(self.terms):
+            op = ("" if sign > 0 else "−") if i == 0 else (" + " if sign > 0 else " − ")
+            text += f"{op}{term}"
+        return f"{self.total} = {text}"
 
 
 def _sum(name: str, total: str, *terms: str, tolerance: float = 1.0) -> Identity:

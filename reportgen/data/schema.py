@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from datetime import date
 from typing import Annotated, Literal
@@ -18,6 +17,7 @@ from pydantic import (
 )
 
 from reportgen.data.items import ITEMS, MEASURES
+from reportgen.suggest import did_you_mean
 
 FIGURE_COLUMNS = ("item", "value", "source", "status", "note")
 # Columns a figures file may add: ``as_of``, the date of the release that restated a figure.
@@ -243,17 +243,12 @@ def check_item_key(key: str) -> str:
 def known_item(key: str) -> str:
     """Accept a plain item key of the catalogue (no measure); else raise ValueError."""
     if key not in ITEMS:
-        raise ValueError(f"unknown item {quote(key)}{_suggest(key, ITEMS)}")
+        raise ValueError(f"unknown item {quote(key)}{did_you_mean(key, ITEMS)}")
     return key
 
 
 # An item key in a slide's content (the forecast's targets, the bridge's impacts).
 ItemKey = Annotated[str, AfterValidator(known_item)]
-
-
-def _suggest(word: str, choices: dict[str, object]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1)
-    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 class Bullet(Strict):

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Literal
 
 from reportgen import formatting
-from reportgen.data.items import IDENTITIES, ITEMS, Identity
+from reportgen.data.items import IDENTITIES, ITEMS, JPY_M, Identity, unit_of
 from reportgen.data.load import Dataset, shown
 from reportgen.data.schema import split_item
 from reportgen.errors import TieOutError
@@ -39,6 +39,9 @@ class Check:
     # False where nothing can be computed to compare with (a change across a zero
     # base): the message then has no difference to state.
     compared: bool = True
+    # What the table prints: ``label`` names the comparison (the name if empty).
+    label: str = ""
+    unit: str = JPY_M
 
     @property
     def difference(self) -> float:
@@ -97,6 +100,8 @@ def _identity_check(
     expected = total.value or 0.0
     yield Check(
         name=f"tie-out '{identity.name}'",
+        label=f"tie-out '{identity.name}': {identity.equation}",
+        unit=unit_of(identity.total),
         period=period,
         expected=expected,
         actual=actual,
@@ -125,6 +130,7 @@ def period_checks(root: Path, figures: Figures) -> Iterator[Check]:
                 expected = total.value or 0.0
                 yield Check(
                     name=f"period sum '{key}'",
+                    unit=unit_of(key),
                     period=name,
                     expected=expected,
                     actual=actual,
@@ -197,6 +203,7 @@ def measure_checks(root: Path, figures: Figures) -> Iterator[Check]:
         tolerance = published.uncertainty + computed.uncertainty
         yield Check(
             name=f"published {key}",
+            unit=unit_of(key),
             period=name,
             expected=published.value,
             actual=computed.value,
@@ -228,6 +235,7 @@ def _not_meaningful(
     value = published.value or 0.0
     return Check(
         name=f"published {key}",
+        unit=unit_of(key),
         period=period,
         expected=value,
         actual=value,

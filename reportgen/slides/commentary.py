@@ -25,6 +25,7 @@ from reportgen.slides.messages import Messages, as_shown
 from reportgen.slides.periods import PeriodNames
 from reportgen.slides.placeholders import Language
 from reportgen.slides.wording import Contradiction, Placed, WordingCheck
+from reportgen.suggest import did_you_mean
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +85,9 @@ def _filters(
     def key_of(key: str) -> str:
         item = key.partition(":")[0]
         if item not in ITEMS:
-            raise CommentaryError(f"unknown item {key!r} in a placeholder")
+            raise CommentaryError(
+                f"unknown item {key!r}{did_you_mean(item, ITEMS)} in a placeholder"
+            )
         return key
 
     def present(name: str, key: str, fig: Figure, *inputs: Figure) -> Figure:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import TypeVar, get_args
 
 from markupsafe import Markup
 from pydantic import BaseModel, Field, ValidationError, model_validator
@@ -19,6 +19,7 @@ from reportgen.data.schema import SlideSpec, Strict, quote
 from reportgen.errors import DataError
 from reportgen.quarters import Quarter
 from reportgen.slides.base import BuildContext
+from reportgen.suggest import did_you_mean
 
 Content = TypeVar("Content", bound=BaseModel)
 
@@ -54,7 +55,8 @@ def check_content_keys(
         return
     reads = f"reads {', '.join(accepted)}" if accepted else "reads no content"
     raise DataError(
-        f"{spec_where(path, spec, quarter)}: content.{quote(unknown[0])[1:-1]}: unknown key; "
+        f"{spec_where(path, spec, quarter)}: content.{quote(unknown[0])[1:-1]}: unknown key"
+        f"{did_you_mean(unknown[0], accepted)}; "
         f"the {spec.kind} slide {reads}"
     )
 
@@ -64,7 +66,43 @@ def parse_content(ctx: BuildContext, spec: SlideSpec, model: type[Content]) -> C
     try:
         return model.model_validate(spec.content)
     except ValidationError as exc:
+        # A misspelt key is also a missing one: name the misspelling, which explains both.
+        unknown = [e["loc"] for e in exc.errors() if e["type"] == "extra_forbidden"]
+        if unknown:
+            raise DataError(
+                f"{slide_where(ctx, spec)}: {_unknown_key(model, unknown[0])}"
+            ) from None
         raise DataError(f"{slide_where(ctx, spec)}: content.{describe(exc)}") from None
+
+
+def _unknown_key(model: type[BaseModel], loc: tuple[int | str, ...]) -> str:
+    """``content.titel: unknown key (did you mean 'title'?); expected one of ...``."""
+    allowed = _keys_at(model, loc[:-1])
+    where = ".".join(str(part) for part in loc)
+    expected = f"; expected one of {', '.join(allowed)}" if allowed else ""
+    return f"content.{where}: unknown key{did_you_mean(str(loc[-1]), allowed)}{expected}"
+
+
+def _keys_at(model: type[BaseModel], path: tuple[int | str, ...]) -> list[str]:
+    """The keys allowed at ``path`` (field names, list indexes, union member names)."""
+    candidates = [model]
+    for part in path:
+        named = [c for c in candidates if c.__name__ == part]
+        fields = [c.model_fields[part] for c in candidates if part in c.model_fields]
+        if named:
+            candidates = named
+        elif fields:
+            candidates = _models(fields[0].annotation)
+        elif not isinstance(part, int):
+            return []
+    return [key for c in candidates for key in c.model_fields]
+
+
+def _models(annotation: object) -> list[type[BaseModel]]:
+    """The pydantic models inside a field's type (``tuple[Point | str, ...]`` → ``Point``)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [model for arg in get_args(annotation) for model in _models(arg)]
 
 
 def content_error(ctx: BuildContext, spec: SlideSpec, message: str) -> DataError:

@@ -22,6 +22,7 @@ from reportgen.slides.messages import Messages
 from reportgen.slides.periods import PeriodNames
 from reportgen.slides.registry import SLIDE_KINDS
 from reportgen.slides.wording import raise_on_contradiction
+from reportgen.suggest import did_you_mean
 
 log = logging.getLogger(__name__)
 
@@ -67,8 +68,8 @@ def _read_spec(path: Path, quarter: Quarter, root: Path) -> DeckSpec:
     for index, slide in enumerate(spec.slides, start=1):
         if slide.kind not in SLIDE_KINDS:
             raise DataError(
-                f"{shown(path)}, slide {index} ({quarter.name}): unknown kind {slide.kind!r}; "
-                f"expected one of {', '.join(SLIDE_KINDS)}"
+                f"{shown(path)}, slide {index} ({quarter.name}): unknown kind {slide.kind!r}"
+                f"{did_you_mean(slide.kind, SLIDE_KINDS)}; expected one of {', '.join(SLIDE_KINDS)}"
             )
         check_content_keys(path, slide, quarter, SLIDE_KINDS[slide.kind].content)
     return spec

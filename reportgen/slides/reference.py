@@ -22,6 +22,7 @@ from reportgen.slides.base import BuildContext, SlideKind
 from reportgen.slides.cells import Cell, cell, note_keys
 from reportgen.slides.content import content_error, parse_content
 from reportgen.slides.placeholders import Language
+from reportgen.suggest import did_you_mean
 
 # Rows of the forecast table and the unit each is shown in.
 FORECAST_ROWS = (
@@ -91,7 +92,7 @@ class _Comments:
 
         def figure(key: str, period: str | None) -> Figure:
             if key not in ITEMS:
-                raise CommentaryError(f"unknown item {key!r}")
+                raise CommentaryError(f"unknown item {key!r}{did_you_mean(key, ITEMS)}")
             return targets.get(key, period or year)
 
         # Magnitudes: the comment's words ("loss", "benefit") carry the sense.

@@ -20,7 +20,7 @@ def write(folder: Path, name: str, text: str, encoding: str = "utf-8") -> None:
     [
         (
             HEADER + "revenu,16328,S1,published,\n",
-            r"1Q08\.csv, line 2 \(1Q08\): item: unknown item 'revenu'; did you mean 'revenue'\?",
+            r"1Q08\.csv, line 2 \(1Q08\): item: unknown item 'revenu' \(did you mean 'revenue'\?\)",
         ),
         (HEADER + "revenue,abc,S1,published,\n", r"line 2 \(1Q08\): value: 'abc' is not a number"),
         (HEADER + "revenue,12..3,S1,published,\n", r"'12\.\.3' is not a number"),

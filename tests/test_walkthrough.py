@@ -1,0 +1,130 @@
+"""The README's "Your first quarter" works as written, and its commands table is complete.
+
+The steps are read from the README itself and carried out on a copy of the
+fictional company in ``tmp_path``: each ``make`` line runs the CLI it stands for.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from reportgen.cli import main
+from tests.conftest import EXAMPLE, ROOT
+
+README = ROOT / "README.md"
+FENCE = re.compile(r"^( *)```sh\n(.*?)^\1```", re.MULTILINE | re.DOTALL)
+MAKE = re.compile(r"make (\w+)((?: \w+=\S+)*)$")
+HEREDOC = re.compile(r"cat (>>?) (\S+) <<'EOF'$")
+
+
+def section(title: str) -> str:
+    text = README.read_text(encoding="utf-8")
+    start = text.index(f"\n## {title}\n")
+    end = text.find("\n## ", start + 1)
+    return text[start:end]
+
+
+def steps() -> list[str]:
+    """The shell lines of the walkthrough, in order, as a reader copies them."""
+    blocks = [textwrap.dedent(m.group(2)) for m in FENCE.finditer(section("Your first quarter"))]
+    return "".join(blocks).splitlines()
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def follow(lines: list[str], root: Path) -> dict[str, tuple[int, str, str]]:
+    """Carry out the steps under ``root``; return each make target's exit code and output."""
+    results: dict[str, tuple[int, str, str]] = {}
+    lines = list(lines)
+    while lines:
+        line = lines.pop(0)
+        if line == "cp -r data/examples/fictional data/my-company":
+            shutil.copytree(EXAMPLE, root / "data" / "my-company")
+        elif heredoc := HEREDOC.match(line):
+            end = lines.index("EOF")
+            body, lines = lines[:end], lines[end + 1 :]
+            mode = "a" if heredoc.group(1) == ">>" else "w"
+            with (root / heredoc.group(2)).open(mode, encoding="utf-8") as f:
+                f.write("\n".join(body) + "\n")
+        elif make := MAKE.match(line):
+            target = make.group(1)
+            args = dict(pair.split("=") for pair in make.group(2).split())
+            data = str(root / args.pop("DATA"))
+            quarter = args.pop("QUARTER", "")
+            assert not args, f"README step {line!r}: options the test does not follow"
+            if target == "items":
+                results[target] = run("items", "--company", data)
+            elif target == "check":
+                results[target] = run("check", "--quarter", quarter, "--data", data)
+            elif target == "report":
+                out = str(root / "output")
+                results[target] = run("build", "--quarter", quarter, "--data", data, "--out", out)
+            elif target == "preview":
+                # A server that runs until Ctrl-C: it serves what `report` built (test_preview.py).
+                results[target] = (0, "", "")
+            else:
+                pytest.fail(f"README step {line!r}: a make target the test does not know")
+        else:
+            pytest.fail(f"README step {line!r}: a command the test does not know")
+    return results
+
+
+def test_your_first_quarter_works_as_written(tmp_path: Path) -> None:
+    results = follow(steps(), tmp_path)
+    assert sorted(results) == ["check", "items", "preview", "report"]
+    assert {target: code for target, (code, _, _) in results.items()} == dict.fromkeys(results, 0)
+
+    # Step 2 comes before the 1Q26 figures: the example's data ends with 4Q25.
+    assert re.search(r"^revenue +Total Revenues .*, 4Q25$", results["items"][1], re.MULTILINE)
+
+    table = results["check"][1]
+    rows_1q26 = [line for line in table.splitlines() if line.split()[1:2] == ["1Q26"]]
+    assert [line.split()[0] for line in rows_1q26] == ["OK", "OK"]
+    assert "gross_margin = sga + operating_income" in rows_1q26[1]
+    assert ", 0 errors" in table
+
+    _, _, log = results["report"]
+    pdf = tmp_path / "output" / "1Q26" / "EXAMPLE-1Q26-results-en.pdf"
+    assert f"wrote {pdf} (5 pages" in log
+    text = html.unescape(
+        re.sub(r"<[^>]+>", "", (pdf.parent / "html" / "index.html").read_text(encoding="utf-8"))
+    )
+    # 1Q25.csv: revenue 17,444, operating income 605, net income 390; 4Q25.csv: net income 787.
+    assert "Revenues were JPY 18,240 million, up 4.6% from 1Q25." in text
+    assert "Operating income was JPY 900 million, up 48.8% from 1Q25." in text
+    assert "Net income: up 33.3% from 1Q25, down 33.9% from 4Q25" in text
+    # The README quotes the first bullet as the reader will see it.
+    assert '"Revenues were JPY 18,240 million, up 4.6% from 1Q25."' in section(
+        "Your first quarter"
+    ).replace("\n   ", " ")
+
+
+def test_a_mistyped_item_in_the_walkthrough_deck_names_the_closest(tmp_path: Path) -> None:
+    lines = [line for line in steps() if not line.startswith("make ")]
+    follow(lines, tmp_path)
+    deck = tmp_path / "data" / "my-company" / "decks" / "1Q26.yaml"
+    deck.write_text(deck.read_text(encoding="utf-8").replace("'revenue'|m", "'revenues'|m"))
+    code, _, err = run("sources", "--quarter", "1Q26", "--data", str(deck.parents[1]))
+    assert code == 2
+    assert "unknown item 'revenues' (did you mean 'revenue'?)" in err
+
+
+def test_the_commands_table_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--help"]) == 0
+    usage = capsys.readouterr().out
+    commands = re.search(r"\{([a-z,-]+)\}", usage)
+    assert commands is not None
+    usage_section = section("Usage")
+    for command in commands.group(1).split(","):
+        assert f"| `.venv/bin/reportgen {command} " in usage_section, command
