@@ -114,17 +114,17 @@ def _every_figure_missing(body: dict[str, object], charts: tuple[Chart, ...]) ->
     return all(c.status in gaps for c in cells) and all(v is None for v in values)
 
 
-def build_deck(
+def deck_context(
     dataset: Dataset, quarter: Quarter, messages: Messages, numbers: Numbers | None = None
-) -> Deck:
-    """Build every slide's context. Raises on bad commentary or slide content."""
+) -> tuple[BuildContext, DeckSpec]:
+    """The deck file of ``quarter`` in the messages' language, and what its slides read.
+
+    Also what ``placeholder_reference`` renders its examples with, so the reference
+    prints what a deck prints.
+    """
     language = messages.language
     numbers = numbers or numbers_for(language)
     # The company's name, contact and disclaimer as this edition prints them.
-    text = dataset.company.editions.get(language)
-    if text is not None and text.review == "pending":
-        where, source = shown(dataset.root / "company.yaml"), text.translated_from
-        log.warning("%s: %s translation from %s awaits review", where, language, source)
     dataset = replace(dataset, company=dataset.company.in_language(language))
     spec = load_deck_spec(dataset, quarter, language)
     # The figures as of the deck's own release: a later restatement never leaks in.
@@ -132,12 +132,26 @@ def build_deck(
     model = QuarterModel(dataset.figures, quarter, dataset.calendar)
     where = shown(deck_path(dataset, quarter, language))
     periods = PeriodNames(messages, dataset.calendar)
+    targets = targets_in_force(dataset.targets, spec.release_date)
+    commentary = Commentary(model, where, messages, numbers, periods, targets.get)
+    return BuildContext(dataset, model, spec.release_date, commentary, messages, numbers), spec
+
+
+def build_deck(
+    dataset: Dataset, quarter: Quarter, messages: Messages, numbers: Numbers | None = None
+) -> Deck:
+    """Build every slide's context. Raises on bad commentary or slide content."""
+    language = messages.language
+    text = dataset.company.editions.get(language)
+    if text is not None and text.review == "pending":
+        where, source = shown(dataset.root / "company.yaml"), text.translated_from
+        log.warning("%s: %s translation from %s awaits review", where, language, source)
+    ctx, spec = deck_context(dataset, quarter, messages, numbers)
+    commentary, model, periods = ctx.commentary, ctx.model, ctx.periods
+    where = commentary.where
     # Numbers typed where a placeholder belongs: a warning in every build, not only `check`.
     for typed in typed_numbers(spec, model):
         log.warning("%s, %s", where, typed.message)
-    targets = targets_in_force(dataset.targets, spec.release_date)
-    commentary = Commentary(model, where, messages, numbers, periods, targets.get)
-    ctx = BuildContext(dataset, model, spec.release_date, commentary, messages, numbers)
     quarter_label = messages(
         "deck.quarter_label",
         number=quarter.number,
@@ -189,4 +203,4 @@ def build_deck(
         raise_on_contradiction(where, slide, ctx.commentary.contradictions())
         slides.append(slide)
     log.info("built %d slides for %s", len(slides), quarter.name)
-    return Deck(dataset, quarter, spec, tuple(slides), messages)
+    return Deck(ctx.dataset, quarter, spec, tuple(slides), messages)
