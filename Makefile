@@ -17,7 +17,7 @@ STAMP := $(VENV)/.synced
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: all report report-all check items preview test lint format bench bench-smoke clean distclean
+.PHONY: all report report-all check items placeholders preview test lint format bench bench-smoke clean distclean
 
 all: report
 
@@ -62,6 +62,10 @@ check: $(COMPILED)
 ## items: list the line items data files and placeholders may name (with the periods DATA stores)
 items: $(COMPILED)
 	@$(PY) -m reportgen items --company "$(DATA)"
+
+## placeholders: regenerate docs/placeholders.md, every commentary filter with an example in each edition
+placeholders: $(COMPILED)
+	@$(PY) -m reportgen -q placeholders --out docs/placeholders.md
 
 ## test: lint, then the test suite
 test: $(COMPILED)

@@ -117,6 +117,17 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="company data folder: also list the periods its data stores each item for",
     )
+    placeholders = commands.add_parser(
+        "placeholders",
+        help="print the placeholder reference (every commentary filter and name, with an "
+        "example and what it prints in each edition) as Markdown",
+    )
+    placeholders.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="write it to this file (make placeholders: docs/placeholders.md) instead",
+    )
     return parser
 
 
@@ -270,6 +281,19 @@ def _items(args: argparse.Namespace, stdout: TextIO) -> int:
     return EXIT_OK
 
 
+def _placeholders(args: argparse.Namespace, stdout: TextIO) -> int:
+    from reportgen.placeholder_reference import reference
+
+    text = reference()
+    if args.out is None:
+        stdout.write(text)
+    else:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(text, encoding="utf-8")
+        log.info("wrote %s", args.out)
+    return EXIT_OK
+
+
 def main(
     argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None
 ) -> int:
@@ -303,6 +327,8 @@ def _run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             return _sources(args, stdout)
         if args.command == "items":
             return _items(args, stdout)
+        if args.command == "placeholders":
+            return _placeholders(args, stdout)
         if args.command == "preview":
             return _preview(args)
         return _check(args, stdout)

@@ -61,6 +61,75 @@ def _outcome(now: float, then: float) -> str:
     return {1: "loss_narrowed", 0: "loss_unchanged", -1: "loss_widened"}[way]
 
 
+# What each filter and name of the commentary prints, with an example: the one place
+# they are described. ``reportgen placeholders`` renders every example against the
+# fictional company into docs/placeholders.md, and its test fails on a filter or name
+# without an entry here. Every figure filter takes a period too: ``m(year_ago_quarter)``.
+FILTER_HELP: dict[str, tuple[str, str]] = {
+    "m": ("the figure in JPY million", "{{ 'revenue'|m }}"),
+    "m_abs": (
+        "its size in JPY million, without sign (the words say which way: a benefit of)",
+        "{{ 'cf_financing'|m_abs }}",
+    ),
+    "bn": ("the figure in JPY billion (億円 in Japanese)", "{{ 'revenue'|bn }}"),
+    "count": ("a count, such as employees or subscribers", "{{ 'employees'|count }}"),
+    "yoy": (
+        "the change from a year earlier, in % (words such as turned to a loss, 赤字転落, "
+        "where either figure is not positive; so for every change below)",
+        "{{ 'revenue'|yoy }}",
+    ),
+    "qoq": ("the change from the previous quarter, in %", "{{ 'revenue'|qoq }}"),
+    "yoy_dir": ("the change from a year earlier, in words", "{{ 'revenue'|yoy_dir }}"),
+    "qoq_dir": ("the change from the previous quarter, in words", "{{ 'revenue'|qoq_dir }}"),
+    "ratio": (
+        "the item as a share of its base (total revenues for a revenue line)",
+        "{{ 'revenue_recurring'|ratio }}",
+    ),
+    "ratio_yoy_pt_dir": (
+        "the change of that share from a year earlier, in points and words",
+        "{{ 'gross_margin'|ratio_yoy_pt_dir }}",
+    ),
+    "ratio_qoq_pt_dir": (
+        "the change of that share from the previous quarter, in points and words",
+        "{{ 'gross_margin'|ratio_qoq_pt_dir }}",
+    ),
+    "yoy_change_dir": (
+        "the difference from a year earlier, in the item's unit and words (counts)",
+        "{{ 'employees'|yoy_change_dir }}",
+    ),
+    "qoq_change_dir": (
+        "the difference from the previous quarter, in the item's unit and words (counts)",
+        "{{ 'employees'|qoq_change_dir }}",
+    ),
+    "yoy_change_m_dir": (
+        "the difference from a year earlier, in JPY million and words",
+        "{{ 'sga'|yoy_change_m_dir }}",
+    ),
+    "qoq_change_m_dir": (
+        "the difference from the previous quarter, in JPY million and words",
+        "{{ 'sga'|qoq_change_m_dir }}",
+    ),
+    "has": (
+        "a test: whether the data set has the figure (also `'item'|has`)",
+        "{% if has('revenue_recurring') %}{{ 'revenue_recurring'|m }}{% else %}n/a{% endif %}",
+    ),
+    "is_loss": (
+        "a test: whether the figure is negative (a loss)",
+        "{% if 'net_income'|is_loss %}loss{% else %}profit{% endif %}",
+    ),
+    "period": ("a quarter name as the edition writes it", "{{ year_ago_quarter|period }}"),
+    "period_short": (
+        "a quarter name as the edition writes it in a narrow space",
+        "{{ year_ago_quarter|period_short }}",
+    ),
+}
+NAME_HELP: dict[str, tuple[str, str]] = {
+    "quarter": ("the deck's quarter, as a code", "{{ quarter }}"),
+    "prior_quarter": ("the quarter before it", "{{ prior_quarter }}"),
+    "year_ago_quarter": ("the same quarter a year earlier", "{{ year_ago_quarter }}"),
+}
+
+
 def _filters(
     model: QuarterModel,
     numbers: formatting.Numbers,
@@ -237,6 +306,11 @@ class Commentary:
             "year_ago_quarter": model.quarter.year_ago.name,
         }
         self._language = Language(filters, names)
+
+    @property
+    def language(self) -> Language:
+        """The filters and names its texts may use."""
+        return self._language
 
     @property
     def where(self) -> str:

@@ -76,6 +76,22 @@ def _change_text(
     return numbers.jpy_billion(value, signed=True)
 
 
+# What each forecast-comment filter prints, with an example (see ``FILTER_HELP`` in
+# commentary.py): docs/placeholders.md renders them, and its test fails on a filter
+# without an entry here.
+FORECAST_FILTER_HELP: dict[str, tuple[str, str]] = {
+    "target_bn": (
+        "the year's target in JPY billion, without sign (or a period's: `target_bn('1H25')`)",
+        "{{ 'revenue'|target_bn }}",
+    ),
+    "target_jpy": ("a per-share target in JPY", "{{ 'dps'|target_jpy }}"),
+    "change_dir": (
+        "the target's change from last year's actual, in JPY billion (JPY per share) and words",
+        "{{ 'revenue'|change_dir }}",
+    ),
+}
+
+
 class _Comments:
     """Renders forecast comments; figures come from the targets and actuals shown."""
 
@@ -120,6 +136,11 @@ class _Comments:
         # The commentary's language: the comment's own text is escaped, not only its values.
         filters = {"target_bn": target_bn, "target_jpy": target_jpy, "change_dir": change_dir}
         self._language = Language(filters, {})
+
+    @property
+    def language(self) -> Language:
+        """The filters its comments may use."""
+        return self._language
 
     def text(self, source: str) -> Markup:
         return self._language.render(source, self._where)
