@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+from markupsafe import Markup
+
 from reportgen.data.load import load_dataset
 from reportgen.errors import ReportgenError
 from reportgen.model.targets import targets_in_force
@@ -32,6 +34,8 @@ COMMAND = "make placeholders"
 EDITIONS = ("en", "ja")
 
 Render = Callable[[str], str]
+_HELP = "FILTER_HELP in reportgen/slides/commentary.py"
+_FORECAST_HELP = "FORECAST_FILTER_HELP in reportgen/slides/reference.py"
 
 # Arguments: every figure filter (and ``has``, ``is_loss``) takes a period.
 ARGUMENT_EXAMPLES = (
@@ -65,10 +69,15 @@ def _forecast_comments(ctx: BuildContext) -> _Comments:
     return _Comments(targets, ctx, _TARGET_YEAR.name, _ACTUAL_YEAR.name, str(OUTPUT))
 
 
-def _undocumented(registered: set[str], described: Mapping[str, object], what: str) -> None:
+def _undocumented(
+    registered: set[str], described: Mapping[str, object], what: str, table: str
+) -> None:
     missing = sorted(registered - set(described))
     if missing:
-        raise ReportgenError(f"{what} without a description: {', '.join(missing)}")
+        raise ReportgenError(
+            f"{what} without a description: {', '.join(missing)}; "
+            f"add (description, example) to {table}"
+        )
     stale = sorted(set(described) - registered)
     if stale:
         raise ReportgenError(f"{what} described but not registered: {', '.join(stale)}")
@@ -102,13 +111,24 @@ def reference() -> str:
     """docs/placeholders.md as the code stands."""
     contexts = _contexts()
     commentary = contexts["en"].commentary
-    _undocumented(set(commentary.language.filters), FILTER_HELP, "commentary filters")
-    _undocumented(set(commentary.language.names), NAME_HELP, "commentary names")
+    _undocumented(set(commentary.language.filters), FILTER_HELP, "commentary filters", _HELP)
+    _undocumented(
+        set(commentary.language.names),
+        NAME_HELP,
+        "commentary names",
+        "NAME_HELP in reportgen/slides/commentary.py",
+    )
     forecasts = {e: _forecast_comments(ctx) for e, ctx in contexts.items()}
-    _undocumented(set(forecasts["en"].language.filters), FORECAST_FILTER_HELP, "forecast filters")
+    _undocumented(
+        set(forecasts["en"].language.filters),
+        FORECAST_FILTER_HELP,
+        "forecast filters",
+        _FORECAST_HELP,
+    )
 
-    def plain(render: Callable[[str], object]) -> Render:
-        return lambda source: str(render(source).striptags())  # type: ignore[attr-defined]
+    def plain(render: Callable[[str], Markup]) -> Render:
+        """The text a reader sees: the figure spans' markup (and their hover titles) removed."""
+        return lambda source: render(source).striptags()
 
     texts = {e: plain(ctx.commentary.text) for e, ctx in contexts.items()}
     comments = {e: plain(f.text) for e, f in forecasts.items()}
