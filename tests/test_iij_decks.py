@@ -1,8 +1,9 @@
 """IIJ's 4Q07, 2Q08 and 3Q08 decks, in English and Japanese, against the published record.
 
-Expected figures are typed here from ``/work/shared/reference/iij-published-figures.md``
-(section and source in a comment beside each), never computed by the code under
-test; a derived quarter is written as the subtraction of the published figures.
+Expected figures are typed here from the published reference
+(``reference/iij-published-figures.md`` in the shared material; section and source
+in a comment beside each), never computed by the code under test; a derived
+quarter is written as the subtraction of the published figures.
 """
 
 from __future__ import annotations
