@@ -649,3 +649,19 @@ def test_browser_slide_list_is_numbered_once_as_printed(
     assert not [text for text in seen if re.match(r"\d+\. (\d+|Ref\.)", text)]
     assert not [text for text in seen if re.match(r"(\d+|Ref\. \d+)\. ", text)]
     assert errors == []
+
+
+def test_every_error_of_a_bad_row_reaches_the_page(preview: PreviewServer, data_copy: Path) -> None:
+    """A row that breaks two rules: the CLI says "(and 1 more)", the panel shows both."""
+    edit(
+        data_copy / "figures" / "1Q08.csv",
+        'revenue,"16,328",S1,published,',
+        "revenue,16.3.28,S1,bogus,",
+    )
+    html = wait_for_page(preview, lambda html: "preview-error" in html)
+    assert html.count('<li class="preview-message">') == 2
+    shown = unescape(text_of(html))
+    assert "1Q08.csv, line 2 (1Q08): status: Input should be 'published'" in shown
+    assert "1Q08.csv, line 2 (1Q08): value: '16.3.28' is not a number" in shown
+    assert "(and 1 more)" not in shown
+    assert (preview.preview.epoch.status.error or "").endswith("(and 1 more)")
