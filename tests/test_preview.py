@@ -665,3 +665,30 @@ def test_every_error_of_a_bad_row_reaches_the_page(preview: PreviewServer, data_
     assert "1Q08.csv, line 2 (1Q08): value: '16.3.28' is not a number" in shown
     assert "(and 1 more)" not in shown
     assert (preview.preview.epoch.status.error or "").endswith("(and 1 more)")
+
+
+def test_browser_slide_list_jumps_below_the_error_panel(
+    preview: PreviewServer, data_copy: Path, tab: tuple[Page, list[str]]
+) -> None:
+    page, errors = tab
+    page.goto(preview.url, wait_until="networkidle")
+    break_two_tie_outs(data_copy)
+    panel = page.locator(".preview-error")
+    expect(panel).to_contain_text("tie-out 'net income'", timeout=DEADLINE * 1000)
+    page.wait_for_load_state("networkidle")
+    page.click("nav.slide-list a[href='#slide-14']")
+    shown = panel.bounding_box()
+    slide = page.locator("#slide-14").bounding_box()
+    assert shown is not None
+    assert slide is not None
+    assert shown["y"] + shown["height"] <= slide["y"] < VIEWPORT["height"] / 2
+    # Folded, the panel is one line and the slide still lands just below it.
+    page.click("summary.preview-lead")
+    page.click("nav.slide-list a[href='#slide-3']")
+    shown = panel.bounding_box()
+    slide = page.locator("#slide-3").bounding_box()
+    assert shown is not None
+    assert slide is not None
+    assert shown["height"] < 60
+    assert shown["y"] + shown["height"] <= slide["y"] < shown["y"] + shown["height"] + 40
+    assert errors == []
