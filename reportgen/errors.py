@@ -18,9 +18,20 @@ quarter and what was expected. The CLI maps them to exit codes; nothing below
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 
 class ReportgenError(Exception):
-    """Base class of every error reportgen raises on purpose."""
+    """Base class of every error reportgen raises on purpose.
+
+    ``str(error)`` is the one line the CLI prints. ``details`` lists every error
+    behind it, one message each, for a reader that shows them all (the preview's
+    panel): a TieOutError says "(and 5 more)" in its line and carries all six.
+    """
+
+    def __init__(self, message: str = "", *, details: Iterable[str] = ()) -> None:
+        super().__init__(message)
+        self.details: tuple[str, ...] = tuple(details) or (message,)
 
 
 class InputError(ReportgenError):

@@ -41,10 +41,15 @@ WATCH_TIMEOUT_MS = 250
 
 @dataclass(frozen=True, slots=True)
 class Status:
-    """What the preview shows now: the epoch, and the last rebuild's error if it failed."""
+    """What the preview shows now: the epoch, and the last rebuild's error if it failed.
+
+    ``error`` is the one line the CLI would print; ``details`` every error behind it
+    (all the failed tie-outs, not "and 5 more"), which the preview's panel lists.
+    """
 
     epoch: int
     error: str | None
+    details: tuple[str, ...] = ()
 
 
 class Epoch:
@@ -60,10 +65,12 @@ class Epoch:
         with self._changed:
             return self._status
 
-    def advance(self, error: str | None) -> Status:
+    def advance(self, error: str | None, details: tuple[str, ...] = ()) -> Status:
         """Record a finished rebuild and wake every waiting client."""
+        if error is not None and not details:
+            details = (error,)
         with self._changed:
-            self._status = Status(self._status.epoch + 1, error)
+            self._status = Status(self._status.epoch + 1, error, details if error else ())
             self._changed.notify_all()
             return self._status
 
@@ -128,10 +135,11 @@ class Preview:
     def rebuild(self) -> Status:
         """Rebuild the HTML deck; on failure keep the last good one and record the error."""
         with self._building:
-            error = self._run(self._build_html)
-        if error is None:
+            failure = self._run(self._build_html)
+        if failure is None:
             log.info("preview of %s rebuilt", self.quarter.name)
-        return self.epoch.advance(error)
+            return self.epoch.advance(None)
+        return self.epoch.advance(str(failure), failure.details)
 
     def _build_html(self) -> None:
         build(
@@ -163,17 +171,17 @@ class Preview:
         return result.output.pdf
 
     @staticmethod
-    def _run(step: Callable[[], None]) -> str | None:
-        """Run a build step; return its one-line error message, or None if it succeeded."""
+    def _run(step: Callable[[], None]) -> ReportgenError | None:
+        """Run a build step; return its error (one line, and every detail), or None."""
         try:
             step()
         except ReportgenError as exc:
             log.error("%s", exc)
-            return str(exc)
+            return exc
         except Exception as exc:
             # A bug in a build must not stop the preview: log the traceback, show one line.
             log.exception("internal error while rebuilding the preview")
-            return f"internal error: {type(exc).__name__}: {exc}"
+            return ReportgenError(f"internal error: {type(exc).__name__}: {exc}")
         return None
 
     @property

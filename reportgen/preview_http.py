@@ -49,6 +49,12 @@ MEDIA_TYPES = {".svg": "image/svg+xml", ".ttf": "font/ttf", ".pdf": "application
 _INSERT_AFTER = (re.compile(rb"<main\b[^>]*>", re.I), re.compile(rb"<body\b[^>]*>", re.I))
 PORTS = range(65536)
 METHODS = ("GET", "HEAD")
+# Where an error message says it went wrong: a file, with its line and column if named
+# ("data/iij/figures/1Q08.csv, line 2"). The panel sets it in bold.
+_WHERE = re.compile(
+    r"[^\s:]+\.(?:csv|ya?ml|html|css|svg|json|ttf)"
+    r"(?:, lines? \d+(?: and \d+)?)?(?:, column \d+)?"
+)
 # The epoch a page was built at, as the page sends it: ASCII digits only (str.isdigit
 # also accepts "١٢" and "²"), and short enough to be a count of rebuilds.
 _EPOCH = re.compile(r"[0-9]{1,18}")
@@ -56,6 +62,14 @@ _EPOCH = re.compile(r"[0-9]{1,18}")
 
 class BadRequestError(ValueError):
     """A request the preview cannot parse; answered with 400 and the reason."""
+
+
+def located(message: str) -> tuple[str, str, str]:
+    """``(before, where, after)``: a message split around the file (and line) it names."""
+    found = _WHERE.search(message)
+    if found is None:
+        return message, "", ""
+    return message[: found.start()], found.group(), message[found.end() :]
 
 
 def epoch_of(query: str) -> int | None:
@@ -245,13 +259,22 @@ class PreviewHandler(BaseHTTPRequestHandler):
             deck = (self.preview.site / "index.html").read_bytes()
         except OSError:
             deck = None
-        page = self._page(status.epoch, status.error, deck)
+        page = self._page(status.epoch, status.error, deck, details=status.details)
         self._send(HTTPStatus.OK, page, "text/html; charset=utf-8")
 
     def _page(
-        self, epoch: int, error: str | None, deck: bytes | None, lead_key: str | None = None
+        self,
+        epoch: int,
+        error: str | None,
+        deck: bytes | None,
+        lead_key: str | None = None,
+        details: tuple[str, ...] = (),
     ) -> bytes:
-        """The deck with the preview bar inserted, or the bar alone when there is no deck."""
+        """The deck with the preview bar inserted, or the bar alone when there is no deck.
+
+        The error panel lists every message in ``details`` (every failed tie-out, not
+        the CLI's "and 5 more"), or the one line ``error`` if there are none.
+        """
         t = self.preview.messages
         quarter = self.preview.quarter.name
         if lead_key is None and error is not None:
@@ -263,7 +286,10 @@ class PreviewHandler(BaseHTTPRequestHandler):
             "title": t("preview.live", quarter=quarter),
             "download": t("preview.download_pdf"),
             "lead": t(lead_key) if lead_key else None,
-            "message": t("preview.error", message=error) if error else None,
+            "messages": [
+                located(t("preview.error", message=message))
+                for message in (details or ((error,) if error else ()))
+            ],
             "lang": t.language,
         }
         try:
@@ -287,7 +313,9 @@ class PreviewHandler(BaseHTTPRequestHandler):
             body = pdf.read_bytes()
         except ReportgenError as exc:
             epoch = self.preview.epoch.status.epoch
-            page = self._page(epoch, str(exc), None, lead_key="preview.pdf_failed")
+            page = self._page(
+                epoch, str(exc), None, lead_key="preview.pdf_failed", details=exc.details
+            )
             self._send(HTTPStatus.INTERNAL_SERVER_ERROR, page, "text/html; charset=utf-8")
             return
         disposition = f'attachment; filename="{pdf.name}"'

@@ -15,6 +15,7 @@ import socket
 import struct
 import threading
 from collections.abc import Callable, Iterator
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,8 @@ from pypdf import PdfReader
 
 from reportgen import formatting
 from reportgen.data.load import load_dataset
-from reportgen.errors import InputError, PreviewError
+from reportgen.data.validate import validate
+from reportgen.errors import InputError, PreviewError, TieOutError
 from reportgen.preview import Epoch, PreviewServer
 from reportgen.quarters import Quarter
 from reportgen.render import TEMPLATES
@@ -186,7 +188,8 @@ def test_bad_data_shows_the_error_and_a_fix_clears_it(
     figures.write_text(good.replace('revenue,"16,328"', "revenue,16.3.28"), encoding="utf-8")
     html = wait_for_page(preview, lambda html: "preview-error" in html)
     # The CLI's one-line message, above the last good slides.
-    assert "1Q08.csv, line 2 (1Q08): value: &#39;16.3.28&#39; is not a number" in html
+    # The file and line are set in bold: compare the text.
+    assert "1Q08.csv, line 2 (1Q08): value: '16.3.28' is not a number" in unescape(text_of(html))
     assert html.index("preview-error") < html.index('<section class="slide')
     assert html.count('<section class="slide') == SLIDES
     # The PDF cannot be built either, and says why.
@@ -546,3 +549,146 @@ def test_browser_prints_one_slide_per_page(
     for sheet in pdf.pages:
         assert (round(sheet.mediabox.width), round(sheet.mediabox.height)) == (720, 405)
         assert "Download PDF" not in sheet.extract_text()
+
+
+# -- the error panel and the slide list ----------------------------------------------
+
+# Two tie-outs broken at once in 1Q08: corporate connectivity by service, and net income.
+TWO_TIE_OUTS = (
+    ('revenue_ip_service,"2,270"', 'revenue_ip_service,"2,370"'),
+    ("income_tax,213", "income_tax,313"),
+)
+
+
+def break_two_tie_outs(data: Path) -> tuple[str, ...]:
+    """Break two tie-outs in ``data``; every error message the checks then give."""
+    for old, new in TWO_TIE_OUTS:
+        edit(data / "figures" / "1Q08.csv", old, new)
+    with pytest.raises(TieOutError) as failed:
+        validate(load_dataset(data))
+    return failed.value.details
+
+
+def test_a_tie_out_error_is_one_line_and_carries_every_failure(data_copy: Path) -> None:
+    details = break_two_tie_outs(data_copy)
+    assert len(details) >= 2
+    assert any("tie-out 'corporate connectivity revenue by service' fails" in d for d in details)
+    assert any("tie-out 'net income' fails for 1Q08" in d for d in details)
+    assert all("more; run" not in d and "1Q08.csv" in d for d in details)
+    # The CLI's line names the first and counts the rest.
+    with pytest.raises(TieOutError) as failed:
+        validate(load_dataset(data_copy))
+    assert str(failed.value) == f"{details[0]} (and {len(details) - 1} more; run 'reportgen check')"
+
+
+def test_every_tie_out_error_reaches_the_page(preview: PreviewServer, data_copy: Path) -> None:
+    details = break_two_tie_outs(data_copy)
+    html = unescape(text_of(wait_for_page(preview, lambda html: "preview-error" in html)))
+    for message in details:
+        assert message in html
+    assert "more; run" not in html
+    assert preview.preview.epoch.status.details == details
+
+
+def test_browser_error_panel_stays_in_view_and_lists_every_error(
+    preview: PreviewServer, data_copy: Path, tab: tuple[Page, list[str]]
+) -> None:
+    page, errors = tab
+    page.goto(preview.url, wait_until="networkidle")
+    bottom = "window.scrollTo(0, document.documentElement.scrollHeight)"
+    page.evaluate(bottom)
+    assert page.evaluate("window.scrollY") > 10 * VIEWPORT["height"]
+    details = break_two_tie_outs(data_copy)
+    panel = page.locator(".preview-error")
+    expect(panel).to_contain_text("tie-out 'net income'", timeout=DEADLINE * 1000)
+    page.wait_for_load_state("networkidle")
+    page.evaluate(bottom)  # wherever the reload left the reader: at the bottom again
+    assert page.evaluate("window.scrollY") > 10 * VIEWPORT["height"]
+    box = panel.bounding_box()
+    assert box is not None
+    assert 0 <= box["y"] < VIEWPORT["height"]
+    assert box["y"] + box["height"] <= VIEWPORT["height"] / 2, "the panel hides the slides"
+    expect(panel).to_be_in_viewport()
+    # Every error, each its own item naming its file; no "and 1 more".
+    items = panel.locator(".preview-message")
+    expect(items).to_have_count(len(details))
+    for item, message in zip(items.all(), details, strict=True):
+        expect(item).to_have_text(f"error: {message}")
+        expect(item.locator(".preview-where")).to_have_text(re.compile(r"figures/1Q08\.csv$"))
+    expect(panel).not_to_contain_text("more; run")
+    # The slide list beside it stays in view.
+    expect(page.locator("nav.slide-list a[href='#slide-2']")).to_be_in_viewport()
+    assert errors == []
+
+
+def test_a_file_and_line_are_set_in_bold(preview: PreviewServer, data_copy: Path) -> None:
+    edit(data_copy / "figures" / "1Q08.csv", 'revenue,"16,328"', "revenue,16.3.28")
+    html = wait_for_page(preview, lambda html: "preview-error" in html)
+    assert re.search(r'<strong class="preview-where">[^<]*1Q08\.csv, line 2</strong>', html)
+
+
+def test_browser_slide_list_is_numbered_once_as_printed(
+    served: PreviewServer, tab: tuple[Page, list[str]]
+) -> None:
+    page, errors = tab
+    page.goto(served.url, wait_until="networkidle")
+    items = page.locator("nav.slide-list li")
+    assert items.count() == SLIDES
+    # What the reader sees: each item's marker (if the list draws one) and its text.
+    seen = items.evaluate_all(
+        """items => items.map(li => {
+            const style = getComputedStyle(li);
+            const marker = style.display === "list-item" && style.listStyleType !== "none";
+            return (marker ? `${[...li.parentNode.children].indexOf(li) + 1}. ` : "")
+                + li.innerText.trim();
+        })"""
+    )
+    assert seen[0] == "1st Quarter FY2008 Consolidated Financial Results"  # the cover
+    assert seen[1] == "1 Consolidated Financial Results for 1Q FY2008"
+    assert "Ref. 1 Forecast for FY2008" in seen
+    assert not [text for text in seen if re.match(r"\d+\. (\d+|Ref\.)", text)]
+    assert not [text for text in seen if re.match(r"(\d+|Ref\. \d+)\. ", text)]
+    assert errors == []
+
+
+def test_every_error_of_a_bad_row_reaches_the_page(preview: PreviewServer, data_copy: Path) -> None:
+    """A row that breaks two rules: the CLI says "(and 1 more)", the panel shows both."""
+    edit(
+        data_copy / "figures" / "1Q08.csv",
+        'revenue,"16,328",S1,published,',
+        "revenue,16.3.28,S1,bogus,",
+    )
+    html = wait_for_page(preview, lambda html: "preview-error" in html)
+    assert html.count('<li class="preview-message">') == 2
+    shown = unescape(text_of(html))
+    assert "1Q08.csv, line 2 (1Q08): status: Input should be 'published'" in shown
+    assert "1Q08.csv, line 2 (1Q08): value: '16.3.28' is not a number" in shown
+    assert "(and 1 more)" not in shown
+    assert (preview.preview.epoch.status.error or "").endswith("(and 1 more)")
+
+
+def test_browser_slide_list_jumps_below_the_error_panel(
+    preview: PreviewServer, data_copy: Path, tab: tuple[Page, list[str]]
+) -> None:
+    page, errors = tab
+    page.goto(preview.url, wait_until="networkidle")
+    break_two_tie_outs(data_copy)
+    panel = page.locator(".preview-error")
+    expect(panel).to_contain_text("tie-out 'net income'", timeout=DEADLINE * 1000)
+    page.wait_for_load_state("networkidle")
+    page.click("nav.slide-list a[href='#slide-14']")
+    shown = panel.bounding_box()
+    slide = page.locator("#slide-14").bounding_box()
+    assert shown is not None
+    assert slide is not None
+    assert shown["y"] + shown["height"] <= slide["y"] < VIEWPORT["height"] / 2
+    # Folded, the panel is one line and the slide still lands just below it.
+    page.click("summary.preview-lead")
+    page.click("nav.slide-list a[href='#slide-3']")
+    shown = panel.bounding_box()
+    slide = page.locator("#slide-3").bounding_box()
+    assert shown is not None
+    assert slide is not None
+    assert shown["height"] < 60
+    assert shown["y"] + shown["height"] <= slide["y"] < shown["y"] + shown["height"] + 40
+    assert errors == []

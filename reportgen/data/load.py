@@ -218,21 +218,31 @@ def read_yaml(path: Path, root: Path, log_to: InputLog | None = None) -> Any:
 
 def describe(exc: ValidationError) -> str:
     """First pydantic error as ``where: what``, in one line."""
-    err = exc.errors()[0]
-    # Keys come from the file: cut short, like any quoted input.
-    where = ".".join(str(part)[:QUOTE_LIMIT] for part in err["loc"]) or "(top level)"
-    message = err["msg"].removeprefix("Value error, ")
-    if err["type"] == "extra_forbidden":
-        message = "unknown key"
-    more = len(exc.errors()) - 1
-    return f"{where}: {message}" + (f" (and {more} more)" if more else "")
+    first, *others = describe_each(exc)
+    return first + (f" (and {len(others)} more)" if others else "")
+
+
+def describe_each(exc: ValidationError) -> tuple[str, ...]:
+    """Every pydantic error as ``where: what`` (for the preview, which lists them all)."""
+    described = []
+    for err in exc.errors():
+        # Keys come from the file: cut short, like any quoted input.
+        where = ".".join(str(part)[:QUOTE_LIMIT] for part in err["loc"]) or "(top level)"
+        message = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            message = "unknown key"
+        described.append(f"{where}: {message}")
+    return tuple(described)
 
 
 def parse_record(path: Path, model: type[Model], data: Any, where: str = "") -> Model:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise DataError(f"{shown(path)}{where}: {describe(exc)}") from None
+        prefix = f"{shown(path)}{where}: "
+        raise DataError(
+            prefix + describe(exc), details=(prefix + each for each in describe_each(exc))
+        ) from None
 
 
 @dataclass(frozen=True, slots=True)

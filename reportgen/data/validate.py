@@ -316,10 +316,14 @@ def _quarters_between(figures: Figures) -> set[str]:
 
 
 def validate(dataset: Dataset) -> list[Check]:
-    """Run every check; raise ``TieOutError`` on the first error, return the rest."""
+    """Run every check; raise ``TieOutError`` naming the first error, return the rest.
+
+    The error's line names the first failure and counts the others; its ``details``
+    list every failure, for the preview to show them all.
+    """
     checks = run_checks(dataset)
     errors = [c for c in checks if c.severity == "error"]
     if errors:
         more = f" (and {len(errors) - 1} more; run 'reportgen check')" if len(errors) > 1 else ""
-        raise TieOutError(errors[0].message + more)
+        raise TieOutError(errors[0].message + more, details=(c.message for c in errors))
     return checks

@@ -14,7 +14,7 @@ from typing import TypeVar, get_args
 from markupsafe import Markup
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
-from reportgen.data.load import Dataset, describe, shown
+from reportgen.data.load import Dataset, describe, describe_each, shown
 from reportgen.data.schema import SlideSpec, Strict, quote
 from reportgen.errors import DataError
 from reportgen.quarters import Quarter
@@ -72,7 +72,10 @@ def parse_content(ctx: BuildContext, spec: SlideSpec, model: type[Content]) -> C
             raise DataError(
                 f"{slide_where(ctx, spec)}: {_unknown_key(model, unknown[0])}"
             ) from None
-        raise DataError(f"{slide_where(ctx, spec)}: content.{describe(exc)}") from None
+        prefix = f"{slide_where(ctx, spec)}: content."
+        raise DataError(
+            prefix + describe(exc), details=(prefix + each for each in describe_each(exc))
+        ) from None
 
 
 def _unknown_key(model: type[BaseModel], loc: tuple[int | str, ...]) -> str:

@@ -9,4 +9,15 @@
     events.close();
     window.location.reload();
   });
+  // A slide jumped to from the list lands below the bar and the error panel, which stay
+  // at the top of the window: its scroll margin follows their height (a panel folded,
+  // a window resized). Set through the CSSOM, which the page's style-src allows.
+  const top = document.querySelector(".preview-top");
+  if (top) {
+    const follow = () => {
+      document.documentElement.style.setProperty("--preview-top", `${top.offsetHeight + 8}px`);
+    };
+    new ResizeObserver(follow).observe(top);
+    follow();
+  }
 })();
