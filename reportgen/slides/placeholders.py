@@ -19,7 +19,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TypeVar
 
 from jinja2 import Environment, TemplateSyntaxError, nodes
 from markupsafe import Markup, escape
@@ -34,6 +34,7 @@ MAX_OUTPUT_CHARS = 40_000
 _SHOWN_CHARS = 60  # of a text or a reason quoted in an error
 
 Constant = str | int | float | bool | None
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,19 +201,27 @@ def refusal(shown: str, reason: str) -> CommentaryError:
     return CommentaryError(f"placeholder error in {shown}: {reason}")
 
 
-def _tag(text: str) -> Placeholder:
-    """Parse one ``{{ ... }}`` on its own, so that a refusal can quote it."""
+def _expression(source: str, shown: str, convert: Callable[[nodes.Node], T]) -> T:
+    """Parse ``{{ source }}`` on its own and ``convert`` its one expression.
+
+    Every refusal quotes ``shown``, the tag as the deck file wrote it.
+    """
     try:
         # A lone {{ }} parses to one Output of one expression.
-        (output,) = _parser().parse(text).body
+        (output,) = _parser().parse(source).body
         (node,) = output.nodes
-        return _placeholder(node)
+        return convert(node)
     except TemplateSyntaxError as exc:
-        raise refusal(_shown(text), exc.message or "syntax error") from None
+        raise refusal(_shown(shown), exc.message or "syntax error") from None
     except RecursionError:
-        raise refusal(_shown(text), "nested too deeply") from None
+        raise refusal(_shown(shown), "nested too deeply") from None
     except CommentaryError as exc:
-        raise refusal(_shown(text), str(exc)) from None
+        raise refusal(_shown(shown), str(exc)) from None
+
+
+def _tag(text: str) -> Placeholder:
+    """Parse one ``{{ ... }}`` on its own, so that a refusal can quote it."""
+    return _expression(text, text, _placeholder)
 
 
 def _condition(node: nodes.Node) -> Condition:
@@ -252,16 +261,7 @@ def _block(tag: list[str]) -> tuple[str, Condition | None]:
         return keyword, None
     if not body:
         raise refusal(_shown(text), f"{{% {keyword} %}} needs a condition; {_EXPECTED}")
-    try:
-        (output,) = _parser().parse(f"{{{{ {body} }}}}").body
-        (node,) = output.nodes
-        return keyword, _condition(node)
-    except TemplateSyntaxError as exc:
-        raise refusal(_shown(text), exc.message or "syntax error") from None
-    except RecursionError:
-        raise refusal(_shown(text), "nested too deeply") from None
-    except CommentaryError as exc:
-        raise refusal(_shown(text), str(exc)) from None
+    return keyword, _expression(f"{{{{ {body} }}}}", text, _condition)
 
 
 @dataclass
