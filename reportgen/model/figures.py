@@ -140,12 +140,13 @@ class Figure:
         parts = [what, status]
         if self.as_of:
             parts.append(f"as restated {self.as_of}")
-        if self.note:
-            parts.append(self.note)
         if self.documents:
             parts.append(cite(self.documents))
         elif self.source:
             parts.append(f"source {self.source}")
+        # The note last: free text from the figures file, read after the facts.
+        if self.note:
+            parts.append(self.note)
         return " · ".join(parts)
 
 
