@@ -32,11 +32,26 @@ from openpyxl.writer.excel import ExcelWriter
 
 from reportgen import formatting
 from reportgen.charts.labels import label
+from reportgen.model.figures import Document
 from reportgen.slides.base import Slide
 from reportgen.slides.cells import Table
 from reportgen.slides.deck import Deck
 
-CSV_COLUMNS = ("slide", "title", "row", "column", "value", "shown", "status", "source")
+CSV_COLUMNS = (
+    "slide",
+    "title",
+    "row",
+    "column",
+    "value",
+    "shown",
+    "status",
+    "source",
+    "source_title",
+    "source_date",
+    "source_url",
+)
+# Several documents (a derived figure's inputs) in one column are joined with this.
+DOCUMENT_SEPARATOR = "; "
 
 # What a spreadsheet reads as the start of a formula (OWASP, "CSV injection"); the
 # full-width forms too, which spreadsheets in Japanese locales fold to ASCII.
@@ -64,6 +79,35 @@ class Record:
     shown: str
     status: str
     source: str
+    documents: tuple[Document, ...] = ()
+
+    @property
+    def source_title(self) -> str:
+        return DOCUMENT_SEPARATOR.join(d.title for d in self.documents)
+
+    @property
+    def source_date(self) -> str:
+        return DOCUMENT_SEPARATOR.join(d.date for d in self.documents)
+
+    @property
+    def source_url(self) -> str:
+        return DOCUMENT_SEPARATOR.join(d.url for d in self.documents)
+
+    @property
+    def texts(self) -> tuple[str, ...]:
+        """The text columns, in CSV order (value aside)."""
+        return (
+            self.slide,
+            self.title,
+            self.row,
+            self.column,
+            self.shown,
+            self.status,
+            self.source,
+            self.source_title,
+            self.source_date,
+            self.source_url,
+        )
 
 
 def _tables(slide: Slide) -> Iterator[Table]:
@@ -91,6 +135,7 @@ def records(deck: Deck) -> Iterator[Record]:
                             cell.text,
                             cell.status,
                             cell.source,
+                            cell.documents,
                         )
         for chart in slide.charts:
             for series in chart.spec.series:
@@ -120,9 +165,8 @@ def figures_csv(deck: Deck) -> str:
     writer.writerow(CSV_COLUMNS)
     for r in records(deck):
         value = "" if r.value is None else repr(float(r.value))
-        texts = (r.slide, r.title, r.row, r.column, r.shown, r.status, r.source)
-        slide, title, row, column, shown, status, source = map(csv_text, texts)
-        writer.writerow((slide, title, row, column, value, shown, status, source))
+        texts = [csv_text(text) for text in r.texts]
+        writer.writerow((*texts[:4], value, *texts[4:]))
     return buffer.getvalue()
 
 
@@ -206,8 +250,30 @@ def write_xlsx(deck: Deck, target: Path) -> None:
         sheet.column_dimensions["A"].width = 48
         for index in range(2, sheet.max_column + 1):
             sheet.column_dimensions[get_column_letter(index)].width = 16
+    _figures_sheet(book, deck, used)
     _text_cells_are_text(book)
     _save(book, target, created)
+
+
+def _figures_sheet(book: Workbook, deck: Deck, used: set[str]) -> None:
+    """One row per figure, as the attached CSV lists them, with the document of each."""
+    name = "Figures"
+    suffix = 2
+    while name in used:
+        name = f"Figures ({suffix})"
+        suffix += 1
+    used.add(name)
+    sheet = book.create_sheet(name)
+    _append(sheet, list(CSV_COLUMNS))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = _HEADER_FILL
+    for r in records(deck):
+        texts = list(r.texts)
+        _append(sheet, [*texts[:4], r.value, *texts[4:]])
+    sheet.freeze_panes = "A2"
+    for index, width in enumerate((8, 32, 40, 16, 14, 14, 12, 48, 60, 12, 60), start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
 
 
 def _append(sheet: Worksheet, values: list[Any]) -> None:

@@ -85,8 +85,10 @@ def test_preview_has_the_same_figures(iij_1q08: BuiltDeck) -> None:
 
 
 def test_preview_shows_provenance(iij_1q08: BuiltDeck) -> None:
-    assert 'title="operating_income:yoy 1Q08 · published · source S1' in iij_1q08.html
-    assert "cash:change 1Q08 · derived" in iij_1q08.html
+    assert 'title="Operating Income, YoY change (%), 1Q08 · published · Source: IIJ Announces' in (
+        iij_1q08.html
+    )
+    assert "Cash, change, 1Q08 · derived: 1Q08 = 1Q08 − 4Q07" in iij_1q08.html
 
 
 def test_pdf_metadata(iij_1q08: BuiltDeck) -> None:

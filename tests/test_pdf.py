@@ -136,7 +136,8 @@ def test_attached_figures_equal_the_model(reader: PdfReader, iij_model: QuarterM
     assert revenue["shown"] == "16.3"
     oi = summary[("Operating Income", "YoY")]
     assert float(oi["value"]) == iij_model.yoy("operating_income").value
-    assert "source S1" in oi["source"]
+    assert oi["source_title"].startswith("IIJ Announces First Quarter Results")
+    assert oi["source_title"] in oi["source"]
 
 
 def test_data_pack_has_numbers_with_formats(iij_1q08: BuiltDeck, iij_model: QuarterModel) -> None:

@@ -148,7 +148,8 @@ def test_serves_the_deck_on_loopback_only(served: PreviewServer) -> None:
     assert "preview-error" not in html
     # Provenance on hover: figures keep their title attributes.
     assert re.search(r'<td class="[^"]*"\s+title="[^"]+">', html)
-    assert re.search(r'<span class="fig [^"]*" title="[^"]+ · source S\d+', html)
+    cited = r' · Sources?: [^"]+, [0-9]{4}-[0-9]{2}-[0-9]{2}'
+    assert re.search(r'<span class="fig [^"]*" title="[^"]+' + cited, html)
 
 
 def test_an_edited_figure_arrives_with_a_reload_event(
@@ -510,7 +511,7 @@ def test_browser_slide_list_jumps_below_the_bar(
     assert bar["y"] + bar["height"] <= slide["y"] < VIEWPORT["height"] / 2
     # Hovering a figure shows where it comes from.
     figure = page.locator("td[title]").first
-    assert "source" in (figure.get_attribute("title") or "")
+    assert "Source: " in (figure.get_attribute("title") or "")
     figure.hover()
     highlight = figure.evaluate("td => getComputedStyle(td).backgroundColor")
     assert highlight == "rgb(255, 244, 194)"

@@ -14,9 +14,10 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from reportgen.data.load import parse_record, read_table, shown
+from reportgen.data.load import document, parse_record, read_table, shown
 from reportgen.data.schema import Source, Strict, parse_number
 from reportgen.errors import DataError
+from reportgen.model.figures import Document, cite
 
 COMPANY_COLUMNS = (
     "key",
@@ -70,9 +71,10 @@ class GroupCompany:
     new_business: bool
     business: str
     provenance: str
+    documents: tuple[Document, ...] = ()
 
 
-def _company(row: CompanyRow) -> GroupCompany:
+def _company(row: CompanyRow, doc: Document) -> GroupCompany:
     value, places = None, 0
     if row.ownership:
         value, half_unit = parse_number(row.ownership)
@@ -93,7 +95,8 @@ def _company(row: CompanyRow) -> GroupCompany:
         established=established,
         new_business=row.new_business == "yes",
         business=row.business,
-        provenance=f"{row.key} ownership · {row.status} · source {row.source}{note}",
+        provenance=f"{row.name}, ownership · {row.status}{note} · {cite((doc,))}",
+        documents=(doc,),
     )
 
 
@@ -143,7 +146,7 @@ def load_group_companies(
             raise DataError(
                 f"{where}: status {row.status!r} does not fit source {row.source!r} ({source.kind})"
             )
-        companies.append(_company(row))
+        companies.append(_company(row, document(row.source, sources)))
     if language != "en":
         text = _translations(root, language, [c.key for c in companies])
         companies = [

@@ -16,7 +16,7 @@ import io
 import logging
 import os
 import stat
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -38,7 +38,7 @@ from reportgen.data.schema import (
     quote,
 )
 from reportgen.errors import DataError, QuarterError
-from reportgen.model.figures import Figure, Figures
+from reportgen.model.figures import Document, Figure, Figures
 from reportgen.quarters import FiscalCalendar, Period
 
 log = logging.getLogger(__name__)
@@ -320,7 +320,15 @@ def _check_header(
     return header
 
 
-def _figure(row: FigureRow, period: str, key: str | None = None) -> Figure:
+def document(source_id: str, sources: Mapping[str, Source]) -> Document:
+    """The document ``source_id`` names in ``sources.yaml``: the one place ids are resolved."""
+    source = sources[source_id]
+    return Document(source_id, source.title, source.date.isoformat(), source.url or "")
+
+
+def _figure(
+    row: FigureRow, period: str, sources: Mapping[str, Source], key: str | None = None
+) -> Figure:
     value, uncertainty = (None, 0.0) if row.status == "undisclosed" else parse_number(row.value)
     return Figure(
         key=key or row.item,
@@ -331,6 +339,7 @@ def _figure(row: FigureRow, period: str, key: str | None = None) -> Figure:
         uncertainty=uncertainty,
         note=row.note,
         as_of=row.as_of.isoformat() if row.as_of else "",
+        documents=(document(row.source, sources),) if row.source else (),
     )
 
 
@@ -432,7 +441,7 @@ def load_figure_versions(
                     "restated the figure"
                 )
             _check_source(path, line, row, sources)
-            stored.append(_figure(row, period))
+            stored.append(_figure(row, period, sources))
     return stored
 
 
@@ -461,7 +470,7 @@ def load_targets(
             )
         seen[key] = line
         _check_source(path, line, row, sources)
-        targets.append(Target(_figure(row, period), row.announced.isoformat()))
+        targets.append(Target(_figure(row, period, sources), row.announced.isoformat()))
     return tuple(targets)
 
 

@@ -19,6 +19,7 @@ A quarter derived by subtraction takes all its operands from one basis (the same
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -36,6 +37,66 @@ _PERIOD_ORDER = {"Q": 1, "H": 2, "9M": 3, "FY": 4}
 
 
 @dataclass(frozen=True, slots=True)
+class Document:
+    """The document a source id names (``sources.yaml``): what a reader can look up."""
+
+    id: str
+    title: str
+    date: str  # YYYY-MM-DD
+    url: str = ""
+
+    @property
+    def citation(self) -> str:
+        return f"{self.title}, {self.date}"
+
+
+def cite(documents: Iterable[Document]) -> str:
+    """``Source: <title>, <date>`` (``Sources: ...; ...`` for several), or empty."""
+    found = tuple(documents)
+    if not found:
+        return ""
+    head = "Source" if len(found) == 1 else "Sources"
+    return f"{head}: " + "; ".join(d.citation for d in found)
+
+
+# Words for a measure of an item (``gross_margin:ratio``) in a hover text.
+_MEASURE_WORDS = {
+    "yoy": "YoY change (%)",
+    "qoq": "QoQ change (%)",
+    "ratio": "ratio (%)",
+    "ratio_yoy_pt": "ratio, YoY change (pt)",
+    "ratio_qoq_pt": "ratio, QoQ change (pt)",
+    "yoy_change": "YoY change",
+    "qoq_change": "QoQ change",
+    "change": "change",
+}
+_KEY_RE = re.compile(r"\b[a-z][a-z0-9_]*\b ?")
+
+
+def label_of(key: str) -> str:
+    """A reader's words for an item or ``item:measure`` key, never the key itself."""
+    base, _, measure = key.partition(":")
+    item = ITEMS.get(base)
+    words = item.label if item is not None else base.replace("_", " ")
+    if measure:
+        words += ", " + _MEASURE_WORDS.get(measure, measure.replace("_", " "))
+    return words
+
+
+def _in_words(formula: str, own: str) -> str:
+    """A formula with item keys as labels; the figure's own item goes without saying."""
+
+    def word(match: re.Match[str]) -> str:
+        text = match.group(0)
+        key = text.rstrip(" ")
+        if key not in ITEMS:
+            return text
+        return "" if key == own else label_of(key) + text[len(key) :]
+
+    return _KEY_RE.sub(word, formula)
+
+
+@dataclass(frozen=True, slots=True)
 class Figure:
     """A value with where it came from. ``value`` is None when it is missing."""
 
@@ -49,6 +110,8 @@ class Figure:
     note: str = ""
     # The release that restated this figure (YYYY-MM-DD); empty as first published.
     as_of: str = ""
+    # The documents ``source`` names (a derived figure: those of all its inputs).
+    documents: tuple[Document, ...] = ()
 
     @property
     def missing(self) -> bool:
@@ -56,20 +119,32 @@ class Figure:
 
     @property
     def provenance(self) -> str:
-        """One line for a reader: status, source and, if derived, the formula."""
+        """One line for a reader (the hover text): item, period, status, formula, documents.
+
+        Item labels, not keys; the documents by title and date, not by source id.
+        """
+        what = f"{label_of(self.key)}, {self.period}"
+        # A measure's formula names its own item (gross_margin / revenue): keep it there.
+        own = "" if ":" in self.key else self.key
         if self.status == "missing":
-            return f"{self.key} {self.period}: not available in this data set"
+            return f"{what}: not available in this data set"
         if self.status == "undisclosed":
-            return f"{self.key} {self.period}: not disclosed by the company (source {self.source})"
+            return " · ".join(
+                p for p in (f"{what}: not disclosed by the company", cite(self.documents)) if p
+            )
         if self.status == "not_meaningful":
-            return f"{self.key} {self.period}: not meaningful ({self.formula})"
-        parts = [f"{self.key} {self.period}", self.status]
-        if self.source:
-            parts.append(f"source {self.source}")
+            return f"{what}: not meaningful ({_in_words(self.formula, own)})"
+        status = self.status
         if self.formula:
-            parts.append(self.formula)
+            status += f": {self.period} = {_in_words(self.formula, own)}"
+        parts = [what, status]
         if self.as_of:
             parts.append(f"as restated {self.as_of}")
+        if self.documents:
+            parts.append(cite(self.documents))
+        elif self.source:
+            parts.append(f"source {self.source}")
+        # The note last: free text from the figures file, read after the facts.
         if self.note:
             parts.append(self.note)
         return " · ".join(parts)
@@ -90,6 +165,15 @@ def _sources(figures: Iterable[Figure]) -> str:
             if src and src not in seen:
                 seen.append(src)
     return ", ".join(seen)
+
+
+def documents_of(figures: Iterable[Figure]) -> tuple[Document, ...]:
+    """The documents of all ``figures``, each once, in the order first named."""
+    seen: dict[str, Document] = {}
+    for fig in figures:
+        for doc in fig.documents:
+            seen.setdefault(doc.id, doc)
+    return tuple(seen.values())
 
 
 # The resolver asks these of the same few periods tens of thousands of times per
@@ -359,6 +443,7 @@ class Figures:
             value=value,
             status="derived",
             source=_sources(fig for _, fig in parts),
+            documents=documents_of(fig for _, fig in parts),
             formula=text,
             uncertainty=sum(fig.uncertainty for _, fig in parts),
             as_of=_basis(fig for _, fig in parts),

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from itertools import product
 
 from reportgen.formatting import sign
-from reportgen.model.figures import Figure, missing
+from reportgen.model.figures import Figure, documents_of, missing
 
 
 def _interval(fig: Figure) -> tuple[float, float]:
@@ -27,7 +27,16 @@ def _derived(
         for src in fig.source.split(", "):
             if src and src not in sources:
                 sources.append(src)
-    return Figure(key, period, value, "derived", ", ".join(sources), formula, spread)
+    return Figure(
+        key,
+        period,
+        value,
+        "derived",
+        ", ".join(sources),
+        formula,
+        spread,
+        documents=documents_of(inputs),
+    )
 
 
 def _quotient(

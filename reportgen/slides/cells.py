@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from reportgen import formatting
-from reportgen.model.figures import Figure
+from reportgen.model.figures import Document, Figure
 from reportgen.slides.plain import plain
 
 Formatter = Callable[[float | None], str]
@@ -69,6 +69,8 @@ class Cell:
     value: float | None = None  # the model's value, in the item's own unit
     excel: str = "General"
     scale: float = 1.0  # spreadsheet value = value x scale
+    # The documents behind the figure (the data pack's source_title/date/url columns).
+    documents: tuple[Document, ...] = ()
 
     @property
     def classes(self) -> str:
@@ -131,9 +133,11 @@ def cell(figure: Figure, fmt: Formatter | Style) -> Cell:
     from or to a loss ``n.m.`` (Japanese: a full-width dash)."""
     style = style_of(fmt)
     if figure.status == "not_meaningful":
-        return Cell(style.not_meaningful, figure.provenance, figure.status)
+        return Cell(
+            style.not_meaningful, figure.provenance, figure.status, documents=figure.documents
+        )
     if figure.status == "undisclosed":
-        return Cell(style.undisclosed, figure.provenance, figure.status)
+        return Cell(style.undisclosed, figure.provenance, figure.status, documents=figure.documents)
     text = style.text(figure.value)
     return Cell(
         text=text,
@@ -143,6 +147,7 @@ def cell(figure: Figure, fmt: Formatter | Style) -> Cell:
         value=figure.value,
         excel=style.excel,
         scale=style.scale,
+        documents=figure.documents,
     )
 
 

@@ -182,7 +182,7 @@ def forecast(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object], tup
                     *((cell(targets.get(key, interim.name), fmt),) if show_interim else ()),
                     full_year,
                     last_year,
-                    Cell(change_text, change.provenance),
+                    Cell(change_text, change.provenance, documents=change.documents),
                     cell(growth, styles.percent),
                 ),
                 comments.text(content.comments.get(key, "")),
@@ -301,7 +301,7 @@ def group_companies(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, objec
             CompanyRow(
                 c.name,
                 c.new_business,
-                Cell(ownership_text(c, ctx.numbers), c.provenance),
+                Cell(ownership_text(c, ctx.numbers), c.provenance, documents=c.documents),
                 c.business,
             )
             for c in companies
