@@ -25,11 +25,15 @@ from pypdf import PdfReader
 from reportgen import formatting
 from reportgen.data.load import load_dataset
 from reportgen.data.validate import validate
-from reportgen.errors import InputError, PreviewError, TieOutError
+from reportgen.errors import CommentaryError, InputError, PreviewError, TieOutError
+from reportgen.model.figures import Figure, Figures
+from reportgen.model.quarter import QuarterModel
 from reportgen.preview import Epoch, PreviewServer
-from reportgen.quarters import Quarter
+from reportgen.quarters import FiscalCalendar, Quarter
 from reportgen.render import TEMPLATES
+from reportgen.slides.commentary import Commentary
 from reportgen.slides.deck import load_deck_spec
+from reportgen.slides.messages import Messages
 from tests.conftest import EXAMPLE, IIJ, edit, require_tool
 from tests.test_cli import run
 from tests.test_signs import drop_rows
@@ -743,3 +747,30 @@ def test_a_missing_figure_in_a_sentence_shows_marked_and_its_error_listed(
     for message in marked:
         assert f"error: {message}" in text
     assert not (tmp_path / "out" / "1Q25").exists()
+
+
+def test_only_a_placeholder_whose_figure_is_missing_is_lenient() -> None:
+    # SG&A for 1Q25 only: its year-ago figure (1Q24) is missing.
+    figure = Figure("sga", "1Q25", 100.0, "published", "S1")
+    model = QuarterModel(
+        Figures({("sga", "1Q25"): figure}), Quarter.parse("1Q25"), FiscalCalendar(4)
+    )
+    messages = Messages.load(TEMPLATES, "en")
+    strict = Commentary(model, "deck.yaml", messages)
+    with pytest.raises(CommentaryError) as failed:
+        strict.text("SG&A was {{ 'sga'|yoy_dir }} YoY")
+    lenient = Commentary(model, "deck.yaml", messages, lenient=True)
+    shown = lenient.text("SG&A was {{ 'sga'|yoy_dir }} YoY")
+    assert shown == (
+        'SG&amp;A was <mark class="fig missing st-missing" '
+        'title="sga 1Q24 is not available in this data set">n/a</mark> YoY'
+    )
+    assert lenient.marked() == (str(failed.value),)
+    (bullet,) = lenient.bullets(("{{ 'sga'|m }} and {{ 'sga'|qoq }}",))
+    assert bullet.missing
+    assert len(lenient.marked()) == 2
+    # An unknown item, or a test on a missing figure, fails even here.
+    with pytest.raises(CommentaryError, match="unknown item"):
+        lenient.text("{{ 'sgaa'|m }}")
+    with pytest.raises(CommentaryError, match="not available"):
+        lenient.text("{% if 'sga'|is_loss('1Q24') %}loss{% endif %}")
