@@ -58,10 +58,13 @@ def prepare(
     language: str = "en",
     cache: ValidatedData | None = None,
     checks_dir: Path | None = None,
+    *,
+    lenient: bool = False,
 ) -> tuple[Dataset, Deck, tuple[Check, ...]]:
     """Load and validate the data and build every slide; nothing but the checks is written.
 
     ``checks_dir`` keeps the checks' results between processes (see ``checks_cache``).
+    ``lenient``: the preview's HTML rebuilds only (see ``build_deck``).
     """
     if cache is not None:
         dataset, checks = cache.get(data_root)
@@ -79,7 +82,7 @@ def prepare(
         len(dataset.figures.stored),
         len(checks) - len(warnings),
     )
-    deck = build_deck(dataset, quarter, Messages.load(templates, language))
+    deck = build_deck(dataset, quarter, Messages.load(templates, language), lenient=lenient)
     return dataset, deck, warnings
 
 
@@ -95,6 +98,7 @@ def build(
     edition: str = "en",
     data_cache: ValidatedData | None = None,
     release_memory: bool = True,
+    lenient: bool = False,
 ) -> BuildResult:
     """Build the ``edition`` deck of ``quarter`` into ``out_root/<quarter>``.
 
@@ -109,7 +113,13 @@ def build(
 
     ``release_memory`` frees the build's garbage before returning, which a
     long-running process needs; a command that exits next can skip it (0.1 s).
+
+    ``lenient`` is for the preview's HTML rebuilds only, never a PDF: a placeholder
+    whose figure is missing prints marked, and ``deck.marked`` lists the error lines
+    every other build fails with.
     """
+    if lenient and pdf:
+        raise ValueError("a lenient build is HTML only: the PDF fails on a missing figure")
     # An HTML-only build (a preview rebuild) allocates too little for collections
     # to matter: the collection at the end would cost more than freezing saves.
     with frozen_heap(collect=release_memory) if pdf else nullcontext():
@@ -121,6 +131,7 @@ def build(
             edition,
             cache=data_cache,
             checks_dir=out_root / ".cache" / "checks",
+            lenient=lenient,
         )
         output = render_deck(
             deck, out_root, pdf=pdf, templates=templates, cache_dir=cache_dir, progress=progress

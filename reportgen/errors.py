@@ -10,6 +10,7 @@ quarter and what was expected. The CLI maps them to exit codes; nothing below
     │   ├── DataError            a data file that cannot be read or fails its schema
     │   │   └── TieOutError      figures that do not add up (a tie-out failed)
     │   ├── CommentaryError      a bullet whose placeholder names an unknown figure
+    │   │   └── MissingFigureError   a placeholder whose figure is missing
     │   └── LayoutError          slide content too long to fit on its one page
     ├── SlideError               a template that fails to render (missing variable, syntax)
     ├── RenderError              the PDF or the preview cannot be written
@@ -52,6 +53,18 @@ class TieOutError(DataError):
 
 class CommentaryError(InputError):
     """A commentary placeholder cannot be evaluated against the model."""
+
+
+class MissingFigureError(CommentaryError):
+    """A placeholder whose figure is missing from the data (or not disclosed).
+
+    ``mark`` is what the preview's lenient build prints in its place: the sentence
+    marked (built by ``commentary._span``). Every other build fails on it.
+    """
+
+    def __init__(self, message: str, *, mark: str) -> None:
+        super().__init__(message)
+        self.mark = mark
 
 
 class LayoutError(InputError):

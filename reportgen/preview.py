@@ -5,7 +5,9 @@ This module only watches and serves. Every rebuild calls the same
 temporary folder; charts come from the shared content-hash cache). After each
 rebuild, good or bad, an :class:`Epoch` advances and the browsers waiting on it
 over server-sent events reload. A failed rebuild keeps the last good slides on
-disk and shows the error above them; the next good one clears it.
+disk and shows the error above them; the next good one clears it. Rebuilds are
+lenient (and only they): a figure missing inside a sentence shows marked on the
+new slides, and the panel lists the line the distribution build fails with.
 
 The HTTP side is in ``reportgen/preview_http.py``; it binds 127.0.0.1 only.
 """
@@ -45,11 +47,14 @@ class Status:
 
     ``error`` is the one line the CLI would print; ``details`` every error behind it
     (all the failed tie-outs, not "and 5 more"), which the preview's panel lists.
+    ``marked``: after a good rebuild, the line the CLI would fail with for each
+    figure shown marked as missing in a sentence.
     """
 
     epoch: int
     error: str | None
     details: tuple[str, ...] = ()
+    marked: tuple[str, ...] = ()
 
 
 class Epoch:
@@ -65,12 +70,19 @@ class Epoch:
         with self._changed:
             return self._status
 
-    def advance(self, error: str | None, details: tuple[str, ...] = ()) -> Status:
+    def advance(
+        self, error: str | None, details: tuple[str, ...] = (), marked: tuple[str, ...] = ()
+    ) -> Status:
         """Record a finished rebuild and wake every waiting client."""
         if error is not None and not details:
             details = (error,)
         with self._changed:
-            self._status = Status(self._status.epoch + 1, error, details if error else ())
+            self._status = Status(
+                self._status.epoch + 1,
+                error,
+                details if error else (),
+                () if error else marked,
+            )
             self._changed.notify_all()
             return self._status
 
@@ -133,16 +145,22 @@ class Preview:
         return self._messages
 
     def rebuild(self) -> Status:
-        """Rebuild the HTML deck; on failure keep the last good one and record the error."""
+        """Rebuild the HTML deck; on failure keep the last good one and record the error.
+
+        The rebuild is lenient: a figure missing in a sentence shows marked, and the
+        line the CLI would fail with is recorded (``Status.marked``) for the panel.
+        """
+        marked: list[str] = []
         with self._building:
-            failure = self._run(self._build_html)
+            failure = self._run(lambda: marked.extend(self._build_html()))
         if failure is None:
             log.info("preview of %s rebuilt", self.quarter.name)
-            return self.epoch.advance(None)
+            return self.epoch.advance(None, marked=tuple(marked))
         return self.epoch.advance(str(failure), failure.details)
 
-    def _build_html(self) -> None:
-        build(
+    def _build_html(self) -> tuple[str, ...]:
+        """Build the HTML deck; the error lines of the figures it shows marked."""
+        result = build(
             self.data_root,
             self.quarter,
             self._html_root,
@@ -151,8 +169,10 @@ class Preview:
             cache_dir=self.cache_dir,
             edition=self.language,
             data_cache=self._data,
+            lenient=True,
         )
         self._messages = Messages.load(self.templates, self.language)
+        return result.deck.marked
 
     def build_pdf(self) -> Path:
         """Build the PDF from the current files; raises the build's error."""

@@ -259,7 +259,13 @@ class PreviewHandler(BaseHTTPRequestHandler):
             deck = (self.preview.site / "index.html").read_bytes()
         except OSError:
             deck = None
-        page = self._page(status.epoch, status.error, deck, details=status.details)
+        if status.error is None and status.marked and deck is not None:
+            # New slides with sentences marked: the panel says why the PDF would fail.
+            page = self._page(
+                status.epoch, None, deck, lead_key="preview.marked", details=status.marked
+            )
+        else:
+            page = self._page(status.epoch, status.error, deck, details=status.details)
         self._send(HTTPStatus.OK, page, "text/html; charset=utf-8")
 
     def _page(

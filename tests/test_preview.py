@@ -25,13 +25,18 @@ from pypdf import PdfReader
 from reportgen import formatting
 from reportgen.data.load import load_dataset
 from reportgen.data.validate import validate
-from reportgen.errors import InputError, PreviewError, TieOutError
+from reportgen.errors import CommentaryError, InputError, PreviewError, TieOutError
+from reportgen.model.figures import Figure, Figures
+from reportgen.model.quarter import QuarterModel
 from reportgen.preview import Epoch, PreviewServer
-from reportgen.quarters import Quarter
+from reportgen.quarters import FiscalCalendar, Quarter
 from reportgen.render import TEMPLATES
+from reportgen.slides.commentary import Commentary
 from reportgen.slides.deck import load_deck_spec
-from tests.conftest import IIJ, edit, require_tool
+from reportgen.slides.messages import Messages
+from tests.conftest import EXAMPLE, IIJ, edit, require_tool
 from tests.test_cli import run
+from tests.test_signs import drop_rows
 
 # As many sections as the 1Q08 deck file lists slides.
 SLIDES = len(load_deck_spec(load_dataset(IIJ), Quarter.parse("1Q08")).slides)
@@ -693,3 +698,80 @@ def test_browser_slide_list_jumps_below_the_error_panel(
     assert shown["height"] < 60
     assert shown["y"] + shown["height"] <= slide["y"] < shown["y"] + shown["height"] + 40
     assert errors == []
+
+
+def test_a_missing_figure_in_a_sentence_shows_marked_and_its_error_listed(
+    templates_copy: Path, tmp_path: Path
+) -> None:
+    """The preview shows the new slides with the sentence marked and lists the error
+    the distribution build fails with; the CLI build of the same data still fails."""
+    data = tmp_path / "fictional"
+    shutil.copytree(EXAMPLE, data)
+    server = PreviewServer(
+        data, Quarter.parse("1Q25"), port=0, templates=templates_copy, cache_dir=tmp_path / "c"
+    )
+    with server:
+        assert server.ready.wait(DEADLINE), "the preview did not build and watch in time"
+        assert "preview-error" not in page(server)
+        assert "<mark" not in page(server)
+        # Without them, SG&A for 1Q24 cannot be derived: its YoY change is missing.
+        drop_rows(data, "1Q24", "sga", "sga_rnd", "operating_income")
+        html = wait_for_page(server, lambda html: "preview-error" in html)
+        marked = server.preview.epoch.status.marked
+        # The PDF is the distribution build: it still fails.
+        status, _, body = request(server, "/_preview/pdf")
+        assert status == 500
+        assert "sga 1Q24 is not available in this data set" in unescape(body.decode())
+    # The new slides (not the last good ones), the figure marked inside its bullet.
+    assert html.count('<section class="slide') == len(
+        load_deck_spec(load_dataset(data), Quarter.parse("1Q25")).slides
+    )
+    mark = (
+        '<mark class="fig missing st-missing" title="sga 1Q24 is not available in this '
+        'data set">n/a</mark>'
+    )
+    bullets = re.findall(r'<li class="[^"]*\bmissing">(.*?)</li>', html, re.S)
+    assert any(b.startswith("SG&amp;A expenses were " + mark + " YoY") for b in bullets)
+    text = unescape(text_of(html))
+    assert "Figures are missing in the sentences marked below" in text
+    assert "could not be built" not in text
+    # The panel lists the very line the CLI prints, each marked figure's.
+    code, _, err = run(
+        "build", "--quarter", "1Q25", "--data", str(data), "--out", str(tmp_path / "out")
+    )
+    assert code == 2
+    (line,) = [x for x in err.splitlines() if x.startswith("error: ")]
+    assert line.removeprefix("error: ") == marked[0]
+    assert "decks/1Q25.yaml, slide 1 (results_summary, 1Q25) " in line
+    assert "placeholder 'sga'|yoy_dir: sga 1Q24 is not available in this data set" in line
+    assert len(marked) == 3
+    for message in marked:
+        assert f"error: {message}" in text
+    assert not (tmp_path / "out" / "1Q25").exists()
+
+
+def test_only_a_placeholder_whose_figure_is_missing_is_lenient() -> None:
+    # SG&A for 1Q25 only: its year-ago figure (1Q24) is missing.
+    figure = Figure("sga", "1Q25", 100.0, "published", "S1")
+    model = QuarterModel(
+        Figures({("sga", "1Q25"): figure}), Quarter.parse("1Q25"), FiscalCalendar(4)
+    )
+    messages = Messages.load(TEMPLATES, "en")
+    strict = Commentary(model, "deck.yaml", messages)
+    with pytest.raises(CommentaryError) as failed:
+        strict.text("SG&A was {{ 'sga'|yoy_dir }} YoY")
+    lenient = Commentary(model, "deck.yaml", messages, lenient=True)
+    shown = lenient.text("SG&A was {{ 'sga'|yoy_dir }} YoY")
+    assert shown == (
+        'SG&amp;A was <mark class="fig missing st-missing" '
+        'title="sga 1Q24 is not available in this data set">n/a</mark> YoY'
+    )
+    assert lenient.marked() == (str(failed.value),)
+    (bullet,) = lenient.bullets(("{{ 'sga'|m }} and {{ 'sga'|qoq }}",))
+    assert bullet.missing
+    assert len(lenient.marked()) == 2
+    # An unknown item, or a test on a missing figure, fails even here.
+    with pytest.raises(CommentaryError, match="unknown item"):
+        lenient.text("{{ 'sgaa'|m }}")
+    with pytest.raises(CommentaryError, match="not available"):
+        lenient.text("{% if 'sga'|is_loss('1Q24') %}loss{% endif %}")

@@ -17,7 +17,7 @@ from markupsafe import Markup
 from reportgen import formatting
 from reportgen.data.items import ITEMS, JPY_M
 from reportgen.data.schema import Bullet
-from reportgen.errors import CommentaryError
+from reportgen.errors import CommentaryError, MissingFigureError
 from reportgen.model.figures import Figure
 from reportgen.model.quarter import QuarterModel, quarter_earlier, year_earlier
 from reportgen.quarters import Period
@@ -33,10 +33,20 @@ class RenderedBullet:
     text: Markup
     sub: tuple[Markup, ...]
     emphasis: bool
+    # A figure of the bullet is missing and marked in its place (preview only).
+    missing: bool = False
 
 
-def _span(figure: Figure, text: str, kind: str = "") -> Markup:
-    """A figure's text with its provenance; ``worded`` for a phrase that may wrap."""
+def _span(figure: Figure, text: str, kind: str = "", *, missing: str = "") -> Markup:
+    """A figure's text with its provenance; ``worded`` for a phrase that may wrap.
+
+    With ``missing`` (why the figure is missing), the preview's mark in its place:
+    ``<mark class="fig missing" title="why">n/a</mark>``.
+    """
+    if missing:
+        return Markup('<mark class="fig missing st-{}" title="{}">{}</mark>').format(
+            figure.status, missing, text
+        )
     return Markup('<span class="fig st-{}{}" title="{}">{}</span>').format(
         figure.status, f" {kind}" if kind else "", figure.provenance, text
     )
@@ -164,14 +174,18 @@ def _filters(
         if not fig.missing or fig.status == "not_meaningful":
             return fig
         absent = next((f for f in inputs if f.missing), fig)
+        undisclosed = absent.status == "undisclosed"
         why = (
             "is not disclosed by the company"
-            if absent.status == "undisclosed"
+            if undisclosed
             else "is not available in this data set"
         )
-        raise CommentaryError(
-            f"placeholder '{key}'|{name}: {absent.key} {absent.period} {why}; "
-            f"expected a figure (or test it first with has('{key.partition(':')[0]}'))"
+        shown = numbers.undisclosed if undisclosed else numbers.missing
+        reason = f"{absent.key} {absent.period} {why}"
+        raise MissingFigureError(
+            f"placeholder '{key}'|{name}: {reason}; "
+            f"expected a figure (or test it first with has('{key.partition(':')[0]}'))",
+            mark=_span(absent, shown, missing=reason),
         )
 
     def amount(name: str, fmt: Callable[[float | None], str]) -> Callable[..., Markup]:
@@ -286,8 +300,15 @@ class Commentary:
         numbers: formatting.Numbers | None = None,
         periods: PeriodNames | None = None,
         target: Callable[[str, str], Figure] | None = None,
+        *,
+        lenient: bool = False,
     ) -> None:
+        """``lenient`` (the preview's HTML rebuilds only): a placeholder whose figure is
+        missing prints marked instead of failing, and its error line is kept (``marked``).
+        """
         self._where = where
+        # The error lines of the figures marked missing, shared by the copies ``at`` makes.
+        self._marked: list[str] | None = [] if lenient else None
         # The figures the text being rendered prints, and what its words contradict
         # (shared by the copies ``at`` makes for each slide).
         self._placed: list[Placed] = []
@@ -305,7 +326,7 @@ class Commentary:
             "prior_quarter": model.quarter.previous.name,
             "year_ago_quarter": model.quarter.year_ago.name,
         }
-        self._language = Language(filters, names)
+        self._language = Language(filters, names, self._marked)
 
     @property
     def language(self) -> Language:
@@ -330,6 +351,10 @@ class Commentary:
         self._contradictions.extend(self._wording.check(rendered, self._placed))
         return rendered
 
+    def marked(self) -> tuple[str, ...]:
+        """The error line of every figure printed marked as missing so far (lenient only)."""
+        return tuple(self._marked or ())
+
     def contradictions(self) -> tuple[Contradiction, ...]:
         """Typed words found contradicting their figures since the last call, in text order."""
         found = tuple(self._contradictions)
@@ -340,11 +365,13 @@ class Commentary:
         rendered = []
         for bullet in bullets:
             spec = Bullet(text=bullet) if isinstance(bullet, str) else bullet
+            before = len(self.marked())
             rendered.append(
                 RenderedBullet(
                     self.text(spec.text),
                     tuple(self.text(s) for s in spec.sub),
                     spec.emphasis,
+                    missing=len(self.marked()) > before,
                 )
             )
         return tuple(rendered)

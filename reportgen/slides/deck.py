@@ -36,6 +36,9 @@ class Deck:
     spec: DeckSpec
     slides: tuple[Slide, ...]
     messages: Messages
+    # The error line of each figure printed marked as missing (the preview's lenient
+    # build only; every other build fails on the first).
+    marked: tuple[str, ...] = ()
 
     @property
     def title(self) -> str:
@@ -115,12 +118,17 @@ def _every_figure_missing(body: dict[str, object], charts: tuple[Chart, ...]) ->
 
 
 def deck_context(
-    dataset: Dataset, quarter: Quarter, messages: Messages, numbers: Numbers | None = None
+    dataset: Dataset,
+    quarter: Quarter,
+    messages: Messages,
+    numbers: Numbers | None = None,
+    *,
+    lenient: bool = False,
 ) -> tuple[BuildContext, DeckSpec]:
     """The deck file of ``quarter`` in the messages' language, and what its slides read.
 
     Also what ``placeholder_reference`` renders its examples with, so the reference
-    prints what a deck prints.
+    prints what a deck prints. ``lenient``: see ``build_deck``.
     """
     language = messages.language
     numbers = numbers or numbers_for(language)
@@ -133,20 +141,30 @@ def deck_context(
     where = shown(deck_path(dataset, quarter, language))
     periods = PeriodNames(messages, dataset.calendar)
     targets = targets_in_force(dataset.targets, spec.release_date)
-    commentary = Commentary(model, where, messages, numbers, periods, targets.get)
+    commentary = Commentary(model, where, messages, numbers, periods, targets.get, lenient=lenient)
     return BuildContext(dataset, model, spec.release_date, commentary, messages, numbers), spec
 
 
 def build_deck(
-    dataset: Dataset, quarter: Quarter, messages: Messages, numbers: Numbers | None = None
+    dataset: Dataset,
+    quarter: Quarter,
+    messages: Messages,
+    numbers: Numbers | None = None,
+    *,
+    lenient: bool = False,
 ) -> Deck:
-    """Build every slide's context. Raises on bad commentary or slide content."""
+    """Build every slide's context. Raises on bad commentary or slide content.
+
+    ``lenient`` is for the preview's HTML rebuilds only: a placeholder whose figure is
+    missing prints marked (its bullet too) instead of failing, and ``Deck.marked``
+    keeps the error line every other build fails with.
+    """
     language = messages.language
     text = dataset.company.editions.get(language)
     if text is not None and text.review == "pending":
         where, source = shown(dataset.root / "company.yaml"), text.translated_from
         log.warning("%s: %s translation from %s awaits review", where, language, source)
-    ctx, spec = deck_context(dataset, quarter, messages, numbers)
+    ctx, spec = deck_context(dataset, quarter, messages, numbers, lenient=lenient)
     commentary, model, periods = ctx.commentary, ctx.model, ctx.periods
     where = commentary.where
     # Numbers typed where a placeholder belongs: a warning in every build, not only `check`.
@@ -203,4 +221,7 @@ def build_deck(
         raise_on_contradiction(where, slide, ctx.commentary.contradictions())
         slides.append(slide)
     log.info("built %d slides for %s", len(slides), quarter.name)
-    return Deck(ctx.dataset, quarter, spec, tuple(slides), messages)
+    marked = commentary.marked()
+    for line in marked:
+        log.warning("%s", line)
+    return Deck(ctx.dataset, quarter, spec, tuple(slides), messages, marked)

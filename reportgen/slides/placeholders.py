@@ -11,7 +11,9 @@ anything runs, so no Python object other than our filters is ever reached.
 Evaluation is ours too: literal text and every value that is not one of our
 figure spans is escaped, so the only markup a text can carry is what our filters
 build. Any exception while evaluating becomes one ``CommentaryError`` line that
-names the file, the slide and the placeholder.
+names the file, the slide and the placeholder. Only the preview's lenient build
+(``Language.marked``) prints a placeholder whose figure is missing as its mark and
+keeps that line, so the sentence shows marked instead of the build failing.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from typing import Literal, TypeVar
 from jinja2 import Environment, TemplateSyntaxError, nodes
 from markupsafe import Markup, escape
 
-from reportgen.errors import CommentaryError
+from reportgen.errors import CommentaryError, MissingFigureError
 
 # No slide shows more than a few thousand characters (the layout check refuses
 # overflow later); these bounds only stop a typo or a hostile file from building
@@ -345,10 +347,16 @@ def _one_line(exc: BaseException) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Language:
-    """What a text may use: filters (ours only) and names, with their values."""
+    """What a text may use: filters (ours only) and names, with their values.
+
+    With ``marked`` (the preview's lenient build only), a placeholder whose figure is
+    missing prints the mark its filter built, and the error line it would have
+    raised is appended to ``marked``; a condition on a missing figure still fails.
+    """
 
     filters: Mapping[str, Callable[..., object]]
     names: Mapping[str, str]
+    marked: list[str] | None = None
 
     def _value(self, arg: Arg) -> Constant:
         if not isinstance(arg, Name):
@@ -410,7 +418,18 @@ class Language:
             # only read the model, so a wrong argument surfaces as whatever
             # Python raises. The cause stays chained for --debug.
             except Exception as exc:
-                raise CommentaryError(f"{where}: {refusal(str(piece), _one_line(exc))}") from exc
+                line = f"{where}: {refusal(str(piece), _one_line(exc))}"
+                if (
+                    self.marked is not None
+                    and isinstance(exc, MissingFigureError)
+                    and isinstance(piece, Placeholder)
+                ):
+                    self.marked.append(line)
+                    # Our filters built the mark; anything else would be text.
+                    mark = exc.mark
+                    yield mark if isinstance(mark, Markup) else escape(mark)
+                    continue
+                raise CommentaryError(line) from exc
             yield from self._pieces(chosen, where)
 
     def render(self, source: str, where: str) -> Markup:
