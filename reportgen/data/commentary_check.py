@@ -20,14 +20,12 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from reportgen import formatting
 from reportgen.data.items import ITEMS
-from reportgen.data.schema import Bullet, DeckSpec, SlideSpec
+from reportgen.data.schema import Bullet, DeckSpec, SlideSpec, fold_full_width
 from reportgen.model.quarter import QuarterModel
 
 # A run of digits: a figure typed by hand. Only ASCII letters glue to it ("1Q08",
 # "FY2008" are names); a Japanese word before it does not (「売上高16,328百万円」).
 TYPED_NUMBER_RE = re.compile(r"(?<![A-Za-z0-9_.,])\d[\d,]*(?:\.\d+)?(?:[ \u00a0]?%)?")
-# Full-width digits, comma, point and percent sign, as typed in Japanese text.
-_FULL_WIDTH = str.maketrans("０１２３４５６７８９，．％", "0123456789,.%")  # noqa: RUF001
 # "from 2005 to 2007": a year, typed without a thousands separator.
 _YEAR_RE = re.compile(r"(19|20)\d\d")
 # "March 31, 2026", 「3月31日」: a date's numbers are not figures.
@@ -131,7 +129,7 @@ def typed_texts(source: str) -> tuple[str, ...]:
         tree = ImmutableSandboxedEnvironment().parse(source)
     except TemplateSyntaxError:
         # The build reports the syntax error, naming the slide; here the whole text counts.
-        return (source.translate(_FULL_WIDTH),)
+        return (fold_full_width(source),)
     arguments: set[int] = set()
     for call in (*tree.find_all(nodes.Filter), *tree.find_all(nodes.Call)):
         arguments.update(id(arg) for arg in call.args)
@@ -145,7 +143,7 @@ def typed_texts(source: str) -> tuple[str, ...]:
             folded = _fold(expr)
             if folded is not None:
                 pieces.append(folded)
-    return tuple(piece.translate(_FULL_WIDTH) for piece in pieces)
+    return tuple(fold_full_width(piece) for piece in pieces)
 
 
 def _printable(value: object) -> bool:

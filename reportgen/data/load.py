@@ -16,7 +16,7 @@ import io
 import logging
 import os
 import stat
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -385,15 +385,6 @@ def figure_files(root: Path, log_to: InputLog | None = None) -> list[Path]:
             )
         periods[period] = path
     return list(periods.values())
-
-
-def data_files(root: Path) -> Iterator[Path]:
-    """Every file ``load_dataset`` reads, in the order it reads them (the checks' inputs)."""
-    yield root / "company.yaml"
-    yield root / "sources.yaml"
-    yield from figure_files(root)
-    if (root / "targets.csv").exists():
-        yield root / "targets.csv"
 
 
 def load_figures(

@@ -31,7 +31,8 @@ _NUMBER_RE = re.compile(
     r"(?P<neg>-)?(?P<int>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?P<frac>\.[0-9]+)?", re.ASCII
 )
 # Full-width forms a Japanese input method types, folded explicitly (not NFKC,
-# which would also turn "²" into "2"): digits, comma, full stop, parentheses, minus.
+# which would also turn "²" into "2"): digits, comma, full stop, parentheses, minus,
+# percent sign.
 _FULL_WIDTH = str.maketrans(
     {
         **{0xFF10 + d: str(d) for d in range(10)},
@@ -40,8 +41,16 @@ _FULL_WIDTH = str.maketrans(
         0xFF08: "(",
         0xFF09: ")",
         0xFF0D: "-",
+        0xFF05: "%",
     }
 )
+
+
+def fold_full_width(text: str) -> str:
+    """Full-width digits and number punctuation as ASCII; every other character as is."""
+    return text.translate(_FULL_WIDTH)
+
+
 # Bounds that keep every figure, and every sum, ratio or change of figures, exact
 # in a float and inside what ``formatting`` rounds (Decimal's 28 digits): a
 # trillion of the unit (JPY million) and four decimals are far beyond any release.
@@ -139,7 +148,7 @@ def parse_number(raw: str) -> tuple[float, float]:
     The second value is the rounding uncertainty the figure carries: ``16,328``
     is known to ±0.5, ``323.5`` to ±0.05. Raises ValueError with the reason.
     """
-    text = raw.translate(_FULL_WIDTH).strip()
+    text = fold_full_width(raw).strip()
     negative = text.startswith("(") and text.endswith(")")
     if negative:
         text = text[1:-1].strip()

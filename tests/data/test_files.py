@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from reportgen.cli import main
 from reportgen.data.companies import load_group_companies
-from reportgen.data.load import MAX_DATA_FILE_BYTES, data_files, load_dataset, read_yaml
+from reportgen.data.load import MAX_DATA_FILE_BYTES, load_dataset, read_yaml
 from reportgen.errors import DataError
 from reportgen.quarters import Quarter
 from reportgen.slides.deck import load_deck_spec
@@ -206,8 +206,9 @@ def test_figure_files_that_differ_only_in_case(tmp_path: Path, data_copy: Path) 
     assert line.endswith("two files for 1Q08; expected one file per period")
 
 
-def test_data_files_lists_what_the_loader_reads(data_copy: Path) -> None:
-    names = [p.relative_to(data_copy).as_posix() for p in data_files(data_copy)]
+def test_the_inputs_are_what_the_loader_reads(data_copy: Path) -> None:
+    inputs = load_dataset(data_copy).inputs.items
+    names = [i.path.relative_to(data_copy).as_posix() for i in inputs if i.kind == "file"]
     assert names[:2] == ["company.yaml", "sources.yaml"]
     assert "figures/1Q08.csv" in names
     assert names[-1] == "targets.csv"
