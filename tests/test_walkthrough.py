@@ -15,7 +15,11 @@ from pathlib import Path
 
 import pytest
 
+from reportgen import formatting
 from reportgen.cli import main
+from reportgen.data.load import load_dataset
+from reportgen.model.quarter import QuarterModel
+from reportgen.quarters import Quarter
 from tests.conftest import EXAMPLE, ROOT
 
 README = ROOT / "README.md"
@@ -100,12 +104,24 @@ def test_your_first_quarter_works_as_written(tmp_path: Path) -> None:
     text = html.unescape(
         re.sub(r"<[^>]+>", "", (pdf.parent / "html" / "index.html").read_text(encoding="utf-8"))
     )
-    # 1Q25.csv: revenue 17,444, operating income 605, net income 390; 4Q25.csv: net income 787.
-    assert "Revenues were JPY 18,240 million, up 4.6% from 1Q25." in text
-    assert "Operating income was JPY 900 million, up 48.8% from 1Q25." in text
-    assert "Net income: up 33.3% from 1Q25, down 33.9% from 4Q25" in text
+    # The bullets' figures as the model computes them from the walkthrough's data.
+    data = load_dataset(tmp_path / "data" / "my-company")
+    model = QuarterModel(data.figures, Quarter.parse("1Q26"), data.calendar)
+
+    def worded(change: float | None) -> str:
+        assert change is not None
+        return f"{'up' if change > 0 else 'down'} {formatting.magnitude_percent(change)}"
+
+    def amount(item: str) -> str:
+        return formatting.number(model.value(item).value)
+
+    revenue, oi = worded(model.yoy("revenue").value), worded(model.yoy("operating_income").value)
+    assert f"Revenues were JPY {amount('revenue')} million, {revenue} from 1Q25." in text
+    assert f"Operating income was JPY {amount('operating_income')} million, {oi} from 1Q25." in text
+    ni_yoy, ni_qoq = model.yoy("net_income").value, model.qoq("net_income").value
+    assert f"Net income: {worded(ni_yoy)} from 1Q25, {worded(ni_qoq)} from 4Q25" in text
     # The README quotes the first bullet as the reader will see it.
-    assert '"Revenues were JPY 18,240 million, up 4.6% from 1Q25."' in section(
+    assert f'"Revenues were JPY {amount("revenue")} million, {revenue} from 1Q25."' in section(
         "Your first quarter"
     ).replace("\n   ", " ")
 
