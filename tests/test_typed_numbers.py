@@ -14,7 +14,7 @@ from reportgen.data.load import load_dataset
 from reportgen.model.quarter import QuarterModel
 from reportgen.quarters import Quarter
 from reportgen.slides.deck import load_deck_spec
-from tests.conftest import edit
+from tests.conftest import EXAMPLE, edit
 
 PLACEHOLDER = "{{ 'revenue_recurring'|m }}"
 FULL_WIDTH = str.maketrans("0123456789,", "０１２３４５６７８９，")  # noqa: RUF001
@@ -89,6 +89,16 @@ def test_period_names_dates_and_years_are_not_figures(
     for language in ("en", "ja"):
         spec = load_deck_spec(dataset, Quarter.parse("1Q08"), language)
         assert typed_numbers(spec, iij_model) == []
+
+
+def test_the_example_decks_release_dates_are_not_figures() -> None:
+    # Ref. 4 lists press releases dated 2025-01-20: 20 is a figure of the data too.
+    dataset = load_dataset(EXAMPLE)
+    for name in ("1Q25", "2Q25", "3Q25", "4Q25"):
+        quarter = Quarter.parse(name)
+        spec = load_deck_spec(dataset, quarter, "en")
+        model = QuarterModel(dataset.figures.at(spec.release_date), quarter, dataset.calendar)
+        assert typed_numbers(spec, model) == [], name
 
 
 def test_the_build_warns_naming_the_slide_as_printed(

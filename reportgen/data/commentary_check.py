@@ -28,10 +28,11 @@ from reportgen.model.quarter import QuarterModel
 TYPED_NUMBER_RE = re.compile(r"(?<![A-Za-z0-9_.,])\d[\d,]*(?:\.\d+)?(?:[ \u00a0]?%)?")
 # "from 2005 to 2007": a year, typed without a thousands separator.
 _YEAR_RE = re.compile(r"(19|20)\d\d")
-# "March 31, 2026", 「3月31日」: a date's numbers are not figures.
+# "March 31, 2026", 「3月31日」, 2025-01-20 (a press release's date in the deck file),
+# 2008/7/3: a date's numbers are not figures.
 _DATE_RE = re.compile(
     r"(?:January|February|March|April|May|June|July|August|September|October|November"
-    r"|December) \d{1,2}\b|\d+\s*[年月日]"
+    r"|December) \d{1,2}\b|\d+\s*[年月日]|\b\d{4}([-/])\d{1,2}\1\d{1,2}\b"
 )
 # A constant folded from a placeholder longer than this is not a figure.
 _MAX_FOLDED = 40
