@@ -268,7 +268,7 @@ def medium_term_target(ctx: BuildContext, spec: SlideSpec) -> tuple[MediumTermBo
                 f"{ctx.release_date} in targets.csv",
             )
         number = ctx.numbers.jpy_billion(fig.value, places=0)
-        amount = t("medium.amount", amount=number)
+        amount = t("medium.amount", amount=FigureText.slot(0))
         if ref.qualifier:
             amount = t("medium.qualified", qualifier=ref.qualifier, amount=amount)
         shown.append(TargetLine(t.item(ref.item), FigureText(amount, ((fig, number),))))
