@@ -285,7 +285,12 @@ def write_pdf(deck: Deck, index: Path, target: Path, roots: list[Path]) -> int:
         created = datetime.combine(deck.spec.release_date, datetime.min.time(), tzinfo=UTC)
         with writing(target):
             pdf.write(
-                document, target, labels=page_labels(deck), attachments=[data], created=created
+                document,
+                target,
+                labels=page_labels(deck),
+                attachments=[data],
+                created=created,
+                released=deck.released,
             )
         # SVG images are drawn only now: one that fails here is as missing as one not loaded.
         check_resources(deck, index.parent, failures)

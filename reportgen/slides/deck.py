@@ -39,10 +39,17 @@ class Deck:
     # The error line of each figure printed marked as missing (the preview's lenient
     # build only; every other build fails on the first).
     marked: tuple[str, ...] = ()
+    # The content hash a final build passed the release gate with; empty for a draft,
+    # which carries a "Draft" mark on every slide (see ``review.gate``).
+    released: str = ""
 
     @property
     def title(self) -> str:
         return self.spec.title
+
+    @property
+    def draft(self) -> bool:
+        return not self.released
 
 
 def load_deck_spec(dataset: Dataset, quarter: Quarter, language: str = "en") -> DeckSpec:
