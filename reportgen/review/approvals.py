@@ -1,0 +1,201 @@
+"""``approvals/<quarter>.yaml``: who signed off which slides of which content, and when.
+
+``reportgen approve`` appends one record per sign-off; git keeps the file's history.
+A record holds the content hash of everything the deck read (``content.py``), each
+part's hash and each data file's short digest (so a stale approval can say what
+changed), the project's git revision where there is one, and the approved deck's
+figures as a small CSV beside it (``approvals/<quarter>.<edition>.figures.csv``,
+the latest approval's; ``figures_sha256`` finds an earlier one in git's history), so
+that a later comparison can find the approved version without rebuilding it.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import os
+import subprocess
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import Field
+
+from reportgen import __version__
+from reportgen.data.load import parse_record, read_yaml, shown
+from reportgen.data.schema import Strict
+from reportgen.datapack import csv_text, records
+from reportgen.errors import DataError
+from reportgen.quarters import Quarter
+from reportgen.review.content import ContentHash
+from reportgen.slides.deck import Deck
+
+Clock = Callable[[], datetime]
+ALL = "all"
+FIGURE_COLUMNS = ("slide", "row", "column", "value", "shown", "status")
+HEADER = (
+    "# Sign-offs of the {quarter} deck, one per `reportgen approve` (make approve), oldest\n"
+    "# first. Written by reportgen: do not edit. Commit it with the data it approves.\n"
+)
+
+
+class GitRevision(Strict):
+    revision: str
+    # Uncommitted changes to the data folder or templates: the revision alone does not
+    # rebuild what was approved (the figures CSV still shows it).
+    dirty: bool
+
+
+class Approval(Strict):
+    """One sign-off, as stored."""
+
+    by: str = Field(min_length=1)
+    at: str
+    edition: str
+    slides: Literal["all"] | tuple[str, ...]
+    content_hash: str
+    parts: dict[str, str]
+    files: dict[str, str] = Field(default_factory=dict)
+    reportgen: str = ""
+    git: GitRevision | None = None
+    figures: str = ""
+    figures_sha256: str = ""
+
+    def covers(self, slide: str) -> bool:
+        return self.slides == ALL or slide in self.slides
+
+    @property
+    def slides_text(self) -> str:
+        return "every slide" if self.slides == ALL else "slides " + ", ".join(self.slides)
+
+
+class ApprovalsFile(Strict):
+    approvals: tuple[Approval, ...] = ()
+
+
+def approvals_path(root: Path, quarter: Quarter) -> Path:
+    return root / "approvals" / f"{quarter.name}.yaml"
+
+
+def load_approvals(root: Path, quarter: Quarter) -> tuple[Approval, ...]:
+    """Every approval of ``quarter``, oldest first (none if its file does not exist)."""
+    path = approvals_path(root, quarter)
+    if not path.exists():
+        return ()
+    raw = read_yaml(path, root)
+    return parse_record(path, ApprovalsFile, {} if raw is None else raw).approvals
+
+
+def slide_label(number: str, kind: str) -> str:
+    """A slide as ``--slides`` and the gate name it: its printed number, else its kind."""
+    return number or kind
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+def _timestamp(when: datetime) -> str:
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def approved_figures(deck: Deck) -> str:
+    """The deck's figures as approved: where and as shown, without the long provenance."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(FIGURE_COLUMNS)
+    for r in records(deck):
+        value = "" if r.value is None else repr(float(r.value))
+        writer.writerow((*map(csv_text, (r.slide, r.row, r.column)), value, r.shown, r.status))
+    return buffer.getvalue()
+
+
+def git_revision(*folders: Path) -> GitRevision | None:
+    """The commit checked out where ``folders[0]`` lives, if it is in a git work tree."""
+    try:
+        head = subprocess.run(
+            ["git", "-C", str(folders[0]), "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+        if head.returncode != 0:
+            return None
+        status = subprocess.run(
+            ["git", "-C", str(folders[0]), "status", "--porcelain", "--", *map(str, folders)],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return GitRevision(revision=head.stdout.strip(), dirty=bool(status.stdout.strip()))
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    # A failed write leaves the previous sign-offs as they were.
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def check_slides(deck: Deck, wanted: Sequence[str]) -> tuple[str, ...]:
+    """``wanted`` as the deck numbers its slides; an unknown one is an input error."""
+    labels = [slide_label(s.number, s.kind) for s in deck.slides]
+    for label in wanted:
+        if label not in labels:
+            raise DataError(
+                f"--slides {label}: no such slide in the {deck.quarter.name} deck; expected "
+                f"one of {', '.join(labels)}"
+            )
+    return tuple(dict.fromkeys(wanted))
+
+
+def record_approval(
+    deck: Deck,
+    content: ContentHash,
+    by: str,
+    *,
+    slides: Sequence[str] | None = None,
+    templates: Path,
+    clock: Clock = system_clock,
+) -> tuple[Path, Approval]:
+    """Append a sign-off of ``slides`` (every slide if ``None``) of ``deck`` by ``by``."""
+    root, quarter, edition = deck.dataset.root, deck.quarter, deck.messages.language
+    if not by.strip():
+        raise DataError(f"approve {quarter.name}: --by is empty; expected the approver's name")
+    chosen: str | tuple[str, ...] = ALL if slides is None else check_slides(deck, slides)
+    path = approvals_path(root, quarter)
+    earlier = load_approvals(root, quarter)
+    path.parent.mkdir(exist_ok=True)
+    figures = approved_figures(deck)
+    figures_name = f"{quarter.name}.{edition}.figures.csv"
+    _write_atomically(path.parent / figures_name, figures)
+    approval = Approval(
+        by=by.strip(),
+        at=_timestamp(clock()),
+        edition=edition,
+        slides=chosen,
+        content_hash=content.digest,
+        parts=dict(content.parts),
+        files=dict(content.files),
+        reportgen=__version__,
+        git=git_revision(root, templates),
+        figures=figures_name,
+        figures_sha256=hashlib.sha256(figures.encode()).hexdigest(),
+    )
+    stored = [a.model_dump(mode="json", exclude_none=True) for a in (*earlier, approval)]
+    text = HEADER.format(quarter=quarter.name) + yaml.safe_dump(
+        {"approvals": stored}, allow_unicode=True, sort_keys=False, width=100
+    )
+    _write_atomically(path, text)
+    return path, approval
+
+
+def where(root: Path, quarter: Quarter) -> str:
+    return shown(approvals_path(root, quarter))
