@@ -122,8 +122,9 @@ def blocked(quarter: Quarter, results: dict[str, GateResult]) -> ReleaseBlockedE
         return None
     editions = ", ".join(e for e, r in results.items() if r.open_items)
     return ReleaseBlockedError(
-        f"{quarter.name} ({editions}): {len(lines)} open item{'s' if len(lines) > 1 else ''} "
-        "block the release; nothing was written",
+        f"{quarter.name} ({editions}): "
+        + (f"{len(lines)} open items block" if len(lines) > 1 else "1 open item blocks")
+        + " the release; nothing was written",
         details=lines,
     )
 
