@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,7 +20,8 @@ from reportgen.build import build
 from reportgen.cli import main
 from reportgen.errors import ReleaseBlockedError
 from reportgen.quarters import Quarter
-from tests.conftest import BuiltDeck, edit, pdf_pages
+from reportgen.review.approvals import GitRevision, git_revision
+from tests.conftest import BuiltDeck, edit, pdf_pages, require_tool
 
 APPROVED_AT = datetime(2008, 8, 11, 9, 30, tzinfo=UTC)
 FIRST_BULLET = "      - Recurring revenues increased by"
@@ -279,3 +281,35 @@ def test_a_blocked_final_build_leaves_the_last_deck(data_copy: Path, tmp_path: P
         build(data_copy, Quarter.parse("1Q08"), tmp_path, final=True)
     assert error.value.details[0].endswith("once reviewed: make approve QUARTER=1Q08 BY=<name>")
     assert draft.output.pdf.read_bytes() == before
+
+
+def test_an_approval_in_a_git_checkout_names_its_revision(data_copy: Path) -> None:
+    """So that the approved version can be rebuilt from the revision when it was clean."""
+    git = str(require_tool("git"))
+
+    def sh(*argv: str) -> str:
+        done = subprocess.run(
+            [git, "-C", str(data_copy), "-c", "user.name=t", "-c", "user.email=t@example.com",
+             *argv],
+            capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        return done.stdout.strip()
+
+    sh("init", "-q")
+    sh("add", ".")
+    sh("commit", "-qm", "data")
+    approve(data_copy)
+    assert approvals(data_copy)[0]["git"]["revision"] == sh("rev-parse", "HEAD")  # type: ignore[index]
+    # Dirty or not, by the data folder alone (templates outside any work tree count as clean):
+    # the approvals just written are not a change to what was approved; a figure is.
+    templates = data_copy.parent / "templates"
+    templates.mkdir()
+    assert git_revision(data_copy, templates) == GitRevision(
+        revision=sh("rev-parse", "HEAD"), dirty=False
+    )
+    edit(
+        data_copy / "figures" / "1Q08.csv", "new_subsidiaries_sga,111,", "new_subsidiaries_sga,112,"
+    )
+    assert git_revision(data_copy, templates) == GitRevision(
+        revision=sh("rev-parse", "HEAD"), dirty=True
+    )

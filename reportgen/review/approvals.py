@@ -113,20 +113,11 @@ def approved_figures(deck: Deck) -> str:
     return buffer.getvalue()
 
 
-def git_revision(*folders: Path) -> GitRevision | None:
-    """The commit checked out where ``folders[0]`` lives, if it is in a git work tree."""
+def _git(folder: Path, *args: str) -> str | None:
+    """``git -C folder args...``'s output, or ``None`` if git fails or is not there."""
     try:
-        head = subprocess.run(
-            ["git", "-C", str(folders[0]), "rev-parse", "HEAD"],
-            capture_output=True,
-            text=True,
-            timeout=30,
-            check=False,
-        )
-        if head.returncode != 0:
-            return None
-        status = subprocess.run(
-            ["git", "-C", str(folders[0]), "status", "--porcelain", "--", *map(str, folders)],
+        done = subprocess.run(
+            ["git", "-C", str(folder), *args],
             capture_output=True,
             text=True,
             timeout=30,
@@ -134,7 +125,25 @@ def git_revision(*folders: Path) -> GitRevision | None:
         )
     except (OSError, subprocess.TimeoutExpired):
         return None
-    return GitRevision(revision=head.stdout.strip(), dirty=bool(status.stdout.strip()))
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+def git_revision(root: Path, templates: Path) -> GitRevision | None:
+    """The commit checked out where the data folder ``root`` lives, if in a git work tree.
+
+    Dirty if the data folder (its approvals aside) or the templates (in whichever
+    work tree holds them) have changes not committed: the revision alone would then
+    not rebuild what is approved.
+    """
+    head = _git(root, "rev-parse", "HEAD")
+    if not head:
+        return None
+    exclude = f":(exclude){(root / 'approvals').resolve()}"
+    changes = [
+        _git(root, "status", "--porcelain", "--", str(root.resolve()), exclude),
+        _git(templates, "status", "--porcelain", "--", str(templates.resolve())),
+    ]
+    return GitRevision(revision=head, dirty=any(changes))
 
 
 def _write_atomically(path: Path, text: str) -> None:
@@ -172,6 +181,7 @@ def record_approval(
     chosen: str | tuple[str, ...] = ALL if slides is None else check_slides(deck, slides)
     path = approvals_path(root, quarter)
     earlier = load_approvals(root, quarter)
+    git = git_revision(root, templates)
     path.parent.mkdir(exist_ok=True)
     figures = approved_figures(deck)
     figures_name = f"{quarter.name}.{edition}.figures.csv"
@@ -185,7 +195,7 @@ def record_approval(
         parts=dict(content.parts),
         files=dict(content.files),
         reportgen=__version__,
-        git=git_revision(root, templates),
+        git=git,
         figures=figures_name,
         figures_sha256=hashlib.sha256(figures.encode()).hexdigest(),
     )
