@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from reportgen import formatting
 from reportgen.data.commentary_check import typed_numbers
@@ -26,7 +27,7 @@ from reportgen.review.translations import company_source_hash, deck_source_hash
 from reportgen.slides.content import deck_path
 from reportgen.slides.deck import Deck, load_deck_spec
 
-Kind = str  # "check", "translation", "placeholder", "approval", "typed number", "slide review"
+Kind = Literal["check", "translation", "placeholder", "typed number", "slide review", "approval"]
 
 
 @dataclass(frozen=True, slots=True)
