@@ -246,8 +246,11 @@ def test_an_approval_records_who_when_and_what(data_copy: Path) -> None:
     assert "figures/1Q08.csv" in record["files"]  # type: ignore[operator]
     # The approved figures, small enough to keep in git, found from the record.
     figures = (data_copy / "approvals" / str(record["figures"])).read_text(encoding="utf-8")
-    assert figures.startswith("slide,row,column,value,shown,status\n")
-    assert "1,Total Revenues,1Q08 (08/4 ~ 08/6),16328.0,16.3,published\n" in figures
+    assert figures.startswith("slide,place,row,column,item,period,value,shown,status,source\n")
+    # IIJ's 1Q08 revenue as the release (S1) gives it: 16,328 shown in JPY billion.
+    assert "1,table,Total Revenues,1Q08 (08/4 ~ 08/6),revenue,1Q08,16328.0,16.3,published,S1\n" in (
+        figures
+    )
 
 
 @pytest.mark.parametrize(

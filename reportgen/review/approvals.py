@@ -35,7 +35,11 @@ from reportgen.slides.deck import Deck
 
 Clock = Callable[[], datetime]
 ALL = "all"
-FIGURE_COLUMNS = ("slide", "row", "column", "value", "shown", "status")
+# Where each figure is shown and which figure it is (item, period, source id): what a
+# comparison with a later version needs, without the documents' long titles and URLs.
+FIGURE_COLUMNS = (
+    "slide", "place", "row", "column", "item", "period", "value", "shown", "status", "source",
+)  # fmt: skip
 HEADER = (
     "# Sign-offs of the {quarter} deck, one per `reportgen approve` (make approve), oldest\n"
     "# first. Written by reportgen: do not edit. Commit it with the data it approves.\n"
@@ -108,8 +112,11 @@ def approved_figures(deck: Deck) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(FIGURE_COLUMNS)
     for r in records(deck):
-        value = "" if r.value is None else repr(float(r.value))
-        writer.writerow((*map(csv_text, (r.slide, r.row, r.column)), value, r.shown, r.status))
+        fields = r.fields
+        writer.writerow(
+            ("" if v is None else repr(float(v))) if name == "value" else csv_text(str(v))
+            for name, v in ((name, fields[name]) for name in FIGURE_COLUMNS)
+        )
     return buffer.getvalue()
 
 
