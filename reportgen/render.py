@@ -296,6 +296,7 @@ def write_pdf(deck: Deck, index: Path, target: Path, roots: list[Path]) -> int:
                 labels=page_labels(deck),
                 attachments=[data, content],
                 created=created,
+                released=deck.released,
             )
         # SVG images are drawn only now: one that fails here is as missing as one not loaded.
         check_resources(deck, index.parent, failures)

@@ -42,10 +42,17 @@ class Deck:
     marked: tuple[str, ...] = ()
     # The checks of the periods this deck shows that warn (the snapshot carries them).
     warnings: tuple[Check, ...] = ()
+    # The content hash a final build passed the release gate with; empty for a draft,
+    # which carries a "Draft" mark on every slide (see ``review.gate``).
+    released: str = ""
 
     @property
     def title(self) -> str:
         return self.spec.title
+
+    @property
+    def draft(self) -> bool:
+        return not self.released
 
 
 def load_deck_spec(dataset: Dataset, quarter: Quarter, language: str = "en") -> DeckSpec:
