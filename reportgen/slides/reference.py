@@ -101,7 +101,7 @@ class _Comments:
         ctx: BuildContext,
         year: str,
         actual_year: str,
-        where: str,
+        where: Callable[[str], str],
     ) -> None:
         self._where = where
         numbers, t = ctx.numbers, ctx.messages
@@ -143,7 +143,7 @@ class _Comments:
         return self._language
 
     def text(self, source: str) -> Markup:
-        return self._language.render(source, self._where)
+        return self._language.render(source, self._where(source))
 
 
 def forecast(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object], tuple]:
@@ -159,7 +159,7 @@ def forecast(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object], tup
     show_interim = ctx.quarter <= interim.quarters[-1]
     actual_year = Period("FY", 0, year.fiscal_year - 1)
     targets = targets_in_force(ctx.dataset.targets, ctx.release_date)
-    comments = _Comments(targets, ctx, year.name, actual_year.name, ctx.commentary.where)
+    comments = _Comments(targets, ctx, year.name, actual_year.name, ctx.commentary.where_of)
     numbers, styles, periods = ctx.numbers, ctx.styles, ctx.periods
     rows = []
     for key, unit in FORECAST_ROWS:
@@ -236,7 +236,7 @@ def medium_term_target(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, ob
     content = parse_content(ctx, spec, MediumTermContent)
     targets = targets_in_force(ctx.dataset.targets, ctx.release_date)
     shown = []
-    for ref in content.targets:
+    for index, ref in enumerate(content.targets):
         fig = targets.get(ref.item, ref.period)
         if fig.missing:
             raise content_error(
@@ -244,6 +244,9 @@ def medium_term_target(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, ob
                 spec,
                 f"no target for {ref.item} {ref.period} announced on or before "
                 f"{ctx.release_date} in targets.csv",
+                "content",
+                "targets",
+                index,
             )
         amount = t("medium.amount", amount=ctx.numbers.jpy_billion(fig.value, places=0))
         shown.append(
@@ -343,10 +346,17 @@ def press_releases(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object
     """Ref. 4: press releases by date, grouped by the fiscal quarter they fall in."""
     t = ctx.messages
     content = parse_content(ctx, spec, PressContent)
-    late = [r for r in content.releases if r.date > ctx.release_date]
+    late = [i for i, r in enumerate(content.releases) if r.date > ctx.release_date]
     if late:
+        when = content.releases[late[0]].date
         raise content_error(
-            ctx, spec, f"press release of {late[0].date} is after the deck's release date"
+            ctx,
+            spec,
+            f"press release of {when} is after the deck's release date",
+            "content",
+            "releases",
+            late[0],
+            "date",
         )
     groups: dict[Quarter, list[dict[str, str]]] = {}
     for release in sorted(content.releases, key=lambda r: r.date):
