@@ -360,10 +360,9 @@ def test_a_slide_with_every_figure_missing_needs_a_reason(example: Path, tmp_pat
     code = main([*argv, "--out", str(tmp_path / "a")], stdout=io.StringIO(), stderr=err)
     assert code == 2
     (line,) = [x for x in err.getvalue().splitlines() if x.startswith("error:")]
-    # The slide's own line: where its ``- kind:`` is written.
-    assert (
-        f"{deck}:{written_at(deck, 'kind: balance_sheet')}, slide 1 (balance_sheet, 1Q27) " in line
-    )
+    # The slide itself: where its mapping starts (``kind:`` after the dash).
+    row = written_at(deck, "kind: balance_sheet").split(":")[0]
+    assert f"{deck}:{row}:5, slide 1 (balance_sheet, 1Q27) " in line
     assert '"Consolidated Balance Sheets": every figure is missing' in line
     assert "keep_empty" in line
 
