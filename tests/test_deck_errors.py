@@ -55,13 +55,15 @@ def build_error(company: Path, tmp_path: Path, *options: str) -> str:
     return line.removeprefix("error: ")
 
 
-def test_unknown_slide_kind(company: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("kind", ["revenus", "Revenues"], ids=["misspelt", "capitalised"])
+def test_unknown_slide_kind(company: Path, tmp_path: Path, kind: str) -> None:
     deck = deck_of(company)
-    edit(deck, "kind: revenues", "kind: revenus")
+    edit(deck, "kind: revenues", f"kind: {kind}")
     line = build_error(company, tmp_path)
     # A kind that does not exist has no default title: the slide is named by its number.
-    assert line.startswith(f"{deck}:{written_at(deck, 'kind: revenus')}, slide 2 (revenus, 1Q25): ")
-    assert "unknown kind 'revenus' (did you mean 'revenues'?)" in line
+    where = written_at(deck, f"kind: {kind}")
+    assert line.startswith(f"{deck}:{where}, slide 2 ({kind}, 1Q25): ")
+    assert f"unknown kind '{kind}' (did you mean 'revenues'?)" in line
 
 
 def test_unknown_content_key(company: Path, tmp_path: Path) -> None:
@@ -80,7 +82,7 @@ def test_unknown_key_of_a_slide(company: Path, tmp_path: Path) -> None:
     edit(deck, '    number: "1"\n    bullets:', '    number: "1"\n    bulets:')
     line = build_error(company, tmp_path)
     row = written_at(deck, "bulets:").split(":")[0]
-    assert line.startswith(f"{deck}:{row}:5, slide 1 (results_summary, 1Q25): ")
+    assert line.startswith(f"{deck}:{row}:5, {SUMMARY}: ")
     assert "bulets: unknown key (did you mean 'bullets'?)" in line
 
 

@@ -9,7 +9,9 @@ each slide's builder a ``Site`` that names it, so builders never see YAML.
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,7 +20,7 @@ from pydantic import ValidationError
 
 from reportgen.data.load import Dataset, read_yaml_marked, shown
 from reportgen.data.marks import Marks, Site
-from reportgen.data.schema import QUOTE_LIMIT, DeckSpec, SlideSpec
+from reportgen.data.schema import QUOTE_LIMIT, DeckSpec, quote
 from reportgen.errors import DataError, QuarterError
 from reportgen.quarters import Quarter
 from reportgen.slides.content import check_content_keys, deck_path, keys_at
@@ -51,12 +53,17 @@ def slide_name(number: str, kind: str, quarter: Quarter, title: str = "") -> str
     return f"{numbered}({kind}, {quarter.name})" + (f' "{title}"' if title else "")
 
 
-def default_title(slide: SlideSpec, spec: DeckSpec, messages: Messages, label: str) -> str:
-    """The title a slide prints when its deck file gives none: its kind's, or the deck's."""
-    title_key = SLIDE_KINDS[slide.kind].title_key
-    if slide.title or not title_key:
-        return slide.title or spec.title
-    return messages(title_key, quarter_label=label)
+def default_title(
+    title: str, kind: str, deck_title: str, messages: Messages | None, label: str
+) -> str:
+    """The title a slide prints: its own, else its kind's, else the deck's.
+
+    Without ``messages`` (or for a kind that does not exist) only the slide's own title.
+    """
+    if title or messages is None or kind not in SLIDE_KINDS:
+        return title
+    title_key = SLIDE_KINDS[kind].title_key
+    return messages(title_key, quarter_label=label) if title_key else deck_title
 
 
 def quarter_label(messages: Messages, dataset: Dataset, quarter: Quarter) -> str:
@@ -106,10 +113,12 @@ def _read(path: Path, quarter: Quarter, dataset: Dataset, messages: Messages | N
     if not path.exists():
         raise QuarterError(f"quarter {quarter.name}: no deck file {shown(path)}")
     data, marks = read_yaml_marked(path, dataset.root)
+    label = quarter_label(messages, dataset, quarter) if messages else ""
     try:
         spec = DeckSpec.model_validate(data)
     except ValidationError as exc:
-        lines = [_schema_error(marks, data, quarter, error) for error in exc.errors()]
+        titled = functools.partial(default_title, messages=messages, label=label)
+        lines = [_schema_error(marks, data, quarter, error, titled) for error in exc.errors()]
         more = f" (and {len(lines) - 1} more)" if len(lines) > 1 else ""
         raise DataError(lines[0] + more, details=lines) from None
     for index, slide in enumerate(spec.slides):
@@ -120,13 +129,12 @@ def _read(path: Path, quarter: Quarter, dataset: Dataset, messages: Messages | N
                 f"{where}, {name}: unknown kind {slide.kind!r}"
                 f"{did_you_mean(slide.kind, SLIDE_KINDS)}; expected one of {', '.join(SLIDE_KINDS)}"
             )
-    label = quarter_label(messages, dataset, quarter) if messages else ""
     names = tuple(
         slide_name(
             slide.number,
             slide.kind,
             quarter,
-            default_title(slide, spec, messages, label) if messages else slide.title,
+            default_title(slide.title, slide.kind, spec.title, messages, label),
         )
         for slide in spec.slides
     )
@@ -136,7 +144,9 @@ def _read(path: Path, quarter: Quarter, dataset: Dataset, messages: Messages | N
     return deck
 
 
-def _schema_error(marks: Marks, data: object, quarter: Quarter, error: Any) -> str:
+def _schema_error(
+    marks: Marks, data: object, quarter: Quarter, error: Any, titled: Callable[..., str]
+) -> str:
     """One schema error as ``file:line:column[, slide ...]: key: what``."""
     loc: tuple[str | int, ...] = tuple(error["loc"])
     unknown = error["type"] == "extra_forbidden"
@@ -152,9 +162,18 @@ def _schema_error(marks: Marks, data: object, quarter: Quarter, error: Any) -> s
         raw = slides[loc[1]]
         if isinstance(raw, dict):
             number, kind, title = (str(raw.get(k) or "") for k in ("number", "kind", "title"))
+            deck_title = str(data.get("title") or "") if isinstance(data, dict) else ""
+            title = titled(title, kind, deck_title)
             where += f", {slide_name(number, kind or '?', quarter, title)}"
             inside = loc[2:]
     key = ".".join(str(part)[:QUOTE_LIMIT] for part in inside) or "(top level)"
+    if inside == ("kind",) and isinstance(error.get("input"), str):
+        # ``kind: Revenues``: not a kind's spelling, and a kind is what was meant.
+        kind = error["input"]
+        return (
+            f"{where}: unknown kind {quote(kind)}{did_you_mean(kind, SLIDE_KINDS)}; "
+            f"expected one of {', '.join(SLIDE_KINDS)}"
+        )
     if unknown:
         allowed = keys_at(DeckSpec, loc[:-1])
         expected = f"; expected one of {', '.join(allowed)}" if allowed else ""
