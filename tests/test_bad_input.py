@@ -200,7 +200,9 @@ def test_long_bullet_fails_clearly(tmp_path: Path, data_copy: Path) -> None:
     )
     code, err = run("build", "--quarter", "1Q08", "--data", str(data_copy), "--out", str(tmp_path))
     assert code == 2
-    assert "slide 13 (Consolidated Balance Sheets) does not fit on one page" in one_error_line(err)
+    row = written_at(deck, "kind: balance_sheet").split(":")[0]
+    where = f'1Q08.yaml:{row}:5, slide 13 (balance_sheet, 1Q08) "Consolidated Balance Sheets"'
+    assert f"{where}: does not fit on one page" in one_error_line(err)
 
 
 def test_two_builds_at_once_do_not_corrupt_each_other(tmp_path: Path) -> None:

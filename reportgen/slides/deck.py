@@ -41,6 +41,9 @@ class Deck:
     # The error line of each figure printed marked as missing (the preview's lenient
     # build only; every other build fails on the first).
     marked: tuple[str, ...] = ()
+    # Where each slide is written, as errors name it (``decks/1Q08.yaml:229:5, slide 13
+    # (balance_sheet, 1Q08) "Consolidated Balance Sheets"``), for the layout check.
+    where: tuple[str, ...] = ()
 
     @property
     def title(self) -> str:
@@ -160,4 +163,5 @@ def build_deck(
     marked = commentary.marked()
     for line in marked:
         log.warning("%s", line)
-    return Deck(ctx.dataset, quarter, spec, tuple(slides), messages, marked)
+    where = tuple(deck.slide(index).at() for index in range(len(spec.slides)))
+    return Deck(ctx.dataset, quarter, spec, tuple(slides), messages, marked, where)
