@@ -47,17 +47,17 @@ class Marks:
 
     @classmethod
     def of(cls, file: str, root: yaml.Node | None) -> Marks:
-        marks = cls(file)
-        if root is not None:
-            texts: list[tuple[KeyPath, str, Mark]] = []
-            for path, node, key in _walk(root, (), set()):
-                if key is not None:
-                    marks.keys.setdefault(path, Mark.of(key))
-                marks.values.setdefault(path, Mark.of(node))
-                if isinstance(node, yaml.ScalarNode) and isinstance(node.value, str):
-                    texts.append((path, node.value.strip(), Mark.of(node)))
-            object.__setattr__(marks, "texts", tuple(texts))
-        return marks
+        """The marks of the document ``root`` (None: an empty file) of ``file``."""
+        values: dict[KeyPath, Mark] = {}
+        keys: dict[KeyPath, Mark] = {}
+        texts: list[tuple[KeyPath, str, Mark]] = []
+        for path, node, key in _walk(root, (), set()) if root is not None else ():
+            if key is not None:
+                keys.setdefault(path, Mark.of(key))
+            values.setdefault(path, Mark.of(node))
+            if isinstance(node, yaml.ScalarNode) and isinstance(node.value, str):
+                texts.append((path, node.value.strip(), Mark.of(node)))
+        return cls(file, values, keys, tuple(texts))
 
     def mark(self, path: KeyPath, *, key: bool = False) -> Mark | None:
         """The mark of ``path``, or of the deepest part of it that the file has.
