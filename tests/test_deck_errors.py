@@ -234,3 +234,14 @@ def test_typed_numbers_warn_with_location_in_build_and_check(company: Path, tmp_
     out = io.StringIO()
     code = main(["check", "--quarter", QUARTER, "--data", str(company)], stdout=out)
     assert f"warning: {where}revenue:yoy" in out.getvalue()
+
+
+def test_a_condition_quotes_its_own_tag(company: Path, tmp_path: Path) -> None:
+    deck = deck_of(company)
+    branches = "{% if not has('revenue') %}none{% elif has('revenuez') %}some{% endif %}"
+    edit(deck, "{{ 'revenue'|yoy_dir }} YoY", branches)
+    line = build_error(company, tmp_path)
+    assert line.startswith(f"{deck}:{written_at(deck, 'revenuez')}, {SUMMARY}: ")
+    # The {% elif %} that failed, not the {% if %} before it.
+    assert "placeholder error in {% elif 'revenuez'|has %}: unknown item 'revenuez'" in line
+    assert "(did you mean 'revenue'?)" in line

@@ -101,8 +101,15 @@ class Branches:
     branches: tuple[tuple[Condition | None, tuple[Piece, ...]], ...]
 
     def __str__(self) -> str:
-        first = self.branches[0][0]
-        return f"{{% if {_shown_condition(first)} %}}" if first else "{% if %}"
+        return self.tag(0)
+
+    def tag(self, position: int) -> str:
+        """The tag opening branch ``position``: ``{% if c %}``, ``{% elif c %}``, ``{% else %}``."""
+        condition = self.branches[position][0]
+        if condition is None:
+            return "{% else %}" if position else "{% if %}"
+        keyword = "elif" if position else "if"
+        return f"{{% {keyword} {_shown_condition(condition)} %}}"
 
 
 def _shown_condition(condition: Condition) -> str:
@@ -440,19 +447,22 @@ class Language:
             if isinstance(piece, str):
                 yield escape(piece)
                 continue
+            shown = str(piece)  # the tag an error quotes: the one being evaluated
             try:
                 if isinstance(piece, Placeholder):
                     yield self._evaluate(piece)
                     continue
-                chosen = next(
-                    (body for test, body in piece.branches if test is None or self._holds(test)),
-                    (),
-                )
+                chosen: tuple[Piece, ...] = ()
+                for position, (test, body) in enumerate(piece.branches):
+                    shown = piece.tag(position)
+                    if test is None or self._holds(test):
+                        chosen = body
+                        break
             # Any failure inside a placeholder is the text's fault: the filters
             # only read the model, so a wrong argument surfaces as whatever
             # Python raises. The cause stays chained for --debug.
             except Exception as exc:
-                line = f"{where}: {refusal(str(piece), _one_line(exc))}"
+                line = f"{where}: {refusal(shown, _one_line(exc))}"
                 if (
                     self.marked is not None
                     and isinstance(exc, MissingFigureError)
