@@ -104,6 +104,29 @@ def _parser() -> argparse.ArgumentParser:
     )
     common(sources)
 
+    diff = commands.add_parser(
+        "diff",
+        help="compare the deck with an earlier version: the figures, words, slides and checks "
+        "that changed, as a list and a blackline PDF",
+    )
+    common(diff)
+    diff.add_argument(
+        "--against",
+        required=True,
+        help="an earlier PDF, a build's output folder, a data folder, a git revision, "
+        "a quarter (4Q07: restated figures), or 'approved'",
+    )
+    diff.add_argument(
+        "--edition", choices=("en", "ja"), default="en", help="language edition (default: en)"
+    )
+    diff.add_argument(
+        "--out",
+        type=Path,
+        default=Path("output"),
+        help="output folder; the diff goes to OUT/diff/QUARTER-EDITION (default: output)",
+    )
+    diff.add_argument("--no-blackline", action="store_true", help="the change list only")
+
     items = commands.add_parser(
         "items",
         help="list the line items data files and placeholders may name, with their labels, "
@@ -261,8 +284,25 @@ def _sources(args: argparse.Namespace, stdout: TextIO) -> int:
 
     _, deck, _ = prepare(args.data, Quarter.parse(args.quarter))
     for r in records(deck):
-        where = f"{r.slide} | {r.row} | {r.column}".strip(" |")
-        stdout.write(f"{where}: {r.shown} [{r.status}] {r.source}\n")
+        where = " | ".join(part for part in (r.slide, r.shown.row, r.shown.column) if part)
+        links = " ".join(d.url for d in r.documents if d.url)
+        line = f"{where}: {r.shown.text} · {r.figure.provenance}" + (f" · {links}" if links else "")
+        stdout.write(line + "\n")
+    return EXIT_OK
+
+
+def _diff(args: argparse.Namespace, stdout: TextIO) -> int:
+    from reportgen.review.diff import diff
+
+    diff(
+        Quarter.parse(args.quarter),
+        args.against,
+        data=args.data,
+        out=args.out,
+        edition=args.edition,
+        blackline=not args.no_blackline,
+        write=lambda line: stdout.write(f"{line}\n"),
+    )
     return EXIT_OK
 
 
@@ -328,6 +368,8 @@ def _run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             return _build_all(args, stdout) if args.all else _build(args)
         if args.command == "sources":
             return _sources(args, stdout)
+        if args.command == "diff":
+            return _diff(args, stdout)
         if args.command == "items":
             return _items(args, stdout)
         if args.command == "placeholders":

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import shutil
 from dataclasses import dataclass, replace
 from html.parser import HTMLParser
@@ -126,8 +127,23 @@ def poisoned(tmp_path_factory: pytest.TempPathFactory) -> BuiltDeck:
 @pytest.fixture(scope="module")
 def attached(poisoned: BuiltDeck) -> list[dict[str, str]]:
     assert poisoned.result.output.pdf is not None
-    (content,) = PdfReader(poisoned.result.output.pdf).attachments.values()
-    return list(csv.DictReader(io.StringIO(content[0].decode("utf-8"))))
+    files = PdfReader(poisoned.result.output.pdf).attachments
+    (name,) = [n for n in files if n.endswith(".csv")]
+    return list(csv.DictReader(io.StringIO(files[name][0].decode("utf-8"))))
+
+
+def test_attached_snapshot_holds_plain_text(poisoned: BuiltDeck) -> None:
+    """The deck snapshot (for reportgen diff) carries the hostile texts as plain text."""
+    assert poisoned.result.output.pdf is not None
+    files = PdfReader(poisoned.result.output.pdf).attachments
+    (name,) = [n for n in files if n.endswith(".json")]
+    data = json.loads(files[name][0].decode("utf-8"))
+    texts = [t for s in data["slides"] for t in (s["title"], *s["texts"])]
+    texts += [f[k] for s in data["slides"] for f in s["figures"] for k in ("row", "shown")]
+    _no_escapes(texts, "attached snapshot")
+    assert any(
+        PLACED["impact label"].text in f["row"] for s in data["slides"] for f in s["figures"]
+    )
 
 
 def _no_escapes(texts: list[str], where: str) -> None:
@@ -167,7 +183,7 @@ def test_attached_csv_holds_plain_text(attached: list[dict[str, str]]) -> None:
     rows = {r["row"] for r in attached}
     assert PLACED["impact label"].text in rows
     assert any(PLACED["impact remark"].text in row for row in rows)
-    assert any(PLACED["figure note"].text in r["source"] for r in attached)
+    assert any(PLACED["figure note"].text in r["note"] for r in attached)
 
 
 class _Page(HTMLParser):
@@ -244,10 +260,10 @@ def _with_label(deck: Deck, label: str) -> Deck:
     slides = []
     for slide in deck.slides:
         if slide.kind == "operating_income_bridge":
-            impacts = slide.body["impacts"]
+            impacts = slide.body.impacts
             assert isinstance(impacts, Table)
             rows = (replace(impacts.rows[0], label=label), *impacts.rows[1:])
-            slide = replace(slide, body={**slide.body, "impacts": replace(impacts, rows=rows)})
+            slide = replace(slide, body=replace(slide.body, impacts=replace(impacts, rows=rows)))
         slides.append(slide)
     return replace(deck, slides=tuple(slides))
 

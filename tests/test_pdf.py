@@ -127,17 +127,22 @@ def test_verapdf_validates_pdfa(iij_1q08: BuiltDeck) -> None:
 
 
 def test_attached_figures_equal_the_model(reader: PdfReader, iij_model: QuarterModel) -> None:
-    (name,) = reader.attachments
-    assert name == "IIJ-1Q08-figures.csv"
+    assert sorted(reader.attachments) == ["IIJ-1Q08-content.json", "IIJ-1Q08-figures.csv"]
+    name = "IIJ-1Q08-figures.csv"
     rows = list(csv.DictReader(io.StringIO(reader.attachments[name][0].decode("utf-8"))))
     summary = {(r["row"], r["column"]): r for r in rows if r["slide"] == "1"}
     revenue = summary[("Total Revenues", "1Q08 (08/4 ~ 08/6)")]
     assert float(revenue["value"]) == iij_model.value("revenue").value
     assert revenue["shown"] == "16.3"
+    assert (revenue["item"], revenue["period"], revenue["place"]) == ("revenue", "1Q08", "table")
     oi = summary[("Operating Income", "YoY")]
-    assert float(oi["value"]) == iij_model.yoy("operating_income").value
+    figure = iij_model.yoy("operating_income")
+    assert float(oi["value"]) == figure.value
+    assert (oi["item"], oi["status"], oi["unit"]) == ("operating_income:yoy", figure.status, "%")
     assert oi["source_title"].startswith("IIJ Announces First Quarter Results")
-    assert oi["source_title"] in oi["source"]
+    # The source ids name the documents whose titles follow them.
+    assert oi["source"] == figure.source
+    assert oi["source_title"] == "; ".join(d.title for d in figure.documents)
 
 
 def test_data_pack_has_numbers_with_formats(iij_1q08: BuiltDeck, iij_model: QuarterModel) -> None:

@@ -21,6 +21,13 @@ def label(value: float | None, unit: str, edition: str = "en") -> str:
     return numbers.number(value)
 
 
+def step_text(value: float, is_total: bool, edition: str = "en") -> str:
+    """A bridge step's label: a total as a value, a step signed (``+128``, ``(46)``)."""
+    if is_total:
+        return label(value, "jpy_m", edition)
+    return formatting.numbers_for(edition).jpy_million(value, signed=True)
+
+
 def axis_style(ax: Axes, unit: str, edition: str = "en") -> None:
     ax.yaxis.set_major_formatter(lambda v, _pos: label(v, unit, edition))
     ax.grid(axis="y", color=style.GRID, linewidth=0.6)

@@ -25,6 +25,7 @@ from reportgen.quarters import Period
 from reportgen.slides.messages import Messages, as_shown
 from reportgen.slides.periods import PeriodNames
 from reportgen.slides.placeholders import Language
+from reportgen.slides.shown import FigureMarkup
 from reportgen.slides.wording import Contradiction, Placed, WordingCheck
 from reportgen.suggest import did_you_mean
 
@@ -357,14 +358,17 @@ class Commentary:
         other._site = site
         return other
 
-    def text(self, source: str) -> Markup:
-        """Render one piece of commentary; raise ``CommentaryError`` naming where it is."""
+    def text(self, source: str) -> FigureMarkup:
+        """Render one piece of commentary; raise ``CommentaryError`` naming where it is.
+
+        The result remembers the figures it prints, for the slide's list of figures.
+        """
         self._placed.clear()
         where = self.where_of(source)
         rendered = self._language.render(source, where)
         found = self._wording.check(rendered, self._placed)
         self._contradictions.extend(replace(c, where=where) for c in found)
-        return rendered
+        return FigureMarkup.holding(rendered, tuple((p.figure, p.shown) for p in self._placed))
 
     def marked(self) -> tuple[str, ...]:
         """The error line of every figure printed marked as missing so far (lenient only)."""

@@ -8,19 +8,20 @@ from dataclasses import dataclass, replace
 from reportgen.data.commentary_check import typed_numbers
 from reportgen.data.load import Dataset, shown
 from reportgen.data.schema import DeckSpec
+from reportgen.data.validate import Check
 from reportgen.errors import DataError
 from reportgen.formatting import Numbers, numbers_for
 from reportgen.model.quarter import QuarterModel
 from reportgen.model.targets import targets_in_force
 from reportgen.quarters import Quarter
 from reportgen.slides.base import BuildContext, Chart, Slide
-from reportgen.slides.cells import Table
 from reportgen.slides.commentary import Commentary
 from reportgen.slides.content import deck_path
 from reportgen.slides.deckfile import DeckFile, load_deck_spec, quarter_label, read_deck
 from reportgen.slides.messages import Messages
 from reportgen.slides.periods import PeriodNames
 from reportgen.slides.registry import SLIDE_KINDS
+from reportgen.slides.shown import TABLE, body_figures
 from reportgen.slides.wording import raise_on_contradiction
 
 # Read here, and by tests through here.
@@ -41,6 +42,8 @@ class Deck:
     # The error line of each figure printed marked as missing (the preview's lenient
     # build only; every other build fails on the first).
     marked: tuple[str, ...] = ()
+    # The checks of the periods this deck shows that warn (the snapshot carries them).
+    warnings: tuple[Check, ...] = ()
     # Where each slide is written, as errors name it (``decks/1Q08.yaml:229:5, slide 13
     # (balance_sheet, 1Q08) "Consolidated Balance Sheets"``), for the layout check.
     where: tuple[str, ...] = ()
@@ -50,16 +53,9 @@ class Deck:
         return self.spec.title
 
 
-def _every_figure_missing(body: dict[str, object], charts: tuple[Chart, ...]) -> bool:
+def _every_figure_missing(body: object, charts: tuple[Chart, ...]) -> bool:
     """Whether a slide shows figures and none of them is in the data (all n/a or n/d)."""
-    cells = [
-        c
-        for value in body.values()
-        if isinstance(value, Table)
-        for row in value.rows
-        for c in row.cells
-        if c.status
-    ]
+    cells = [f.figure for f in body_figures(body) if f.place == TABLE]
     values = [v for chart in charts for series in chart.spec.series for v in series.values]
     if not cells and not values:
         return False  # a text slide
@@ -137,7 +133,9 @@ def build_deck(
                 'or keep_empty: "<why the slide is kept>" on the slide'
             )
         # A builder whose title depends on what it shows (a year, a half) gives it.
-        built_title = body.get("title")
+        built_title = getattr(body, "title", None) or (
+            body.get("title") if isinstance(body, dict) else None
+        )
         title = slide_spec.title or (
             built_title
             if isinstance(built_title, str)
@@ -164,4 +162,4 @@ def build_deck(
     for line in marked:
         log.warning("%s", line)
     where = tuple(deck.slide(index).at() for index in range(len(spec.slides)))
-    return Deck(ctx.dataset, quarter, spec, tuple(slides), messages, marked, where)
+    return Deck(ctx.dataset, quarter, spec, tuple(slides), messages, marked, where=where)
