@@ -328,9 +328,11 @@ def _check(args: argparse.Namespace, stdout: TextIO) -> int:
     from reportgen.data.restatements import restatements
     from reportgen.data.validate import run_checks
     from reportgen.model.quarter import QuarterModel
+    from reportgen.render import TEMPLATES
     from reportgen.report_checks import format_checks
     from reportgen.slides.content import deck_path
-    from reportgen.slides.deck import load_deck_spec
+    from reportgen.slides.deckfile import read_deck
+    from reportgen.slides.messages import Messages
 
     quarter = Quarter.parse(args.quarter)
     dataset = load_dataset(args.data)
@@ -341,12 +343,13 @@ def _check(args: argparse.Namespace, stdout: TextIO) -> int:
     for language in ("en", "ja"):
         path = deck_path(dataset, quarter, language)
         if path.exists():
-            spec = load_deck_spec(dataset, quarter, language)
+            deck = read_deck(dataset, quarter, language, Messages.load(TEMPLATES, language))
             # The figures as the deck shows them: as of its release date.
-            figures = dataset.figures.at(spec.release_date)
+            figures = dataset.figures.at(deck.spec.release_date)
             model = QuarterModel(figures, quarter, dataset.calendar)
-            for typed in typed_numbers(spec, model):
-                stdout.write(f"warning: {path}, {typed.message}\n")
+            for typed in typed_numbers(deck.spec, model):
+                where = deck.slide(typed.index).of(typed.text)
+                stdout.write(f"warning: {where}: {typed.message}\n")
     return EXIT_INPUT if any(c.severity == "error" for c in checks) else EXIT_OK
 
 

@@ -21,7 +21,7 @@ from reportgen.cli import main
 from reportgen.errors import ReleaseBlockedError
 from reportgen.quarters import Quarter
 from reportgen.review.approvals import GitRevision, git_revision
-from tests.conftest import BuiltDeck, edit, pdf_pages, require_tool
+from tests.conftest import BuiltDeck, edit, pdf_pages, require_tool, written_at
 
 APPROVED_AT = datetime(2008, 8, 11, 9, 30, tzinfo=UTC)
 FIRST_BULLET = "      - Recurring revenues increased by"
@@ -185,7 +185,9 @@ def test_a_typed_number_is_open(data_copy: Path, tmp_path: Path) -> None:
     code, items = release(data_copy, tmp_path / "out")
     assert code == 2
     [item] = items
-    assert item.startswith(f"{deck}, slide 1: typed number '16,328' equals revenue 1Q08")
+    at = written_at(deck, "Revenues were JPY 16,328 million.")
+    assert item.startswith(f"{deck}:{at}, slide 1 (results_summary, 1Q08) ")
+    assert ": typed number '16,328' equals revenue 1Q08" in item
 
 
 def test_every_placeholder_on_a_missing_figure_is_open(data_copy: Path, tmp_path: Path) -> None:

@@ -26,6 +26,7 @@ from reportgen.review.content import ContentHash
 from reportgen.review.translations import company_source_hash, deck_source_hash
 from reportgen.slides.content import deck_path
 from reportgen.slides.deck import Deck, load_deck_spec
+from reportgen.slides.deckfile import read_deck
 
 Kind = Literal["check", "translation", "placeholder", "typed number", "slide review", "approval"]
 
@@ -129,8 +130,14 @@ def _placeholders(deck: Deck) -> Iterator[OpenItem]:
 
 def _typed_numbers(deck: Deck) -> Iterator[OpenItem]:
     model = QuarterModel(deck.dataset.figures, deck.quarter, deck.dataset.calendar)
-    for typed in typed_numbers(deck.spec, model):
-        yield OpenItem("typed number", f"{_deck_where(deck)}, {typed.message}")
+    typed_found = typed_numbers(deck.spec, model)
+    if not typed_found:
+        return
+    # Where each typed number is written (file:line:column, the slide as printed).
+    written = read_deck(deck.dataset, deck.quarter, deck.messages.language, deck.messages)
+    for typed in typed_found:
+        where = written.slide(typed.index).of(typed.text)
+        yield OpenItem("typed number", f"{where}: {typed.message}")
 
 
 def _slide_reviews(deck: Deck) -> Iterator[OpenItem]:
