@@ -200,7 +200,10 @@ def test_every_placeholder_on_a_missing_figure_is_open(data_copy: Path, tmp_path
     assert code == 2
     missing = [line for line in items if "placeholder 'capex'|m" in line]
     assert len(missing) == 2
-    assert all(line.startswith(f"{deck}, slide 1 (results_summary, 1Q08)") for line in missing)
+    # Each names where it is written (file:line:column), then the slide as printed.
+    lines = [written_at(deck, text) for text in ("Capital expenditure was", "came to")]
+    for line, at in zip(missing, lines, strict=True):
+        assert line.startswith(f"{deck}:{at}, slide 1 (results_summary, 1Q08)")
     # The deck changed too: the approval is stale, and that is the only other item.
     [other] = [line for line in items if line not in missing]
     assert other.endswith(
