@@ -6,6 +6,7 @@ approved as it stands, so that the planted item is the one line the gate prints.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import subprocess
@@ -21,6 +22,7 @@ from reportgen.cli import main
 from reportgen.errors import ReleaseBlockedError
 from reportgen.quarters import Quarter
 from reportgen.review.approvals import GitRevision, git_revision
+from reportgen.review.snapshot import Snapshot
 from tests.conftest import BuiltDeck, edit, pdf_pages, require_tool, written_at
 
 APPROVED_AT = datetime(2008, 8, 11, 9, 30, tzinfo=UTC)
@@ -249,13 +251,15 @@ def test_an_approval_records_who_when_and_what(data_copy: Path) -> None:
     assert str(record["content_hash"]).startswith("sha256:")
     assert set(record["parts"]) == {"data", "deck", "templates", "fonts", "code"}  # type: ignore[arg-type]
     assert "figures/1Q08.csv" in record["files"]  # type: ignore[operator]
-    # The approved figures, small enough to keep in git, found from the record.
-    figures = (data_copy / "approvals" / str(record["figures"])).read_text(encoding="utf-8")
-    assert figures.startswith("slide,place,row,column,item,period,value,shown,status,source\n")
-    # IIJ's 1Q08 revenue as the release (S1) gives it: 16,328 shown in JPY billion.
-    assert "1,table,Total Revenues,1Q08 (08/4 ~ 08/6),revenue,1Q08,16328.0,16.3,published,S1\n" in (
-        figures
-    )
+    # What the approved deck says (its snapshot), found from the record, with its hash.
+    stored = data_copy / "approvals" / str(record["snapshot"])
+    text = stored.read_text(encoding="utf-8")
+    assert hashlib.sha256(text.encode()).hexdigest() == record["snapshot_sha256"]
+    approved = Snapshot.from_json(text, str(stored))
+    (summary,) = [s for s in approved.slides if s.number == "1"]
+    revenue = next(f for f in summary.figures if (f.item, f.period) == ("revenue", "1Q08"))
+    # IIJ's 1Q08 revenue as the release (S1) gives it, shown in JPY billion.
+    assert (revenue.source, revenue.status, revenue.place) == ("S1", "published", "table")
 
 
 @pytest.mark.parametrize(
