@@ -71,19 +71,31 @@ def _strings(value: object) -> Iterator[str]:
             yield from _strings(item)
 
 
+def slide_texts(slide: SlideSpec) -> Iterator[str]:
+    """Every text the deck file types for one slide: title, bullets, notes, content."""
+    if slide.title:
+        yield slide.title
+    for bullet in slide.bullets:
+        item = Bullet(text=bullet) if isinstance(bullet, str) else bullet
+        yield from (item.text, *item.sub)
+    yield from slide.notes
+    yield from _strings(slide.content)
+
+
 def _texts(spec: DeckSpec) -> Iterator[tuple[str, str]]:
     for slide in spec.slides:
         label = _label(slide)
-        if slide.title:
-            yield label, slide.title
-        for bullet in slide.bullets:
-            item = Bullet(text=bullet) if isinstance(bullet, str) else bullet
-            for text in (item.text, *item.sub):
-                yield label, text
-        for note in slide.notes:
-            yield label, note
-        for text in _strings(slide.content):
+        for text in slide_texts(slide):
             yield label, text
+
+
+def numbers_typed(text: str) -> Iterator[str]:
+    """The numbers typed in one commentary text (``22.5%``, ``1,513``), dates aside:
+    the candidates ``typed_numbers`` compares with the model's figures."""
+    for piece in typed_texts(text):
+        for match in TYPED_NUMBER_RE.finditer(_DATE_RE.sub(" ", piece)):
+            # "22.5 %" is 22.5%; a trailing comma ends a clause, not the number.
+            yield re.sub(r"[ \u00a0]", "", match.group()).rstrip(",")
 
 
 def _number_key(text: str) -> tuple[Decimal, bool] | None:
@@ -188,12 +200,9 @@ def typed_numbers(spec: DeckSpec, model: QuarterModel) -> list[TypedNumber]:
     found = []
     for slide, text in _texts(spec):
         seen = set()
-        for piece in typed_texts(text):
-            for match in TYPED_NUMBER_RE.finditer(_DATE_RE.sub(" ", piece)):
-                # "22.5 %" is 22.5%; a trailing comma ends a clause, not the number.
-                number = re.sub(r"[ \u00a0]", "", match.group()).rstrip(",")
-                key = _number_key(number)
-                if key in known and number not in seen:
-                    seen.add(number)
-                    found.append(TypedNumber(slide, text, number, known[key]))
+        for number in numbers_typed(text):
+            key = _number_key(number)
+            if key in known and number not in seen:
+                seen.add(number)
+                found.append(TypedNumber(slide, text, number, known[key]))
     return found
