@@ -29,6 +29,7 @@ from reportgen.data.commentary_check import (
     numbers_typed,
     slide_texts,
     typed_numbers,
+    typed_texts,
 )
 from reportgen.data.schema import fold_full_width
 from reportgen.formatting import numbers_for
@@ -77,9 +78,28 @@ def _core(token: str) -> str:
     return token.replace(" ", "").replace("\u00a0", "").rstrip("%,")
 
 
+def _currency_prefixes() -> str:
+    """Letters an edition prints glued before an amount (``JPY1,234``), from formatting."""
+    prefixes = set()
+    for language in ("en", "ja"):
+        prefix = re.match(r"[A-Za-z]*", numbers_for(language).jpy(1.0)).group()
+        if prefix:
+            prefixes.add(prefix)
+    return "|".join(rf"(?<={re.escape(p)})" for p in sorted(prefixes))
+
+
+# The typed-number check's numbers (a digit glued to letters is a name: FY2008, IPv6),
+# and also an amount glued to its currency (JPY3,875), which the check never meets.
+_TOKEN_RE = re.compile(
+    rf"(?:{_currency_prefixes()})" + TYPED_NUMBER_RE.pattern.removeprefix(r"(?<![A-Za-z0-9_.,])")
+)
+
+
 def number_tokens(text: str) -> Iterator[re.Match[str]]:
     """Number tokens as the typed-number check finds them, full-width digits folded."""
-    yield from TYPED_NUMBER_RE.finditer(fold_full_width(text))
+    text = fold_full_width(text)
+    yield from TYPED_NUMBER_RE.finditer(text)
+    yield from _TOKEN_RE.finditer(text)
 
 
 def _flexible(text: str) -> str:
@@ -196,7 +216,12 @@ def _allowed_typed(deck: Deck, model: QuarterModel) -> dict[str, set[str]]:
     allowed = {}
     for spec in deck.spec.slides:
         label = spec.number or f"({spec.kind})"
-        numbers = {_core(n) for text in slide_texts(spec) for n in numbers_typed(text)}
+        texts = list(slide_texts(spec))
+        numbers = {_core(n) for text in texts for n in numbers_typed(text)}
+        # An amount typed glued to its currency (JPY3,596 billion, a market's size).
+        numbers |= {
+            _core(m.group()) for t in texts for p in typed_texts(t) for m in number_tokens(p)
+        }
         allowed[label] = numbers - {_core(n) for n in flagged.get(label, set())}
     return allowed
 
