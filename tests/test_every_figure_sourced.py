@@ -110,7 +110,10 @@ def _flexible(text: str) -> str:
 
 def _drop(text: str, strings: Iterator[str] | list[str]) -> str:
     """``text`` without any of ``strings`` (longest first, so a name is not cut by a part)."""
-    for string in sorted({s for s in strings if s and s.strip()}, key=len, reverse=True):
+    # Only a string with a digit can hide a number (and "en", a company.yaml value, must
+    # not cut "Revenues" in the context a failure quotes).
+    with_digits = {s for s in strings if re.search(r"\d", fold_full_width(s))}
+    for string in sorted(with_digits, key=len, reverse=True):
         text = re.sub(_flexible(string), " ", text)
     return text
 
