@@ -24,8 +24,12 @@ from reportgen.data.schema import Bullet, DeckSpec, SlideSpec, fold_full_width
 from reportgen.model.quarter import QuarterModel
 
 # A run of digits: a figure typed by hand. Only ASCII letters glue to it ("1Q08",
-# "FY2008" are names); a Japanese word before it does not (「売上高16,328百万円」).
-TYPED_NUMBER_RE = re.compile(r"(?<![A-Za-z0-9_.,])\d[\d,]*(?:\.\d+)?(?:[ \u00a0]?%)?")
+# "FY2008" are names); a Japanese word before it does not (「売上高16,328百万円」), nor
+# the currency an amount is written with ("JPY3,875", as formatting prints per-share yen).
+TYPED_NUMBER_RE = re.compile(
+    rf"(?:(?<={re.escape(formatting.NumberStyle().yen_prefix)})|(?<![A-Za-z0-9_.,]))"
+    r"\d[\d,]*(?:\.\d+)?(?:[ \u00a0]?%)?"
+)
 # "from 2005 to 2007": a year, typed without a thousands separator.
 _YEAR_RE = re.compile(r"(19|20)\d\d")
 # "March 31, 2026", 「3月31日」, 2025-01-20 (a press release's date in the deck file),
