@@ -236,8 +236,10 @@ def unsourced(built: BuiltDeck) -> list[Unsourced]:
     for index, (page, slide) in enumerate(zip(built.pages, deck.slides, strict=True)):
         number = index + 1
         text = fold_full_width(page)
-        # The footer's page number ends the page; the heading starts with the slide's.
-        text = re.sub(rf"\s*{number}\s*$", " ", text)
+        # The footer's page number ends the page (a draft's mark may follow it); the
+        # heading starts with the slide's.
+        draft = re.escape(deck.messages("deck.draft"))
+        text = re.sub(rf"\s*{number}\s*(?:{draft})?\s*$", " ", text)
         if slide.number:
             text = re.sub(
                 rf"{re.escape(slide.number)}(?=\s*{_flexible(slide.title[:3])})", " ", text, count=1
