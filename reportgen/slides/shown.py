@@ -10,17 +10,33 @@ pack and the tests read this one list, so no figure can be shown without a sourc
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import json
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, fields, is_dataclass
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from markupsafe import Markup, escape
 
 from reportgen.data.items import ITEMS, unit_of
-from reportgen.model.figures import Figure
+from reportgen.model.figures import Document, Figure
 
 if TYPE_CHECKING:
     from reportgen.slides.cells import Table
+
+
+def doc_links(documents: Iterable[Document]) -> str:
+    """``data-docs``: each document's citation and URL, as JSON; web links only.
+
+    A URL that is not http(s) (a typo, a ``javascript:`` link) is left out: the
+    citation still names the document.
+    """
+    links = [
+        {"text": d.citation, "url": d.url if urlsplit(d.url).scheme in ("http", "https") else ""}
+        for d in documents
+    ]
+    return json.dumps(links, ensure_ascii=False)
+
 
 # Where on the slide a figure is printed.
 TABLE, CHART, TEXT = "table", "chart", "text"
@@ -73,8 +89,8 @@ class FigureText:
         # Each figure's text, once, in a span carrying its provenance; the rest escaped.
         html = escape(self.text)
         for figure, shown in self.figures:
-            span = Markup('<span class="fig st-{}" title="{}">{}</span>').format(
-                figure.status, figure.provenance, shown
+            span = Markup('<span class="fig st-{}" title="{}" data-docs="{}">{}</span>').format(
+                figure.status, figure.provenance, doc_links(figure.documents), shown
             )
             html = Markup(html.replace(escape(shown), span, 1))
         return html
