@@ -154,8 +154,9 @@ def test_serves_the_deck_on_loopback_only(served: PreviewServer) -> None:
     assert 'href="/_preview/pdf"' in html
     assert 'src="/_preview/live.js"' in html
     assert "preview-error" not in html
-    # Provenance on hover: figures keep their title attributes.
-    assert re.search(r'<td class="[^"]*"\s+title="[^"]+">', html)
+    # Provenance on hover: figures keep their title attributes, and their documents for
+    # the popover.
+    assert re.search(r'<td class="[^"]*"\s+title="[^"]+" data-docs="\[[^"]+\]">', html)
     cited = r' · Sources?: [^"]+, [0-9]{4}-[0-9]{2}-[0-9]{2}'
     assert re.search(r'<span class="fig [^"]*" title="[^"]+' + cited, html)
 
