@@ -17,7 +17,7 @@ STAMP := $(VENV)/.synced
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: all report report-all check items placeholders preview test lint format bench bench-smoke clean distclean
+.PHONY: all report report-all release approve check diff items placeholders preview test lint format bench bench-smoke clean distclean
 
 all: report
 
@@ -46,6 +46,16 @@ $(COMPILED): $(STAMP) $(SOURCES)
 report: $(COMPILED)
 	@$(PY) -m reportgen build --quarter "$(QUARTER)" --data "$(DATA)" --out "$(OUT)" --edition "$(EDITION)"
 
+## release: build the distribution files of QUARTER only if nothing is open (else exit 2 listing each item)
+release: $(COMPILED)
+	@$(PY) -m reportgen build --final --quarter "$(QUARTER)" --data "$(DATA)" --out "$(OUT)" --edition "$(EDITION)"
+
+## approve: record BY's sign-off of QUARTER as it is now (SLIDES=1,2 for some slides only)
+approve: $(COMPILED)
+	@test -n "$(BY)" || { echo "make approve: BY=<your name> is required" >&2; exit 2; }
+	@$(PY) -m reportgen approve --quarter "$(QUARTER)" --data "$(DATA)" --by "$(BY)" --edition "$(EDITION)" \
+		$(if $(SLIDES),--slides "$(SLIDES)")
+
 ## report-all: build every quarter of DATA that has a deck file, in parallel (EDITION=all: both)
 report-all: $(COMPILED)
 	@$(PY) -m reportgen build --all --data "$(DATA)" --out "$(OUT)" --edition "$(EDITION)"
@@ -58,6 +68,10 @@ preview: $(COMPILED)
 ## check: print every tie-out of DATA as a table
 check: $(COMPILED)
 	@$(PY) -m reportgen check --quarter "$(QUARTER)" --data "$(DATA)"
+
+## diff: compare QUARTER with an earlier version AGAINST=<pdf|output folder|data folder|git revision|quarter|approved>; writes a blackline
+diff: $(COMPILED)
+	@$(PY) -m reportgen diff --quarter "$(QUARTER)" --data "$(DATA)" --out "$(OUT)" --edition "$(EDITION)" --against "$(AGAINST)"
 
 ## items: list the line items data files and placeholders may name (with the periods DATA stores)
 items: $(COMPILED)

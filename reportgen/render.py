@@ -278,6 +278,7 @@ def write_pdf(deck: Deck, index: Path, target: Path, roots: list[Path]) -> int:
     from reportgen import pdf
     from reportgen.datapack import figures_csv
     from reportgen.fetch import ProjectFetcher, load_failures
+    from reportgen.review.snapshot import snapshot, snapshot_name
 
     fetcher = ProjectFetcher(roots)
     with load_failures() as failures:
@@ -290,20 +291,38 @@ def write_pdf(deck: Deck, index: Path, target: Path, roots: list[Path]) -> int:
         check_resources(deck, index.parent, [*fetcher.failed, *failures])
         if len(document.pages) != len(deck.slides):
             slide = _overflowing(deck, document.pages)
-            which = f"slide {slide.number or slide.kind} ({slide.title})" if slide else "a slide"
+            index = deck.slides.index(slide) if slide else -1
+            # Where the slide is written in the deck file, then the slide as printed.
+            which = (
+                deck.where[index]
+                if 0 <= index < len(deck.where)
+                else f"{deck.quarter.name}: slide {slide.number or slide.kind} ({slide.title})"
+                if slide
+                else f"{deck.quarter.name}: a slide"
+            )
             raise LayoutError(
-                f"{deck.quarter.name}: {which} does not fit on one page "
-                f"({len(document.pages)} pages for {len(deck.slides)} slides); shorten its content"
+                f"{which}: does not fit on one page ({len(document.pages)} pages for "
+                f"{len(deck.slides)} slides); shorten its content"
             )
         data = pdf.DataFile(
             name=figures_name(deck),
             content=figures_csv(deck),
             description=deck.messages("deck.attachment", title=deck.title),
         )
+        content = pdf.DataFile(
+            name=snapshot_name(deck),
+            content=snapshot(deck).to_json(),
+            description=deck.messages("deck.snapshot_attachment", title=deck.title),
+        )
         created = datetime.combine(deck.spec.release_date, datetime.min.time(), tzinfo=UTC)
         with writing(target):
             pdf.write(
-                document, target, labels=page_labels(deck), attachments=[data], created=created
+                document,
+                target,
+                labels=page_labels(deck),
+                attachments=[data, content],
+                created=created,
+                released=deck.released,
             )
         # SVG images are drawn only now: one that fails here is as missing as one not loaded.
         check_resources(deck, index.parent, failures)
