@@ -81,11 +81,16 @@ items: $(COMPILED)
 placeholders: $(COMPILED)
 	@$(PY) -m reportgen -q placeholders --out docs/placeholders.md
 
-## test: lint, then the test suite
+## test: lint, then the test suite on every core (WORKERS=N sets how many; WORKERS=0: one process)
+# loadgroup: tests go to whichever worker is free, except that a module marked
+# xdist_group (one whose module fixtures build decks) runs whole on one worker, so
+# its fixtures are built once. Decks of the repository's data are built once per run
+# whatever the workers (tests/conftest.py).
+WORKERS ?= auto
 test: $(COMPILED)
 	@$(VENV)/bin/ruff check .
 	@$(VENV)/bin/ruff format --check .
-	@$(VENV)/bin/pytest
+	@$(VENV)/bin/pytest -n $(WORKERS) --dist loadgroup
 
 ## bench: measure cold, warm, preview and batch builds against WeasyPrint alone; writes BENCHMARKS.md
 bench: $(COMPILED)

@@ -1,11 +1,32 @@
-"""Shared fixtures: the IIJ dataset, and its 1Q08 deck built once per run."""
+"""Shared fixtures: the IIJ dataset, and every deck of the repository's data built once per run.
+
+A deck built from the repository's own data (``data/iij``, the fictional example) is
+built once per test run, whatever the number of xdist workers, and shared:
+
+- ``iij_1q08`` and ``example_1q25`` are the two decks most tests read;
+- any other: ask the ``shelf`` fixture, ``shelf.get(IIJ, "3Q08", "ja")``; a
+  module-scoped fixture of your own may keep the result at hand.
+
+A shared deck and its files are read-only to every test (its files are made
+read-only, and the run fails at its end naming any file a test changed). A test that
+must damage, rebuild over or add to a deck takes a private copy:
+``deck.copied_to(tmp_path)`` gives the same ``BuiltDeck`` whose files (the whole
+output folder, chart cache included) are the copy's. Data that a test edits
+(``data_copy``) is built by the test itself: the shelf only holds unmodified data.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import fcntl
+import hashlib
 import os
+import pickle
 import re
 import shutil
+import stat
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +51,31 @@ class BuiltDeck:
     pages: list[str]
     html: str
     slides: tuple[Slide, ...]
+
+    @property
+    def out_root(self) -> Path:
+        """The output folder the deck was built into (its quarter folder's parent)."""
+        return self.result.output.folder.parent
+
+    def copied_to(self, target: Path) -> BuiltDeck:
+        """A private, writable copy of the whole output folder, and the deck pointing at it."""
+        shutil.copytree(self.out_root, target, symlinks=True, dirs_exist_ok=True)
+        for path in target.rglob("*"):
+            if path.is_file() and not path.is_symlink():
+                path.chmod(path.stat().st_mode | stat.S_IWUSR)
+
+        def moved(path: Path | None) -> Path | None:
+            return None if path is None else target / path.relative_to(self.out_root)
+
+        out = self.result.output
+        output = dataclasses.replace(
+            out,
+            folder=target / out.folder.name,
+            pdf=moved(out.pdf),
+            xlsx=moved(out.xlsx),
+            html=target / out.html.relative_to(self.out_root),
+        )
+        return dataclasses.replace(self, result=dataclasses.replace(self.result, output=output))
 
     def page(self, kind: str) -> str:
         """Text of the page of the first slide of ``kind``."""
@@ -117,15 +163,92 @@ def build_and_read(data: Path, quarter: str, out: Path, edition: str = "en") -> 
     return BuiltDeck(result, pdf_pages(result.output.pdf), html, result.deck.slides)
 
 
-@pytest.fixture(scope="session")
-def iij_1q08(tmp_path_factory: pytest.TempPathFactory) -> BuiltDeck:
-    return build_and_read(IIJ, "1Q08", tmp_path_factory.mktemp("out"))
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+class DeckShelf:
+    """Decks of the repository's data, each built once per test run and shared read-only.
+
+    Under xdist every worker has its own session, so a session fixture alone would
+    build each deck once per worker. The shelf keeps the built decks in the run's
+    common temporary folder instead: the first worker to ask for one builds it under
+    a file lock (the others wait for it) and leaves it pickled beside its files;
+    every later request, in any worker, reads the pickle.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.root.mkdir(parents=True, exist_ok=True)
+        self._held: dict[tuple[Path, str, str], tuple[BuiltDeck, dict[str, str]]] = {}
+
+    def get(self, data: Path, quarter: str, edition: str = "en") -> BuiltDeck:
+        """The ``edition`` deck of ``quarter`` built from the unmodified ``data`` folder."""
+        data = data.resolve()
+        if not data.is_relative_to(ROOT / "data"):
+            raise ValueError(f"{data}: the shelf holds decks of the repository's data only")
+        key = (data, quarter, edition)
+        if key not in self._held:
+            self._held[key] = self._fetch(data, quarter, edition)
+        return self._held[key][0]
+
+    def _fetch(self, data: Path, quarter: str, edition: str) -> tuple[BuiltDeck, dict[str, str]]:
+        name = "-".join((*data.relative_to(ROOT / "data").parts, quarter, edition))
+        folder = self.root / name
+        shelved = folder / "deck.pickle"
+        with (self.root / f"{name}.lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not shelved.exists():
+                deck = build_and_read(data, quarter, folder / "out", edition)
+                sums = {
+                    str(p): _digest(p)
+                    for p in sorted(deck.result.output.folder.rglob("*"))
+                    if p.is_file()
+                }
+                for path in sums:
+                    Path(path).chmod(0o444)
+                partial = folder / "deck.pickle.part"
+                partial.write_bytes(pickle.dumps((deck, sums)))
+                partial.rename(shelved)
+        found: tuple[BuiltDeck, dict[str, str]] = pickle.loads(shelved.read_bytes())
+        return found
+
+    def changed(self) -> list[str]:
+        """Files of the decks this worker handed out that are no longer as built."""
+        found = []
+        for deck, sums in self._held.values():
+            now = {str(p) for p in deck.result.output.folder.rglob("*") if p.is_file()}
+            found += sorted(now - sums.keys())
+            found += [p for p, digest in sums.items() if p not in now or _digest(Path(p)) != digest]
+        return found
 
 
 @pytest.fixture(scope="session")
-def example_1q25(tmp_path_factory: pytest.TempPathFactory) -> BuiltDeck:
+def shelf(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DeckShelf]:
+    """Every deck of the repository's data a test asks for, built once per run (see above)."""
+    base = tmp_path_factory.getbasetemp()
+    # Under xdist each worker's base is a folder of the run's own one, shared by all.
+    common = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    shelf = DeckShelf(common / "shared-decks")
+    yield shelf
+    changed = shelf.changed()
+    if changed:
+        pytest.fail(
+            "a test changed a shared deck's files (take deck.copied_to(tmp_path) to change "
+            "them): " + ", ".join(changed),
+            pytrace=False,
+        )
+
+
+@pytest.fixture(scope="session")
+def iij_1q08(shelf: DeckShelf) -> BuiltDeck:
+    return shelf.get(IIJ, "1Q08")
+
+
+@pytest.fixture(scope="session")
+def example_1q25(shelf: DeckShelf) -> BuiltDeck:
     """The fictional company's 1Q25 deck, built once for every test module that reads it."""
-    return build_and_read(EXAMPLE, "1Q25", tmp_path_factory.mktemp("example"))
+    return shelf.get(EXAMPLE, "1Q25")
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ from reportgen.data.load import load_figures
 from reportgen.data.schema import Source
 from reportgen.errors import DataError, RenderError, SlideError
 from reportgen.quarters import Quarter
-from tests.conftest import IIJ, ROOT, cli_command, written_at
+from tests.conftest import IIJ, ROOT, BuiltDeck, cli_command, written_at
 
 Q = Quarter.parse("1Q08")
 
@@ -47,10 +47,9 @@ def sha(path: Path) -> str:
 
 
 @pytest.fixture
-def built(tmp_path: Path, data_copy: Path) -> tuple[Path, Path, str]:
+def built(tmp_path: Path, data_copy: Path, iij_1q08: BuiltDeck) -> tuple[Path, Path, str]:
     """A good deck already in the output folder: (data, out, sha256 of its PDF)."""
-    out = tmp_path / "out"
-    build(data_copy, Q, out)
+    out = iij_1q08.copied_to(tmp_path / "out").out_root
     pdf = out / "1Q08" / "IIJ-1Q08-results-en.pdf"
     return data_copy, out, sha(pdf)
 

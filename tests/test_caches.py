@@ -19,7 +19,7 @@ from reportgen import render
 from reportgen.cli import main
 from reportgen.slides.base import Slide
 from reportgen.slides.deck import Deck
-from tests.conftest import IIJ
+from tests.conftest import IIJ, BuiltDeck
 
 
 def run(*argv: str) -> tuple[int, str]:
@@ -32,21 +32,10 @@ def build_1q08(out: Path) -> tuple[int, str]:
     return run("-q", "build", "--quarter", "1Q08", "--data", str(IIJ), "--out", str(out))
 
 
-@pytest.fixture(scope="module")
-def good_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """An output folder holding a good 1Q08 deck and a filled chart cache."""
-    out = tmp_path_factory.mktemp("good")
-    code, err = build_1q08(out)
-    assert code == 0, err
-    return out
-
-
 @pytest.fixture
-def out(good_out: Path, tmp_path: Path) -> Path:
-    """A private copy of the good output folder, to damage."""
-    target = tmp_path / "out"
-    shutil.copytree(good_out, target, symlinks=True)
-    return target
+def out(iij_1q08: BuiltDeck, tmp_path: Path) -> Path:
+    """A private copy of the good 1Q08 output folder (deck and filled chart cache), to damage."""
+    return iij_1q08.copied_to(tmp_path / "out").out_root
 
 
 def pdf_of(out: Path) -> Path:

@@ -30,6 +30,9 @@ from reportgen.slides.cells import Table
 from reportgen.slides.deck import Deck
 from tests.conftest import EXAMPLE, BuiltDeck, build_and_read, edit
 
+# Its module fixtures build decks: all of its tests run on one xdist worker (make test).
+pytestmark = pytest.mark.xdist_group("escaping_outputs")
+
 PLAIN = 'R&D <x> "q" SI\'s'
 # What the text turns into once escaped for HTML: none of it may reach a reader.
 ESCAPED = ("&amp;", "&lt;", "&gt;", "&#39;", "&#34;", "&quot;", "&#x27;", "&apos;")

@@ -24,7 +24,7 @@ from reportgen.slides.cells import Table
 from reportgen.slides.deck import load_deck_spec
 from reportgen.slides.financials import SUMMARY_ITEMS
 from reportgen.slides.reference import FORECAST_ROWS, PressContent
-from tests.conftest import ROOT, BuiltDeck, build_and_read, undisclosed_columns
+from tests.conftest import ROOT, BuiltDeck, DeckShelf, undisclosed_columns
 
 EXAMPLE = ROOT / "data" / "examples" / "fictional"
 QUARTERS = ("2Q25", "3Q25", "4Q25")
@@ -38,9 +38,9 @@ def dataset() -> Dataset:
 
 
 @pytest.fixture(scope="module")
-def decks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, BuiltDeck]:
-    """Each deck built once for the whole module."""
-    return {q: build_and_read(EXAMPLE, q, tmp_path_factory.mktemp(q)) for q in QUARTERS}
+def decks(shelf: DeckShelf) -> dict[str, BuiltDeck]:
+    """Each deck built once for the whole run (conftest's shelf)."""
+    return {q: shelf.get(EXAMPLE, q) for q in QUARTERS}
 
 
 def _model(dataset: Dataset, quarter: str) -> QuarterModel:

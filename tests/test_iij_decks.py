@@ -12,7 +12,7 @@ import pytest
 
 from reportgen.slides.cells import Table
 from reportgen.slides.shown import tables_of
-from tests.conftest import IIJ, BuiltDeck, build_and_read
+from tests.conftest import IIJ, BuiltDeck, DeckShelf
 
 QUARTERS = ("4Q07", "2Q08", "3Q08")
 EDITIONS = ("en", "ja")
@@ -29,13 +29,9 @@ def ja(value: int) -> str:
 
 
 @pytest.fixture(scope="module")
-def decks(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], BuiltDeck]:
-    """Each deck in each edition, built once for the whole module."""
-    return {
-        (q, e): build_and_read(IIJ, q, tmp_path_factory.mktemp(f"{q}-{e}"), edition=e)
-        for q in QUARTERS
-        for e in EDITIONS
-    }
+def decks(shelf: DeckShelf) -> dict[tuple[str, str], BuiltDeck]:
+    """Each deck in each edition, built once for the whole run (conftest's shelf)."""
+    return {(q, e): shelf.get(IIJ, q, e) for q in QUARTERS for e in EDITIONS}
 
 
 @pytest.mark.parametrize("edition", EDITIONS)

@@ -20,6 +20,9 @@ from reportgen.render import TEMPLATES
 from reportgen.slides.messages import Messages
 from tests.conftest import IIJ, ROOT, BuiltDeck, build_and_read, edit
 
+# Its module fixtures build decks: all of its tests run on one xdist worker (make test).
+pytestmark = pytest.mark.xdist_group("japanese")
+
 FICTIONAL = ROOT / "data" / "examples" / "fictional"
 DASH = "\N{EN DASH}"
 
@@ -69,20 +72,25 @@ def figures(text: str, names: tuple[str, ...], skip_round: bool) -> Counter[str]
     return found
 
 
-def _beside(en: BuiltDeck, data: Path) -> tuple[BuiltDeck, BuiltDeck]:
-    """The Japanese edition, built into the output folder of the (shared) English one."""
+def _beside(en: BuiltDeck, data: Path, out: Path) -> tuple[BuiltDeck, BuiltDeck]:
+    """The Japanese edition, built into a copy of the output folder of the (shared) English one."""
+    en = en.copied_to(out)
     quarter = en.result.deck.quarter.name
-    return en, build_and_read(data, quarter, en.result.output.folder.parent, "ja")
+    return en, build_and_read(data, quarter, out, "ja")
 
 
 @pytest.fixture(scope="module")
-def iij_editions(iij_1q08: BuiltDeck) -> tuple[BuiltDeck, BuiltDeck]:
-    return _beside(iij_1q08, IIJ)
+def iij_editions(
+    iij_1q08: BuiltDeck, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[BuiltDeck, BuiltDeck]:
+    return _beside(iij_1q08, IIJ, tmp_path_factory.mktemp("iij-editions"))
 
 
 @pytest.fixture(scope="module")
-def fictional_editions(example_1q25: BuiltDeck) -> tuple[BuiltDeck, BuiltDeck]:
-    return _beside(example_1q25, FICTIONAL)
+def fictional_editions(
+    example_1q25: BuiltDeck, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[BuiltDeck, BuiltDeck]:
+    return _beside(example_1q25, FICTIONAL, tmp_path_factory.mktemp("fictional-editions"))
 
 
 def _reversed_in_japanese(deck: BuiltDeck) -> set[str]:

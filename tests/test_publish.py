@@ -19,7 +19,10 @@ from reportgen import pdf, publish
 from reportgen.build import build
 from reportgen.errors import RenderError
 from reportgen.quarters import Quarter
-from tests.conftest import IIJ, ROOT, cli_command, edit, pdf_pages
+from tests.conftest import IIJ, ROOT, BuiltDeck, cli_command, edit, pdf_pages
+
+# Its module fixtures build decks: all of its tests run on one xdist worker (make test).
+pytestmark = pytest.mark.xdist_group("publish")
 
 Q = Quarter.parse("1Q08")
 T = TypeVar("T")
@@ -50,10 +53,10 @@ class Builds:
 
 
 @pytest.fixture(scope="module")
-def builds(tmp_path_factory: pytest.TempPathFactory) -> Builds:
+def builds(tmp_path_factory: pytest.TempPathFactory, iij_1q08: BuiltDeck) -> Builds:
     root = tmp_path_factory.mktemp("publish")
     old, new, data = root / "old", root / "new", root / "data"
-    build(IIJ, Q, old)
+    iij_1q08.copied_to(old)  # the English deck, as `build(IIJ, Q, old)` leaves it
     english = snapshot(old / "1Q08")
     build(IIJ, Q, old, edition="ja")
     # The Japanese build publishes its files beside the English ones, which stay as they were.
