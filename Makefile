@@ -42,13 +42,13 @@ $(COMPILED): $(STAMP) $(SOURCES)
 	@$(PY) -m compileall -q reportgen
 	@touch $@
 
-## report: build the PDF deck and the HTML preview of QUARTER into OUT/QUARTER (EDITION=en|ja|all)
+## report: build the PDF deck and the HTML preview of QUARTER into OUT/QUARTER (EDITION=en|ja|all; PPTX=1 adds the PowerPoint)
 report: $(COMPILED)
-	@$(PY) -m reportgen build --quarter "$(QUARTER)" --data "$(DATA)" --out "$(OUT)" --edition "$(EDITION)"
+	@$(PY) -m reportgen build --quarter "$(QUARTER)" --data "$(DATA)" --out "$(OUT)" --edition "$(EDITION)" $(if $(PPTX),--pptx)
 
 ## report-all: build every quarter of DATA that has a deck file, in parallel (EDITION=all: both)
 report-all: $(COMPILED)
-	@$(PY) -m reportgen build --all --data "$(DATA)" --out "$(OUT)" --edition "$(EDITION)"
+	@$(PY) -m reportgen build --all --data "$(DATA)" --out "$(OUT)" --edition "$(EDITION)" $(if $(PPTX),--pptx)
 
 ## preview: serve QUARTER as live HTML on 127.0.0.1 (PORT=8708, 0 = any free; OPEN=1 opens a browser)
 preview: $(COMPILED)

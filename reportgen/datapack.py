@@ -30,7 +30,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from reportgen import formatting
+from reportgen import brand, formatting
 from reportgen.charts.labels import label
 from reportgen.model.figures import Document
 from reportgen.slides.base import Slide
@@ -173,7 +173,7 @@ def figures_csv(deck: Deck) -> str:
 # Excel refuses these in a sheet name (and XML control characters anywhere).
 _SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
 _SHEET_TRIM = " '"
-_HEADER_FILL = PatternFill("solid", fgColor="1F3B73")
+_HEADER_FILL = PatternFill("solid", fgColor=brand.hex_rgb(brand.NAVY))
 
 
 def _sheet_name(slide: Slide, used: set[str]) -> str:
