@@ -243,7 +243,9 @@ def write_xlsx(deck: Deck, target: Path) -> None:
                 )
                 for cell in sheet[sheet.max_row][1:]:
                     if isinstance(cell.value, float | int):
-                        cell.number_format = "0.0%" if series.unit == "pct" else million
+                        cell.number_format = (
+                            numbers.excel_format("percent") if series.unit == "pct" else million
+                        )
             for name, value, _ in chart.spec.steps:
                 _append(sheet, [name, value])
                 sheet.cell(sheet.max_row, 2).number_format = million
