@@ -23,7 +23,7 @@ from reportgen.cli import main
 from reportgen.pptx.bridge import BridgeColumns, bridge_columns
 from reportgen.pptx.deck import write_pptx
 from reportgen.quarters import Quarter
-from tests.conftest import EXAMPLE, IIJ, pdf_pages, require_tool
+from tests.conftest import EXAMPLE, IIJ, pdf_pages
 from tests.test_japanese import EN_NAMES, JA_NAMES, NUMBER
 
 DECKS = {
@@ -304,7 +304,6 @@ def test_libreoffice_opens_it_with_one_page_per_slide(
 ) -> None:
     if shutil.which("soffice") is None:
         pytest.skip("LibreOffice (soffice) is not installed: apt-get install libreoffice-impress")
-    require_tool("soffice")
     source = _pptx(built["fictional-ja"])
     subprocess.run(
         ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
