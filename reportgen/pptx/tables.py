@@ -127,6 +127,11 @@ def _fill(
     frame.word_wrap = True
     paragraph = frame.paragraphs[0]
     paragraph.alignment = PP_ALIGN.RIGHT if numeric else PP_ALIGN.LEFT
+    # The paragraph's end mark too: an empty cell's line is as tall as its (18pt) default.
+    paragraph.font.size = Pt(size)
+    paragraph._p.get_or_add_endParaRPr().set("sz", str(round(size * 100)))
+    if not text:
+        return  # no run: LibreOffice lays an empty run out at the default 18pt
     run = paragraph.add_run()
     run.text = text
     run.font.size = Pt(size)

@@ -103,10 +103,13 @@ def write_paragraph(target: object, paragraph: Paragraph, role: Role) -> None:
     target.level = paragraph.level  # type: ignore[attr-defined]
     target.alignment = _ALIGN[role.align]  # type: ignore[attr-defined]
     target.space_after = Pt(2)  # type: ignore[attr-defined]
+    size = Pt(role.size if paragraph.level == 0 else role.size * 0.92)
+    # The paragraph's own size too, or its line keeps the default (18pt) height.
+    target.font.size = size  # type: ignore[attr-defined]
     run = target.add_run()  # type: ignore[attr-defined]
     run.text = paragraph.text
     font = run.font
-    font.size = Pt(role.size if paragraph.level == 0 else role.size * 0.92)
+    font.size = size
     font.bold = role.bold or paragraph.bold
     font.color.rgb = rgb(role.color)
     if paragraph.bullet:
