@@ -279,8 +279,10 @@ def _sources(args: argparse.Namespace, stdout: TextIO) -> int:
 
     _, deck, _ = prepare(args.data, Quarter.parse(args.quarter))
     for r in records(deck):
-        where = f"{r.slide} | {r.row} | {r.column}".strip(" |")
-        stdout.write(f"{where}: {r.shown} [{r.status}] {r.source}\n")
+        where = " | ".join(part for part in (r.slide, r.shown.row, r.shown.column) if part)
+        links = " ".join(d.url for d in r.documents if d.url)
+        line = f"{where}: {r.shown.text} · {r.figure.provenance}" + (f" · {links}" if links else "")
+        stdout.write(line + "\n")
     return EXIT_OK
 
 

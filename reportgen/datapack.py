@@ -31,20 +31,29 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from reportgen import brand, formatting
-from reportgen.charts.labels import label
-from reportgen.model.figures import Document
+from reportgen.errors import QuarterError
+from reportgen.model.figures import Document, Figure, label_of
+from reportgen.quarters import Period
 from reportgen.slides.base import Slide
 from reportgen.slides.cells import Table
 from reportgen.slides.deck import Deck
+from reportgen.slides.shown import Shown, figures_of, table_figures, tables_of
 
 CSV_COLUMNS = (
     "slide",
     "title",
+    "place",
     "row",
     "column",
+    "item",
+    "period",
     "value",
     "shown",
+    "unit",
     "status",
+    "formula",
+    "as_of",
+    "note",
     "source",
     "source_title",
     "source_date",
@@ -71,89 +80,60 @@ def csv_text(text: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Record:
+    """One figure a slide shows, as the CSV and the data pack's Figures sheet list it."""
+
     slide: str
     title: str
-    row: str
-    column: str
-    value: float | None
-    shown: str
-    status: str
-    source: str
-    documents: tuple[Document, ...] = ()
+    shown: Shown
 
     @property
-    def source_title(self) -> str:
-        return DOCUMENT_SEPARATOR.join(d.title for d in self.documents)
+    def figure(self) -> Figure:
+        return self.shown.figure
 
     @property
-    def source_date(self) -> str:
-        return DOCUMENT_SEPARATOR.join(d.date for d in self.documents)
+    def value(self) -> float | None:
+        return self.figure.value
 
     @property
-    def source_url(self) -> str:
-        return DOCUMENT_SEPARATOR.join(d.url for d in self.documents)
+    def documents(self) -> tuple[Document, ...]:
+        return self.figure.documents
 
     @property
-    def texts(self) -> tuple[str, ...]:
-        """The text columns, in CSV order (value aside)."""
-        return (
-            self.slide,
-            self.title,
-            self.row,
-            self.column,
-            self.shown,
-            self.status,
-            self.source,
-            self.source_title,
-            self.source_date,
-            self.source_url,
-        )
+    def fields(self) -> dict[str, str | float | None]:
+        """The CSV columns: texts, and the value as a number (None where there is none)."""
+        figure, documents = self.figure, self.documents
+        return {
+            "slide": self.slide,
+            "title": self.title,
+            "place": self.shown.place,
+            "row": self.shown.row,
+            "column": self.shown.column,
+            "item": figure.key,
+            "period": figure.period,
+            "value": figure.value,
+            "shown": self.shown.text,
+            "unit": self.shown.unit,
+            "status": figure.status,
+            "formula": figure.formula,
+            "as_of": figure.as_of,
+            "note": figure.note,
+            "source": figure.source,
+            "source_title": DOCUMENT_SEPARATOR.join(d.title for d in documents),
+            "source_date": DOCUMENT_SEPARATOR.join(d.date for d in documents),
+            "source_url": DOCUMENT_SEPARATOR.join(d.url for d in documents),
+        }
 
 
 def _tables(slide: Slide) -> Iterator[Table]:
-    for value in slide.body.values():
-        if isinstance(value, Table):
-            yield value
+    yield from tables_of(slide.body)
 
 
 def records(deck: Deck) -> Iterator[Record]:
-    """Every figure on every slide, in slide order."""
-    numbers = formatting.numbers_for(deck.messages.language)
+    """Every figure on every slide, in slide order (``shown.figures_of``)."""
     for slide in deck.slides:
         number = slide.number or slide.kind
-        for table in _tables(slide):
-            columns = table.header[-1][1:] if table.header else ()
-            for row in table.rows:
-                for column, cell in zip(columns, row.cells, strict=False):
-                    if cell.text:
-                        yield Record(
-                            number,
-                            slide.title,
-                            row.label,
-                            column,
-                            cell.value,
-                            cell.text,
-                            cell.status,
-                            cell.source,
-                            cell.documents,
-                        )
-        for chart in slide.charts:
-            for series in chart.spec.series:
-                for category, value in zip(chart.spec.categories, series.values, strict=True):
-                    yield Record(
-                        number,
-                        slide.title,
-                        series.label,
-                        category,
-                        value,
-                        label(value, series.unit, chart.spec.edition),
-                        "chart",
-                        "",
-                    )
-            for name, value, _ in chart.spec.steps:
-                yield Record(
-                    number, slide.title, name, "", value, numbers.jpy_million(value), "chart", ""
-                )
+        for shown in figures_of(slide):
+            yield Record(number, slide.title, shown)
 
 
 def figures_csv(deck: Deck) -> str:
@@ -164,9 +144,12 @@ def figures_csv(deck: Deck) -> str:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for r in records(deck):
-        value = "" if r.value is None else repr(float(r.value))
-        texts = [csv_text(text) for text in r.texts]
-        writer.writerow((*texts[:4], value, *texts[4:]))
+        writer.writerow(
+            (
+                ("" if v is None else repr(float(v))) if name == "value" else csv_text(str(v))
+                for name, v in r.fields.items()
+            )
+        )
     return buffer.getvalue()
 
 
@@ -201,7 +184,13 @@ def write_xlsx(deck: Deck, target: Path) -> None:
     used: set[str] = set()
     for slide in deck.slides:
         tables = list(_tables(slide))
-        if not tables and not slide.charts:
+        # Figures outside the tables and charts: in text, and in blocks that are not
+        # tables (the forecast rows, a callout): listed under them, one per line.
+        in_tables = {_identity(f) for t in tables for f in table_figures(t)}
+        others = [
+            f for f in figures_of(slide) if f.place != "chart" and _identity(f) not in in_tables
+        ]
+        if not tables and not slide.charts and not others:
             continue
         sheet = book.create_sheet(_sheet_name(slide, used))
         _append(sheet, [slide.label])
@@ -249,32 +238,123 @@ def write_xlsx(deck: Deck, target: Path) -> None:
             for name, value, _ in chart.spec.steps:
                 _append(sheet, [name, value])
                 sheet.cell(sheet.max_row, 2).number_format = million
+        if others:
+            _append(sheet, [])
+            _append(sheet, [deck.messages("deck.other_figures"), "", "", "", ""])
+            for cell in sheet[sheet.max_row]:
+                cell.font = Font(bold=True)
+            for f in others:
+                _append(sheet, [f.row, f.column, f.text, f.figure.value, f.unit])
+                if f.figure.value is not None:
+                    value_cell = sheet.cell(sheet.max_row, 4)
+                    value_cell.value = f.figure.value * f.scale
+                    value_cell.number_format = f.excel
         sheet.column_dimensions["A"].width = 48
         for index in range(2, sheet.max_column + 1):
             sheet.column_dimensions[get_column_letter(index)].width = 16
+    _data_sheet(book, deck, used)
     _figures_sheet(book, deck, used)
     _text_cells_are_text(book)
     _save(book, target, created)
 
 
+def _identity(shown: Shown) -> tuple[str, str, str, str, str]:
+    return (shown.row, shown.column, shown.text, shown.figure.key, shown.figure.period)
+
+
+DATA_COLUMNS = (
+    "item",
+    "label",
+    "period",
+    "unit",
+    "value",
+    "status",
+    "formula",
+    "as_of",
+    "source",
+    "source_title",
+    "source_date",
+    "source_url",
+    "slides",
+)
+
+
+def _data_sheet(book: Workbook, deck: Deck, used: set[str]) -> None:
+    """Every figure once, as item x period: the long layout analysts build models from.
+
+    A figure shown on several slides (revenue in the summary, the chart and a bullet)
+    is one row, naming the slides; values are exact, in the item's own unit.
+    """
+    rows: dict[tuple[str, str], tuple[Record, list[str]]] = {}
+    for r in records(deck):
+        key = (r.figure.key, r.figure.period)
+        _, slides = rows.setdefault(key, (r, []))
+        if r.slide not in slides:
+            slides.append(r.slide)
+    sheet = book.create_sheet(_unused("Data", used))
+    _append(sheet, list(DATA_COLUMNS))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = _HEADER_FILL
+    for (key, period), (r, slides) in sorted(rows.items(), key=lambda kv: _order(*kv[0])):
+        f = r.fields
+        _append(
+            sheet,
+            [
+                key,
+                label_of(key),
+                period,
+                f["unit"],
+                r.value,
+                f["status"],
+                f["formula"],
+                f["as_of"],
+                f["source"],
+                f["source_title"],
+                f["source_date"],
+                f["source_url"],
+                ", ".join(slides),
+            ],
+        )
+    sheet.freeze_panes = "A2"
+    for index, width in enumerate((28, 40, 10, 12, 14, 12, 40, 12, 10, 60, 12, 60, 16), start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+
+
+def _order(key: str, period: str) -> tuple[str, int, int, int, str]:
+    """Items alphabetically, each item's periods in time order (quarters before the year)."""
+    try:
+        p = Period.parse(period)
+    except QuarterError:
+        return (key, 0, 0, 0, period)
+    return (key, p.fiscal_year, _KIND_ORDER.get(p.kind, 9), p.number, period)
+
+
+_KIND_ORDER = {"Q": 0, "H": 1, "9M": 2, "FY": 3}
+
+
+def _unused(name: str, used: set[str]) -> str:
+    """``name``, or ``name (2)``... where a slide's sheet already has it."""
+    found, suffix = name, 2
+    while found in used:
+        found = f"{name} ({suffix})"
+        suffix += 1
+    used.add(found)
+    return found
+
+
 def _figures_sheet(book: Workbook, deck: Deck, used: set[str]) -> None:
     """One row per figure, as the attached CSV lists them, with the document of each."""
-    name = "Figures"
-    suffix = 2
-    while name in used:
-        name = f"Figures ({suffix})"
-        suffix += 1
-    used.add(name)
-    sheet = book.create_sheet(name)
+    sheet = book.create_sheet(_unused("Figures", used))
     _append(sheet, list(CSV_COLUMNS))
     for cell in sheet[1]:
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = _HEADER_FILL
     for r in records(deck):
-        texts = list(r.texts)
-        _append(sheet, [*texts[:4], r.value, *texts[4:]])
+        _append(sheet, list(r.fields.values()))
     sheet.freeze_panes = "A2"
-    for index, width in enumerate((8, 32, 40, 16, 14, 14, 12, 48, 60, 12, 60), start=1):
+    widths = (8, 32, 8, 40, 16, 28, 10, 14, 14, 12, 12, 40, 12, 40, 12, 60, 12, 60)
+    for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
 
 

@@ -76,8 +76,11 @@ def test_check_warns_about_a_typed_figure(data_copy: Path) -> None:
 def test_sources_lists_each_figure_with_its_source() -> None:
     code, out, _ = run("-q", "sources", "--quarter", "1Q08", "--data", str(IIJ))
     assert code == 0
-    assert "1 | Operating Income | YoY: (40.5%) [published] Operating Income, YoY change" in out
-    assert "13 | Cash | Changes: (1,528) [derived]" in out
+    assert (
+        "1 | Operating Income | YoY: (40.5%) · Operating Income, YoY change (%), 1Q08 · published"
+        in out
+    )
+    assert "13 | Cash | Changes: (1,528) · Cash, change, 1Q08 · derived" in out
 
 
 def one_error_line(err: str) -> str:

@@ -42,6 +42,6 @@ def test_forecast_comments_are_escaped_too(data_copy: Path) -> None:
     deck_file.write_text(text.replace(old, f"revenue: <script>x()</script> {old[9:]}"), "utf-8")
     _, deck, _ = prepare(data_copy, Quarter.parse("1Q08"))
     (slide,) = (s for s in deck.slides if s.kind == "forecast")
-    comments = [str(row.comment) for row in slide.body["rows"]]
+    comments = [str(row.comment) for row in slide.body.rows]
     assert any("&lt;script&gt;x()&lt;/script&gt;" in c for c in comments)
     assert not any("<script>" in c for c in comments)

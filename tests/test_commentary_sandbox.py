@@ -27,6 +27,7 @@ from reportgen.slides.commentary import Commentary
 from reportgen.slides.messages import Messages
 from reportgen.slides.periods import PeriodNames
 from reportgen.slides.placeholders import MAX_SOURCE_CHARS
+from reportgen.slides.shown import FigureMarkup
 from tests.conftest import edit
 
 Q = Quarter.parse("1Q08")
@@ -138,7 +139,8 @@ def test_no_combination_yields_markup(commentary: Commentary, source: str) -> No
         message = str(exc)
     else:
         message = ""
-        assert type(html) is Markup
+        # Markup carrying the figures it prints, nothing that could be markup of its own.
+        assert type(html) is FigureMarkup
         assert_only_figure_spans(html)
     assert "\n" not in message
 

@@ -167,7 +167,7 @@ def test_attached_csv_holds_plain_text(attached: list[dict[str, str]]) -> None:
     rows = {r["row"] for r in attached}
     assert PLACED["impact label"].text in rows
     assert any(PLACED["impact remark"].text in row for row in rows)
-    assert any(PLACED["figure note"].text in r["source"] for r in attached)
+    assert any(PLACED["figure note"].text in r["note"] for r in attached)
 
 
 class _Page(HTMLParser):
@@ -244,10 +244,10 @@ def _with_label(deck: Deck, label: str) -> Deck:
     slides = []
     for slide in deck.slides:
         if slide.kind == "operating_income_bridge":
-            impacts = slide.body["impacts"]
+            impacts = slide.body.impacts
             assert isinstance(impacts, Table)
             rows = (replace(impacts.rows[0], label=label), *impacts.rows[1:])
-            slide = replace(slide, body={**slide.body, "impacts": replace(impacts, rows=rows)})
+            slide = replace(slide, body=replace(slide.body, impacts=replace(impacts, rows=rows)))
         slides.append(slide)
     return replace(deck, slides=tuple(slides))
 

@@ -136,7 +136,7 @@ def test_period_view_against_prior_period_and_target_in_force(
     model = _model(dataset, quarter)
     release = deck.result.deck.spec.release_date
     targets = targets_in_force(dataset.targets, release)
-    table = next(s for s in deck.slides if s.kind == "period_summary").body["table"]
+    table = next(s for s in deck.slides if s.kind == "period_summary").body.table
     assert isinstance(table, Table)
     # The totals; revenue by type (sub rows) and the dividend are checked in test_quarters_decks.
     dividend = deck.result.deck.messages.item("dps")
@@ -198,7 +198,7 @@ def test_nine_month_view_sums_the_quarters_and_tracks_the_year_target(
     now = sum(_csv_value(f"{n}Q25", key) for n in (1, 2, 3))
     then = sum(_csv_value(f"{n}Q24", key) for n in (1, 2, 3))
     target = _csv_target(key, "FY25", deck.result.deck.spec.release_date)
-    table = next(s for s in deck.slides if s.kind == "period_summary").body["table"]
+    table = next(s for s in deck.slides if s.kind == "period_summary").body.table
     assert isinstance(table, Table)
     assert table.header[0][-2:] == ("Full-year Target", "Progress")
     row = next(r for r in table.rows if r.label == deck.result.deck.messages.item(key))
@@ -284,7 +284,7 @@ def test_fourth_quarter_forecasts_the_next_year(
     assert "FY26 Target" in page
     assert "FY25 Actual" in page
     model = _model(dataset, "4Q25")
-    rows = next(s for s in deck.slides if s.kind == "forecast").body["rows"]
+    rows = next(s for s in deck.slides if s.kind == "forecast").body.rows
     assert isinstance(rows, tuple)
     for (key, unit), row in zip(FORECAST_ROWS, rows, strict=True):
         fmt = formatting.jpy_billion if unit == "bn" else formatting.jpy

@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 
 from reportgen.slides.cells import Table
+from reportgen.slides.shown import tables_of
 from tests.conftest import IIJ, BuiltDeck, build_and_read
 
 QUARTERS = ("4Q07", "2Q08", "3Q08")
@@ -57,7 +58,7 @@ def test_every_slide_shows_a_figure_of_the_record(
     """No table whose figures are all missing: a 2Q08 or 3Q08 balance sheet would have none."""
     deck = decks[(quarter, "en")]
     for slide in deck.slides:
-        for table in (v for v in slide.body.values() if isinstance(v, Table)):
+        for table in tables_of(slide.body):
             assert any(c.value is not None for r in table.rows for c in r.cells), slide.kind
     # Balance sheets are in the record for 31 Mar 2008 only (seed slide 13, Part 2.2).
     assert ("balance_sheet" in deck.kinds) == (quarter == "4Q07")
@@ -103,7 +104,7 @@ def test_2q08_figures(decks: dict[tuple[str, str], BuiltDeck]) -> None:
     assert "JPY 6,290 million" in half
     # S5: interim dividend JPY 1,000 per share.
     assert "JPY 1,000 per share" in half
-    table = next(s for s in english.slides if s.kind == "period_summary").body["table"]
+    table = next(s for s in english.slides if s.kind == "period_summary").body.table
     assert isinstance(table, Table)
     rows = {r.label: [c.text for c in r.cells] for r in table.rows}
     # The same figures in the table's JPY billion; S3: the 1H07 interim dividend was JPY 750.
@@ -165,7 +166,7 @@ def test_3q08_forecast_has_no_first_half_column(
     """In a 3Q deck the first half has been reported: only the year's target is shown."""
     deck = decks[("3Q08", edition)]
     page = deck.page("forecast")
-    rows = next(s for s in deck.slides if s.kind == "forecast").body["rows"]
+    rows = next(s for s in deck.slides if s.kind == "forecast").body.rows
     assert isinstance(rows, tuple)
     assert all(len(r.cells) == 4 for r in rows)
     # S6: the first-half revenue target 33,200 (revised) and 34,500 (May); S7: FY 69,300.

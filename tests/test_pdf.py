@@ -134,10 +134,15 @@ def test_attached_figures_equal_the_model(reader: PdfReader, iij_model: QuarterM
     revenue = summary[("Total Revenues", "1Q08 (08/4 ~ 08/6)")]
     assert float(revenue["value"]) == iij_model.value("revenue").value
     assert revenue["shown"] == "16.3"
+    assert (revenue["item"], revenue["period"], revenue["place"]) == ("revenue", "1Q08", "table")
     oi = summary[("Operating Income", "YoY")]
-    assert float(oi["value"]) == iij_model.yoy("operating_income").value
+    figure = iij_model.yoy("operating_income")
+    assert float(oi["value"]) == figure.value
+    assert (oi["item"], oi["status"], oi["unit"]) == ("operating_income:yoy", figure.status, "%")
     assert oi["source_title"].startswith("IIJ Announces First Quarter Results")
-    assert oi["source_title"] in oi["source"]
+    # The source ids name the documents whose titles follow them.
+    assert oi["source"] == figure.source
+    assert oi["source_title"] == "; ".join(d.title for d in figure.documents)
 
 
 def test_data_pack_has_numbers_with_formats(iij_1q08: BuiltDeck, iij_model: QuarterModel) -> None:

@@ -274,7 +274,7 @@ def test_complete_record_draws_every_part_and_needs_no_note(
     for series in chart.spec.series:
         assert escape(series.label) in svg
     if kind == "si_revenue":
-        assert body["callout"] is not None
+        assert body.callout is not None
 
 
 def test_a_misspelt_factors_key_names_the_deck_file_and_slide(data_copy: Path) -> None:

@@ -380,5 +380,5 @@ def test_forecast_headers_bracket_the_span_in_the_editions_words(iij_1q08: Built
     (slide,) = (s for s in iij_1q08.slides if s.kind == "forecast")
     deck = iij_1q08.result.deck
     t, periods = deck.messages, PeriodNames(deck.messages, deck.dataset.calendar)
-    spans = [span for _, span in slide.body["header"]]
+    spans = [span for _, span in slide.body.header]
     assert spans[1] == t("period.bracketed_span", span=periods.span(Period.parse("FY08")))

@@ -34,6 +34,13 @@ def excel_format(unit: str, edition: str = "en") -> str:
 SCALE = {"pct": 0.01}
 
 
+def step_text(value: float, is_total: bool, edition: str = "en") -> str:
+    """A bridge step's label: a total as a value, a step signed (``+128``, ``(46)``)."""
+    if is_total:
+        return label(value, "jpy_m", edition)
+    return formatting.numbers_for(edition).jpy_million(value, signed=True)
+
+
 def axis_style(ax: Axes, unit: str, edition: str = "en") -> None:
     ax.yaxis.set_major_formatter(lambda v, _pos: label(v, unit, edition))
     ax.grid(axis="y", color=style.GRID, linewidth=0.6)

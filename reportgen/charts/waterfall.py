@@ -12,9 +12,9 @@ import textwrap
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from reportgen import brand, formatting
+from reportgen import brand
 from reportgen.charts import style
-from reportgen.charts.labels import axis_style, ink_on, label
+from reportgen.charts.labels import axis_style, ink_on, step_text
 from reportgen.charts.spec import ChartSpec
 
 UP = brand.BRIDGE_UP
@@ -74,8 +74,7 @@ def _label_bar(
     edition: str = "en",
 ) -> None:
     """Totals are labelled above the bar; a step inside it, or beside it if too short."""
-    numbers = formatting.numbers_for(edition)
-    text = label(value, "jpy_m", edition) if is_total else numbers.jpy_million(value, signed=True)
+    text = step_text(value, is_total, edition)
     if is_total or (top - bottom) / span < _MIN_INSIDE_SHARE:
         above = value >= 0 or is_total
         ax.annotate(

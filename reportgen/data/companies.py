@@ -17,7 +17,7 @@ from pydantic import Field, field_validator
 from reportgen.data.load import document, parse_record, read_table, shown
 from reportgen.data.schema import Source, Strict, parse_number
 from reportgen.errors import DataError
-from reportgen.model.figures import Document, cite
+from reportgen.model.figures import Document, Figure, cite
 
 COMPANY_COLUMNS = (
     "key",
@@ -72,6 +72,8 @@ class GroupCompany:
     business: str
     provenance: str
     documents: tuple[Document, ...] = ()
+    # The ownership percentage as a figure (missing where the record does not give it).
+    ownership: Figure | None = None
 
 
 def _company(row: CompanyRow, doc: Document) -> GroupCompany:
@@ -97,6 +99,15 @@ def _company(row: CompanyRow, doc: Document) -> GroupCompany:
         business=row.business,
         provenance=f"{row.name}, ownership · {row.status}{note} · {cite((doc,))}",
         documents=(doc,),
+        ownership=Figure(
+            f"ownership:{row.key}",
+            doc.date,
+            value,
+            row.status if value is not None else "missing",
+            row.source,
+            note=row.note,
+            documents=(doc,),
+        ),
     )
 
 

@@ -163,12 +163,19 @@ MEASURES: dict[str, str] = {
 }
 
 
+# Measures that are percentages: changes in %, shares of a base, actual / target.
+_PERCENT_MEASURES = frozenset({"yoy", "qoq", "ratio", "achievement"})
+
+
 def unit_of(key: str) -> str:
     """The unit of an item or a measure: ``JPY million``, ``%`` (yoy, ratio), ``pt``."""
     item, _, measure = key.partition(":")
-    if not measure or measure.endswith("_change"):
-        return ITEMS[item].unit
-    return "pt" if measure.endswith("_pt") else "%"
+    if measure.endswith("_pt"):
+        return "pt"
+    if measure in _PERCENT_MEASURES:
+        return "%"
+    # A change, a difference or a step of the item itself is in the item's unit.
+    return ITEMS[item].unit
 
 
 @dataclass(frozen=True, slots=True)

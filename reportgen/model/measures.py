@@ -39,6 +39,13 @@ def _derived(
     )
 
 
+def derived(
+    key: str, period: str, value: float, formula: str, inputs: tuple[Figure, ...]
+) -> Figure:
+    """A figure computed from ``inputs`` by ``formula`` (a sum or difference of them)."""
+    return _derived(key, period, value, sum(f.uncertainty for f in inputs), formula, inputs)
+
+
 def _quotient(
     top: Figure, bottom: Figure, key: str, formula: str, scale: Callable[[float], float]
 ) -> Figure:

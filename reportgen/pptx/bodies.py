@@ -10,17 +10,17 @@ prints, so the PDF and the PowerPoint show the same figures.
 
 from __future__ import annotations
 
-import html
-import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from reportgen.slides.base import Chart, Slide
+from reportgen.slides.bodies import BreakdownBody, PanelsBody
 from reportgen.slides.cells import Cell, Table
 from reportgen.slides.commentary import RenderedBullet
 from reportgen.slides.deck import Deck
 from reportgen.slides.plain import plain
+from reportgen.slides.shown import FigureText, figures_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,8 +77,15 @@ class SlideBlocks:
         return (*self.top, *(b for column in self.columns for b in column), *self.bottom)
 
 
-def text(name: str, *texts: str, role: str = "body", bullet: bool = False) -> TextBlock | None:
-    paragraphs = tuple(Paragraph(plain(t), bullet=bullet) for t in texts if plain(t))
+def _plain(value: object) -> str:
+    """What a reader sees of a body text: Markup without tags, a FigureText's text."""
+    if isinstance(value, FigureText):
+        return value.text
+    return plain(value) if isinstance(value, str) else str(value)
+
+
+def text(name: str, *texts: object, role: str = "body", bullet: bool = False) -> TextBlock | None:
+    paragraphs = tuple(Paragraph(_plain(t), bullet=bullet) for t in texts if _plain(t))
     return TextBlock(name, paragraphs, role) if paragraphs else None
 
 
@@ -120,37 +127,14 @@ def _keep(*blocks: Block | None) -> tuple[Block, ...]:
     return tuple(b for b in blocks if b is not None)
 
 
-_TITLE_ATTRIBUTE = re.compile(r'class="fig[^"]*" title="([^"]*)"')
-
-
-def _sources(slide: Slide, cells: Iterable[Cell]) -> tuple[str, ...]:
-    """Each figure's provenance: table cells' and the commentary's figure spans'."""
-    found = [c.source for c in cells if c.source]
-    markups = [b.text for b in slide.bullets] + [s for b in slide.bullets for s in b.sub]
-    markups += [v for v in _strings(slide.body)]
-    for markup in markups:
-        found += [html.unescape(m) for m in _TITLE_ATTRIBUTE.findall(str(markup))]
-    return tuple(dict.fromkeys(found))
-
-
-def _strings(value: object) -> Iterable[str]:
-    """Every string inside a body (commentary in panels and sections carries figure spans)."""
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, Mapping):
-        for v in value.values():
-            yield from _strings(v)
-    elif isinstance(value, tuple | list):
-        for v in value:
-            yield from _strings(v)
-    elif hasattr(value, "__dataclass_fields__"):
-        for name in value.__dataclass_fields__:
-            yield from _strings(getattr(value, name))
+def _sources(slide: Slide) -> tuple[str, ...]:
+    """The provenance of every figure the slide shows (item, period, status, documents)."""
+    return tuple(dict.fromkeys(shown.figure.provenance for shown in figures_of(slide)))
 
 
 def slide_blocks(slide: Slide, deck: Deck) -> SlideBlocks:
     """The blocks of one slide, as its HTML template arranges them."""
-    body: Mapping[str, Any] = slide.body
+    body: Any = slide.body
     kind = slide.kind
     t = deck.messages
     if kind == "cover":
@@ -158,35 +142,35 @@ def slide_blocks(slide: Slide, deck: Deck) -> SlideBlocks:
         return SlideBlocks(
             top=_keep(
                 text("Cover title", deck.title, role="cover-title"),
-                text("Company", body["display_name"], role="cover-company"),
-                text("Fictional", t("deck.fictional") if body["fictional"] else "", role="note"),
+                text("Company", body.display_name, role="cover-company"),
+                text("Fictional", t("deck.fictional") if body.fictional else "", role="note"),
                 text(
                     "Cover details",
-                    body["company_name"] or company.name,
-                    body["date"],
-                    body["ir_url"] or "",
+                    body.company_name or company.name,
+                    body.date,
+                    body.ir_url or "",
                     role="cover-meta",
                 ),
             )
         )
     if kind in ("results_summary", "period_summary", "balance_sheet"):
-        table = body["table"]
-        extra = [body.get("target_note", "")] if kind == "period_summary" else []
+        table = body.table
+        extra = [body.target_note] if kind == "period_summary" else []
         return SlideBlocks(
             top=_keep(
-                text("Unit", body["unit"], role="unit"),
+                text("Unit", body.unit, role="unit"),
                 table_block("Table 1", table),
                 bullets_block("Bullets", slide.bullets),
             ),
             bottom=_keep(_notes(slide, deck, extra, [table])),
-            sources=_sources(slide, _cells(table)),
+            sources=_sources(slide),
         )
     if kind == "operating_net_income":
-        table = body["table"]
+        table = body.table
         return SlideBlocks(
             columns=(
                 _keep(
-                    text("Unit", body["unit"], role="unit"),
+                    text("Unit", body.unit, role="unit"),
                     *_charts(slide),
                     table_block("Table 1", table),
                 ),
@@ -194,140 +178,134 @@ def slide_blocks(slide: Slide, deck: Deck) -> SlideBlocks:
             ),
             weights=(0.58, 0.42),
             bottom=_keep(_notes(slide, deck, tables=[table])),
-            sources=_sources(slide, _cells(table)),
+            sources=_sources(slide),
         )
     if kind == "operating_income_bridge":
-        table, impacts = body["table"], body["impacts"]
+        table, impacts = body.table, body.impacts
         return SlideBlocks(
             columns=(
-                _keep(text("Unit", body["unit"], role="unit"), *_charts(slide)),
+                _keep(text("Unit", body.unit, role="unit"), *_charts(slide)),
                 _keep(
                     table_block("Table 1", table),
-                    text("Impacts title", body["impacts_title"], role="heading"),
+                    text("Impacts title", body.impacts_title, role="heading"),
                     table_block("Table 2", impacts),
                     bullets_block("Bullets", slide.bullets),
                 ),
             ),
             weights=(0.5, 0.5),
             bottom=_keep(_notes(slide, deck, tables=[table, impacts])),
-            sources=_sources(slide, [*_cells(table), *_cells(impacts)]),
+            sources=_sources(slide),
         )
     if kind == "cash_flows":
         columns = []
-        for i, (section, chart) in enumerate(zip(body["sections"], slide.charts, strict=True), 1):
+        for i, (section, chart) in enumerate(zip(body.sections, slide.charts, strict=True), 1):
             columns.append(
                 _keep(
                     ChartBlock(f"Chart {i}", chart),
-                    text(f"Headline {i}", section["headline"], role="heading"),
-                    text(f"Points {i}", *section["points"], bullet=True),
+                    text(f"Headline {i}", section.headline, role="heading"),
+                    text(f"Points {i}", *section.points, bullet=True),
                 )
             )
         return SlideBlocks(
-            top=_keep(text("Unit", body["unit"], role="unit")),
+            top=_keep(text("Unit", body.unit, role="unit")),
             columns=tuple(columns),
             weights=(1.0,) * len(columns),
-            bottom=_keep(_notes(slide, deck, body["notes"])),
-            sources=_sources(slide, ()),
+            bottom=_keep(_notes(slide, deck, body.notes)),
+            sources=_sources(slide),
         )
     if kind == "other_financial_data":
         charts = _charts(slide)
         return SlideBlocks(
-            top=_keep(text("Unit", body["unit"], role="unit")),
+            top=_keep(text("Unit", body.unit, role="unit")),
             columns=tuple((c,) for c in charts),
             weights=(1.0,) * len(charts),
             bottom=_keep(bullets_block("Bullets", slide.bullets), _notes(slide, deck)),
-            sources=_sources(slide, ()),
+            sources=_sources(slide),
         )
-    if "callout" in body:  # the breakdown slides (revenues, costs, SG&A, services)
-        left: list[Block | None] = [text("Unit", body["unit"], role="unit"), *_charts(slide)]
-        cells: list[Cell] = []
-        if body["series_table"] is not None:
-            left.append(table_block("Table 1", body["series_table"]))
-            left.append(text("Table note", body["series_note"], role="note"))
-            cells += _cells(body["series_table"])
-        callout = body["callout"]
+    if isinstance(body, BreakdownBody):  # the breakdown slides (revenues, costs, SG&A, services)
+        left: list[Block | None] = [text("Unit", body.unit, role="unit"), *_charts(slide)]
+        if body.series_table is not None:
+            left.append(table_block("Table 1", body.series_table))
+            left.append(text("Table note", body.series_note, role="note"))
+        callout = body.callout
         if callout:
-            left.append(
-                text("Callout", callout["title"], callout["revenue"], callout["income"], role="box")
-            )
+            left.append(text("Callout", callout.title, *callout.lines, role="box"))
         right: list[Block | None] = [bullets_block("Bullets", slide.bullets)]
-        factors = body["factors"]
+        factors = body.factors
         if factors:
-            right.append(text("Factors title", factors["title"], role="heading"))
-            right.append(bullets_block("Factors", factors["bullets"], role="box"))
+            right.append(text("Factors title", factors.title, role="heading"))
+            right.append(bullets_block("Factors", factors.bullets, role="box"))
         return SlideBlocks(
             columns=(_keep(*left), _keep(*right)),
             weights=(0.56, 0.44),
             bottom=_keep(_notes(slide, deck)),
-            sources=_sources(slide, cells),
+            sources=_sources(slide),
         )
     if kind == "forecast":
         header = (
             "",
-            *(f"{name} {span}".strip() for name, span in body["header"]),
+            *(f"{name} {span}".strip() for name, span in body.header),
             t("forecast.yoy"),
             "",
             t("forecast.comments"),
         )
-        rows = tuple((Cell(r.label), *r.cells, Cell(plain(r.comment))) for r in body["rows"])
-        cells = [c for r in body["rows"] for c in r.cells]
+        rows = tuple((Cell(r.label), *r.cells, Cell(plain(r.comment))) for r in body.rows)
         table = TableBlock("Table 1", (header,), rows)
         return SlideBlocks(
             top=_keep(
-                text("Unit", body["unit"], role="unit"),
+                text("Unit", body.unit, role="unit"),
                 table,
                 bullets_block("Bullets", slide.bullets),
             ),
-            bottom=_keep(_notes(slide, deck, tables=[_NoteKeys(body["note_keys"])])),
-            sources=_sources(slide, cells),
+            bottom=_keep(_notes(slide, deck, tables=[_NoteKeys(body.note_keys)])),
+            sources=_sources(slide),
         )
     if kind == "group_companies":
-        rows, cells = [], []
-        for group in body["groups"]:
-            for index, r in enumerate(group["rows"]):
-                name = f"{r.name} [{body['new_tag']}]" if r.new_business else r.name
-                label = group["label"] if index == 0 else ""
+        rows = []
+        for group in body.groups:
+            for index, r in enumerate(group.rows):
+                name = f"{r.name} [{body.new_tag}]" if r.new_business else r.name
+                label = group.label if index == 0 else ""
                 rows.append((Cell(label), Cell(name), r.ownership, Cell(r.business)))
-                cells.append(r.ownership)
-        extra = [body["new_note"], t("note.not_available") if body["has_gaps"] else ""]
+        extra = [body.new_note, t("note.not_available") if body.has_gaps else ""]
         return SlideBlocks(
-            top=(TableBlock("Table 1", (tuple(body["header"]),), tuple(rows)),),
+            top=(TableBlock("Table 1", (tuple(body.header),), tuple(rows)),),
             bottom=_keep(_notes(slide, deck, extra)),
-            sources=_sources(slide, cells),
+            sources=_sources(slide),
         )
     if kind == "press_releases":
         rows = tuple(
-            (Cell(group["label"] if i == 0 else ""), Cell(item["date"]), Cell(item["title"]))
-            for group in body["groups"]
-            for i, item in enumerate(group["items"])
+            (Cell(group.label if i == 0 else ""), Cell(item.date), Cell(item.title))
+            for group in body.groups
+            for i, item in enumerate(group.items)
         )
         return SlideBlocks(
-            top=(TableBlock("Table 1", (tuple(body["header"]),), rows),),
+            top=(TableBlock("Table 1", (tuple(body.header),), rows),),
             bottom=_keep(_notes(slide, deck)),
         )
     if kind == "medium_term_target":
         stages = tuple(
             text(f"Stage {i}", *stage, role="box", bullet=True)
-            for i, stage in enumerate(body["stages"], 1)
+            for i, stage in enumerate(body.stages, 1)
         )
-        targets = [body["target_heading"]]
-        for target in body["targets"]:
-            targets += [target["label"], target["amount"]]
+        targets = [body.target_heading]
+        for target in body.targets:
+            targets += [target.label, target.amount]
         target_box = text("Targets", *targets, role="target")
         market = (
-            text("Market", body["market_heading"], role="heading"),
-            text("Market points", *body["market"], bullet=True),
+            text("Market", body.market_heading, role="heading"),
+            text("Market points", *body.market, bullet=True),
         )
         return SlideBlocks(
             columns=(*((s,) for s in _keep(*stages)), _keep(target_box)),
             weights=(1.0,) * (len(stages) + 1),
-            bottom=_keep(*(market if body["market"] else ()), _notes(slide, deck)),
-            sources=tuple(dict.fromkeys(tg["source"] for tg in body["targets"] if tg["source"])),
+            bottom=_keep(*(market if body.market else ()), _notes(slide, deck)),
+            sources=_sources(slide),
         )
-    if "sections" in body:  # panels (new business, products)
-        top: list[Block | None] = [text("Lead", body["lead"], role="lead")]
+    if isinstance(body, PanelsBody):  # panels (new business, products)
+        top: list[Block | None] = [text("Lead", body.lead, role="lead")]
         columns: list[tuple[Block, ...]] = []
-        for s, section in enumerate(body["sections"], 1):
+        for s, section in enumerate(body.sections, 1):
             panels = []
             for p, panel in enumerate(section.panels, 1):
                 paragraphs = [Paragraph(plain(panel.title), bold=True)]
@@ -346,16 +324,16 @@ def slide_blocks(slide: Slide, deck: Deck) -> SlideBlocks:
             columns=tuple(columns),
             weights=(1.0,) * len(columns),
             bottom=_keep(bullets_block("Bullets", slide.bullets), _notes(slide, deck)),
-            sources=_sources(slide, ()),
+            sources=_sources(slide),
         )
     if kind == "forward_looking":
-        return SlideBlocks(top=_keep(text("Disclaimer", body["text"], role="disclaimer")))
+        return SlideBlocks(top=_keep(text("Disclaimer", body.text, role="disclaimer")))
     if kind == "contact":
-        lines = [f"{label}: {value}" for label, value in body["lines"]]
+        lines = [f"{label}: {value}" for label, value in body.lines]
         return SlideBlocks(
             top=_keep(
-                text("Office", body["office"], role="heading"),
-                text("Address", body["address"]),
+                text("Office", body.office, role="heading"),
+                text("Address", body.address),
                 text("Contact lines", *lines),
             )
         )
@@ -365,7 +343,3 @@ def slide_blocks(slide: Slide, deck: Deck) -> SlideBlocks:
 @dataclass(frozen=True, slots=True)
 class _NoteKeys:
     note_keys: tuple[str, ...]
-
-
-def _cells(table: Table) -> list[Cell]:
-    return [c for r in table.rows for c in r.cells]

@@ -23,7 +23,7 @@ from pptx.util import Emu, Pt
 from xlsxwriter import Workbook
 
 from reportgen import brand
-from reportgen.charts.labels import SCALE, excel_format, label
+from reportgen.charts.labels import SCALE, excel_format, step_text
 from reportgen.charts.spec import ChartSpec, Series
 from reportgen.pptx import chart_xml
 from reportgen.pptx.bridge import SERIES, bridge_columns
@@ -109,14 +109,14 @@ def _bars(
     for s in bars:
         data.add_series(s.label, scaled(s), excel_format(s.unit, edition))
         colors.append(brand.PALETTE[s.color % len(brand.PALETTE)])
-    undisclosed = bool(spec.column_totals) and stacked
+    # The part of a disclosed total its disclosed parts do not explain, as the PDF hatches it.
+    rest: list[float | None] = []
+    for i in range(len(spec.categories) if spec.column_totals and stacked else 0):
+        total = spec.column_totals[i]
+        known = sum(v for s in bars if (v := s.values[i]) is not None)
+        rest.append(total - known if total is not None and total - known > 0.5 else None)
+    undisclosed = any(v is not None for v in rest)
     if undisclosed:
-        # The part of a disclosed total its disclosed parts do not explain, as the PDF hatches it.
-        rest = []
-        for i in range(len(spec.categories)):
-            total = spec.column_totals[i]
-            known = sum(v for s in bars if (v := s.values[i]) is not None)
-            rest.append(total - known if total is not None and total - known > 0.5 else None)
         data.add_series(spec.undisclosed_label, rest, excel_format(spec.left_unit, edition))
         colors.append(brand.COLORS["rule"])
     show_totals = stacked and spec.totals and (len(bars) > 1 or bool(spec.column_totals))
@@ -250,12 +250,12 @@ def _bridge(
         series.format.fill.fore_color.rgb = rgb(colors[key])
     # Each bar is labelled once, with its signed amount as the PDF prints it; a step
     # drawn in two parts (crossing zero) carries the label on its larger part.
-    numbers_for = label
     for i, (_, value, is_total) in enumerate(spec.steps):
         parts = _parts_of(columns.values, i, is_total, value)
         key = max(parts, key=lambda k: abs(columns.values[k][i] or 0.0))
         series = plot.series[SERIES.index(key)]
-        text = numbers_for(value, "jpy_m", edition) if is_total else _signed(value, edition)
+        # The PDF's label for the step (charts/labels.py): a total plain, a step signed.
+        text = step_text(value, is_total, edition)
         point_label = series.points[i].data_label
         point_label.has_text_frame = True
         point_label.text_frame.text = text
@@ -273,9 +273,3 @@ def _parts_of(
         return ("total",)
     names = ("up", "up_below") if value >= 0 else ("down", "down_below")
     return tuple(n for n in names if values[n][i] is not None) or names[:1]
-
-
-def _signed(value: float, edition: str) -> str:
-    from reportgen import formatting
-
-    return formatting.numbers_for(edition).jpy_million(value, signed=True)

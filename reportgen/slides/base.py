@@ -2,33 +2,81 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
 from pydantic import BaseModel
 
+from reportgen.charts.labels import label, step_text
 from reportgen.charts.spec import ChartSpec
 from reportgen.data.load import Dataset
 from reportgen.data.schema import SlideSpec
 from reportgen.formatting import Numbers
+from reportgen.model.figures import Figure
 from reportgen.model.quarter import QuarterModel
 from reportgen.quarters import Period, Quarter
 from reportgen.slides.cells import Styles
 from reportgen.slides.commentary import Commentary, RenderedBullet
 from reportgen.slides.messages import Messages
 from reportgen.slides.periods import PeriodNames
+from reportgen.slides.shown import CHART, Shown
 
 
 @dataclass(frozen=True, slots=True)
 class Chart:
-    """A chart on a slide: its spec, a text alternative, and a note on its gaps."""
+    """A chart on a slide: its spec, a text alternative, and a note on its gaps.
+
+    The spec holds only what is drawn (and is the chart cache's key); the figures
+    behind its values, with their provenance, sit beside it: ``figures`` parallel
+    to ``spec.series`` (value by value), ``total_figures`` to ``spec.column_totals``
+    and ``step_figures`` to ``spec.steps``.
+    """
 
     spec: ChartSpec
     alt: str
     footnote: str = ""
     title: str = ""
     src: str = ""  # filled in once the chart is drawn
+    figures: tuple[tuple[Figure | None, ...], ...] = ()
+    total_figures: tuple[Figure | None, ...] = ()
+    step_figures: tuple[Figure | None, ...] = ()
+    # What the column totals are (``Total Revenues``), in the edition's words.
+    total_label: str = ""
+
+    def __post_init__(self) -> None:
+        series, spec = self.figures, self.spec
+        if series and (
+            len(series) != len(spec.series)
+            or any(len(f) != len(s.values) for f, s in zip(series, spec.series, strict=True))
+        ):
+            raise ValueError("a chart's figures must match its series value by value")
+        if self.total_figures and len(self.total_figures) != len(spec.column_totals):
+            raise ValueError("a chart's total figures must match its column totals")
+        if self.step_figures and len(self.step_figures) != len(spec.steps):
+            raise ValueError("a chart's step figures must match its steps")
+
+    def shown(self) -> Iterator[Shown]:
+        """The chart's values as its labels print them, each with its figure."""
+        spec, edition = self.spec, self.spec.edition
+        for series, figures in zip(spec.series, self.figures, strict=False):
+            for category, value, figure in zip(
+                spec.categories, series.values, figures, strict=True
+            ):
+                if figure is not None and value is not None:
+                    text = label(value, series.unit, edition)
+                    yield Shown(CHART, series.label, category, text, figure)
+        bars = [s for s in spec.series if s.kind == "bar"]
+        unit = bars[0].unit if bars else spec.left_unit
+        for category, value, figure in zip(
+            spec.categories, spec.column_totals, self.total_figures, strict=False
+        ):
+            if figure is not None and value is not None:
+                total = self.total_label or spec.undisclosed_label
+                yield Shown(CHART, total, category, label(value, unit, edition), figure)
+        for (name, value, is_total), figure in zip(spec.steps, self.step_figures, strict=False):
+            if figure is not None:
+                yield Shown(CHART, name, "", step_text(value, is_total, edition), figure)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +133,9 @@ class Slide:
     anchor: str
     bullets: tuple[RenderedBullet, ...]
     notes: tuple[str, ...]
-    body: Mapping[str, object]
+    # What the kind's template lays out: a mapping or a typed dataclass of blocks
+    # (tables, charts, texts); ``shown.figures_of`` lists every figure in it.
+    body: object
     charts: tuple[Chart, ...] = field(default_factory=tuple)
 
     @property
@@ -93,7 +143,7 @@ class Slide:
         return f"{self.number}. {self.title}" if self.number else self.title
 
 
-Builder = Callable[[BuildContext, SlideSpec], tuple[dict[str, object], tuple[Chart, ...]]]
+Builder = Callable[[BuildContext, SlideSpec], tuple[object, tuple[Chart, ...]]]
 
 
 @dataclass(frozen=True, slots=True)

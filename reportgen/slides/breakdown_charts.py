@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from reportgen.charts.labels import label
 from reportgen.charts.spec import ChartSpec, Series
+from reportgen.model.figures import Figure
 from reportgen.slides.base import BuildContext, Chart
 from reportgen.slides.charts import alt_text
 from reportgen.slides.messages import Messages
@@ -49,31 +50,48 @@ def breakdown_chart(
     """Stack ``parts`` of ``total`` over the five quarters to the model's quarter."""
     model, t = ctx.model, ctx.messages
     quarters = model.quarter.trailing(QUARTERS_SHOWN)
-    series = [
-        Series(
-            t(f"revenue.part.{part.key}"),
-            tuple(model.value(part.key, q).value for q in quarters),
-            color=part.color,
+    series: list[Series] = []
+    figures: list[tuple[Figure, ...]] = []
+    for part in parts:
+        figs = tuple(model.value(part.key, q) for q in quarters)
+        series.append(
+            Series(t(f"revenue.part.{part.key}"), tuple(f.value for f in figs), color=part.color)
         )
-        for part in parts
-    ]
+        figures.append(figs)
     for line in lines:
-        values = tuple(
-            (model.ratio(line.key, q) if line.unit == "pct" else model.value(line.key, q)).value
+        figs = tuple(
+            model.ratio(line.key, q) if line.unit == "pct" else model.value(line.key, q)
             for q in quarters
         )
-        series.append(Series(t(line.label_key), values, kind="line", axis="right", unit=line.unit))
+        series.append(
+            Series(
+                t(line.label_key),
+                tuple(f.value for f in figs),
+                kind="line",
+                axis="right",
+                unit=line.unit,
+            )
+        )
+        figures.append(figs)
+    totals = tuple(model.value(total, q) for q in quarters)
     spec = ChartSpec(
         kind="bars",
         categories=tuple(ctx.short_period(q) for q in quarters),
         series=tuple(series),
-        column_totals=tuple(model.value(total, q).value for q in quarters),
+        column_totals=tuple(f.value for f in totals),
         undisclosed_label=t("revenue.chart.undisclosed"),
         width_in=width_in,
         height_in=height_in,
         edition=ctx.language,
     )
-    return Chart(spec, describe(spec, t), gap_footnote(spec, t))
+    return Chart(
+        spec,
+        describe(spec, t),
+        gap_footnote(spec, t),
+        figures=tuple(figures),
+        total_figures=totals,
+        total_label=t.item(total),
+    )
 
 
 def describe(spec: ChartSpec, t: Messages) -> str:

@@ -71,6 +71,9 @@ class Cell:
     scale: float = 1.0  # spreadsheet value = value x scale
     # The documents behind the figure (the data pack's source_title/date/url columns).
     documents: tuple[Document, ...] = ()
+    # The figure the text shows (item, period, exact value, status, formula): what the
+    # slide's enumeration of figures (``shown.py``) lists. None for a label cell.
+    figure: Figure | None = field(default=None, compare=False)
 
     @property
     def classes(self) -> str:
@@ -134,10 +137,20 @@ def cell(figure: Figure, fmt: Formatter | Style) -> Cell:
     style = style_of(fmt)
     if figure.status == "not_meaningful":
         return Cell(
-            style.not_meaningful, figure.provenance, figure.status, documents=figure.documents
+            style.not_meaningful,
+            figure.provenance,
+            figure.status,
+            documents=figure.documents,
+            figure=figure,
         )
     if figure.status == "undisclosed":
-        return Cell(style.undisclosed, figure.provenance, figure.status, documents=figure.documents)
+        return Cell(
+            style.undisclosed,
+            figure.provenance,
+            figure.status,
+            documents=figure.documents,
+            figure=figure,
+        )
     text = style.text(figure.value)
     return Cell(
         text=text,
@@ -148,6 +161,7 @@ def cell(figure: Figure, fmt: Formatter | Style) -> Cell:
         excel=style.excel,
         scale=style.scale,
         documents=figure.documents,
+        figure=figure,
     )
 
 

@@ -24,6 +24,7 @@ from reportgen.quarters import Period
 from reportgen.slides.messages import Messages, as_shown
 from reportgen.slides.periods import PeriodNames
 from reportgen.slides.placeholders import Language
+from reportgen.slides.shown import FigureMarkup
 from reportgen.slides.wording import Contradiction, Placed, WordingCheck
 from reportgen.suggest import did_you_mean
 
@@ -344,12 +345,15 @@ class Commentary:
         other._where = where
         return other
 
-    def text(self, source: str) -> Markup:
-        """Render one piece of commentary; raise ``CommentaryError`` naming the file."""
+    def text(self, source: str) -> FigureMarkup:
+        """Render one piece of commentary; raise ``CommentaryError`` naming the file.
+
+        The result remembers the figures it prints, for the slide's list of figures.
+        """
         self._placed.clear()
         rendered = self._language.render(source, self._where)
         self._contradictions.extend(self._wording.check(rendered, self._placed))
-        return rendered
+        return FigureMarkup.holding(rendered, tuple((p.figure, p.shown) for p in self._placed))
 
     def marked(self) -> tuple[str, ...]:
         """The error line of every figure printed marked as missing so far (lenient only)."""

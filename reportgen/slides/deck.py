@@ -15,12 +15,12 @@ from reportgen.model.quarter import QuarterModel
 from reportgen.model.targets import targets_in_force
 from reportgen.quarters import Quarter
 from reportgen.slides.base import BuildContext, Chart, Slide
-from reportgen.slides.cells import Table
 from reportgen.slides.commentary import Commentary
 from reportgen.slides.content import check_content_keys, deck_path, slide_where
 from reportgen.slides.messages import Messages
 from reportgen.slides.periods import PeriodNames
 from reportgen.slides.registry import SLIDE_KINDS
+from reportgen.slides.shown import TABLE, body_figures
 from reportgen.slides.wording import raise_on_contradiction
 from reportgen.suggest import did_you_mean
 
@@ -100,16 +100,9 @@ def _check_same_slides(edition: DeckSpec, original: DeckSpec, path: Path) -> Non
         )
 
 
-def _every_figure_missing(body: dict[str, object], charts: tuple[Chart, ...]) -> bool:
+def _every_figure_missing(body: object, charts: tuple[Chart, ...]) -> bool:
     """Whether a slide shows figures and none of them is in the data (all n/a or n/d)."""
-    cells = [
-        c
-        for value in body.values()
-        if isinstance(value, Table)
-        for row in value.rows
-        for c in row.cells
-        if c.status
-    ]
+    cells = [f.figure for f in body_figures(body) if f.place == TABLE]
     values = [v for chart in charts for series in chart.spec.series for v in series.values]
     if not cells and not values:
         return False  # a text slide
@@ -198,7 +191,9 @@ def build_deck(
                 'or keep_empty: "<why the slide is kept>" on the slide'
             )
         # A builder whose title depends on what it shows (a year, a half) gives it.
-        built_title = body.get("title")
+        built_title = getattr(body, "title", None) or (
+            body.get("title") if isinstance(body, dict) else None
+        )
         title = slide_spec.title or (
             built_title
             if isinstance(built_title, str)

@@ -10,6 +10,7 @@ from reportgen.model.figures import Figure, Figures
 from reportgen.model.targets import targets_in_force
 from reportgen.quarters import Period, Quarter
 from reportgen.slides.base import BuildContext, Chart, SlideKind
+from reportgen.slides.bodies import PeriodSummaryBody, TableBody
 from reportgen.slides.cells import Cell, Row, Style, Table, blank, cell, signed
 from reportgen.slides.charts import alt_text, gap_note
 from reportgen.slides.content import slide_where
@@ -71,7 +72,7 @@ def _summary_cells(ctx: BuildContext, key: str, now: Shown, then: Shown) -> tupl
     )
 
 
-def results_summary(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object], tuple]:
+def results_summary(ctx: BuildContext, spec: SlideSpec) -> tuple[TableBody, tuple]:
     """Slide 1: the quarter against the same quarter a year earlier, in JPY billion."""
     t = ctx.messages
     now, then = ctx.quarter, ctx.quarter.year_ago
@@ -85,7 +86,7 @@ def results_summary(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, objec
     )
     header = (_summary_header(ctx, now, then),)
     table = Table(header, rows, ("label", "ratio", "num", "ratio", "num", "num"))
-    return {"table": table, "unit": t("unit.jpy_billion")}, ()
+    return TableBody(table, t("unit.jpy_billion")), ()
 
 
 def summary_period(ctx: BuildContext, spec: SlideSpec) -> Period:
@@ -149,7 +150,7 @@ def _target_cells(
     return cell(plan, style), cell(achievement, ctx.styles.percent)
 
 
-def period_summary(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object], tuple]:
+def period_summary(ctx: BuildContext, spec: SlideSpec) -> tuple[PeriodSummaryBody, tuple]:
     """The cumulative view: actual vs a year earlier and vs the target in force at release.
 
     A first half (2Q) or a year (4Q) is measured against its own target; nine
@@ -185,40 +186,37 @@ def period_summary(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object
     if dividend is not None:
         rows.append(dividend)
     classes = ("label", "ratio", "num", "ratio", "num", "num", "num", "num")
-    return {
-        "table": Table(header, tuple(rows), classes),
-        "unit": t("unit.jpy_billion" if dividend is None else "unit.jpy_billion_except_per_share"),
-        "title": t(f"slide.period_summary_{title_key}", period=ctx.periods.name(period)),
-        "target_note": t(
+    return PeriodSummaryBody(
+        table=Table(header, tuple(rows), classes),
+        unit=t("unit.jpy_billion" if dividend is None else "unit.jpy_billion_except_per_share"),
+        title=t(f"slide.period_summary_{title_key}", period=ctx.periods.name(period)),
+        target_note=t(
             note_key,
             date=ctx.numbers.long_date(ctx.release_date),
             year=ctx.periods.name(goal),
         ),
-    }, ()
+    ), ()
 
 
-def operating_net_income(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object], tuple]:
+def operating_net_income(ctx: BuildContext, spec: SlideSpec) -> tuple[TableBody, tuple[Chart, ...]]:
     """Slide 5: operating and net income over five quarters, with the margin line."""
     t, model = ctx.messages, ctx.model
     quarters = ctx.quarter.trailing(5)
     names = tuple(ctx.short_period(q) for q in quarters)
+    figures = (
+        tuple(model.value("operating_income", q) for q in quarters),
+        tuple(model.value("net_income", q) for q in quarters),
+        tuple(model.ratio("operating_income", q) for q in quarters),
+    )
     chart_spec = ChartSpec(
         kind="bars",
         categories=names,
         series=(
-            Series(
-                t.item("operating_income"),
-                tuple(model.value("operating_income", q).value for q in quarters),
-                color=0,
-            ),
-            Series(
-                t.item("net_income"),
-                tuple(model.value("net_income", q).value for q in quarters),
-                color=2,
-            ),
+            Series(t.item("operating_income"), tuple(f.value for f in figures[0]), color=0),
+            Series(t.item("net_income"), tuple(f.value for f in figures[1]), color=2),
             Series(
                 t("chart.operating_margin"),
-                tuple(model.ratio("operating_income", q).value for q in quarters),
+                tuple(f.value for f in figures[2]),
                 kind="line",
                 axis="right",
                 unit="pct",
@@ -230,7 +228,10 @@ def operating_net_income(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, 
         edition=ctx.language,
     )
     chart = Chart(
-        chart_spec, alt_text(chart_spec, t("unit.jpy_million"), t), gap_note(chart_spec, t)
+        chart_spec,
+        alt_text(chart_spec, t("unit.jpy_million"), t),
+        gap_note(chart_spec, t),
+        figures=figures,
     )
     rows = tuple(
         Row(
@@ -240,10 +241,10 @@ def operating_net_income(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, 
         for key in TAX_TABLE_ITEMS
     )
     table = Table((("", *names),), rows, ("label", *("num",) * len(names)))
-    return {"table": table, "unit": t("unit.jpy_million")}, (chart,)
+    return TableBody(table, t("unit.jpy_million")), (chart,)
 
 
-def balance_sheet(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object], tuple]:
+def balance_sheet(ctx: BuildContext, spec: SlideSpec) -> tuple[TableBody, tuple]:
     """Slide 13: balances at the quarter end and at the previous fiscal year end, and the change.
 
     Quarterly statements compare with the last fiscal year end (for a 1Q deck, the
@@ -267,7 +268,7 @@ def balance_sheet(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object]
         for key in BALANCE_SHEET_ITEMS
     )
     table = Table(header, rows, ("label", "num", "num", "num"))
-    return {"table": table, "unit": t("unit.jpy_million")}, ()
+    return TableBody(table, t("unit.jpy_million")), ()
 
 
 KINDS = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 from reportgen.data.companies import GroupCompany, load_group_companies
 from reportgen.data.schema import SlideSpec
 from reportgen.slides.base import BuildContext, SlideKind
+from reportgen.slides.bodies import ContactBody, PanelsBody, TextBody
 from reportgen.slides.content import (
     Panel,
     PanelsContent,
@@ -47,7 +48,7 @@ def _panel(
     return RenderedPanel(title, subtitle, render_points(ctx, panel.points))
 
 
-def panels(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object], tuple]:
+def panels(ctx: BuildContext, spec: SlideSpec) -> tuple[PanelsBody, tuple]:
     """Slides 11 and 12: rows of text panels; a company panel reads its facts from data."""
     content = parse_content(ctx, spec, PanelsContent)
     needs_companies = any(p.company for s in content.sections for p in s.panels)
@@ -66,18 +67,18 @@ def panels(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object], tuple
         )
         for section in content.sections
     )
-    return {"lead": ctx.commentary.text(content.lead), "sections": sections}, ()
+    return PanelsBody(ctx.commentary.text(content.lead), sections), ()
 
 
-def forward_looking(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object], tuple]:
+def forward_looking(ctx: BuildContext, spec: SlideSpec) -> tuple[TextBody, tuple]:
     """The forward-looking statements disclaimer, from company.yaml."""
     statement = ctx.dataset.company.forward_looking_statement
     if not statement:
         raise content_error(ctx, spec, "company.yaml has no forward_looking_statement")
-    return {"text": statement}, ()
+    return TextBody(statement), ()
 
 
-def contact(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object], tuple]:
+def contact(ctx: BuildContext, spec: SlideSpec) -> tuple[ContactBody, tuple]:
     """The investor-relations contact, from company.yaml."""
     t = ctx.messages
     info = ctx.dataset.company.contact
@@ -93,7 +94,7 @@ def contact(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object], tupl
         )
         if value
     )
-    return {"office": info.office, "address": info.address, "lines": lines}, ()
+    return ContactBody(info.office, info.address, lines), ()
 
 
 KINDS = {

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import replace
 from datetime import date
 
-from markupsafe import Markup
 from pydantic import Field, field_validator
 
 from reportgen import formatting
@@ -19,9 +18,22 @@ from reportgen.model.figures import Figure, Figures
 from reportgen.model.targets import targets_in_force
 from reportgen.quarters import FiscalCalendar, Period, Quarter
 from reportgen.slides.base import BuildContext, SlideKind
+from reportgen.slides.bodies import (
+    CompanyGroup,
+    CompanyRow,
+    ForecastBody,
+    ForecastRow,
+    GroupBody,
+    MediumTermBody,
+    PressBody,
+    ReleaseGroup,
+    ReleaseLine,
+    TargetLine,
+)
 from reportgen.slides.cells import Cell, cell, note_keys
 from reportgen.slides.content import content_error, parse_content
 from reportgen.slides.placeholders import Language
+from reportgen.slides.shown import FigureMarkup, FigureText
 from reportgen.suggest import did_you_mean
 
 # Rows of the forecast table and the unit each is shown in.
@@ -50,13 +62,6 @@ class ForecastContent(Strict):
                     f"comment for {key!r}: expected one of {', '.join(_FORECAST_KEYS)}"
                 )
         return comments
-
-
-@dataclass(frozen=True, slots=True)
-class ForecastRow:
-    label: str
-    cells: tuple[Cell, ...]
-    comment: Markup
 
 
 def _change_text(
@@ -105,6 +110,12 @@ class _Comments:
     ) -> None:
         self._where = where
         numbers, t = ctx.numbers, ctx.messages
+        # The figures the comment being rendered prints, for the slide's list of figures.
+        self._printed: list[tuple[Figure, str]] = []
+
+        def printed(figure: Figure, text: str) -> str:
+            self._printed.append((figure, text))
+            return text
 
         def figure(key: str, period: str | None) -> Figure:
             if key not in ITEMS:
@@ -113,16 +124,19 @@ class _Comments:
 
         # Magnitudes: the comment's words ("loss", "benefit") carry the sense.
         def target_bn(key: str, period: str | None = None) -> str:
-            value = figure(key, period).value
-            return numbers.jpy_billion(None if value is None else abs(value))
+            target = figure(key, period)
+            value = target.value
+            return printed(target, numbers.jpy_billion(None if value is None else abs(value)))
 
         def target_jpy(key: str, period: str | None = None) -> str:
-            return numbers.jpy(figure(key, period).value)
+            target = figure(key, period)
+            return printed(target, numbers.jpy(target.value))
 
         def change_dir(key: str) -> str:
-            change = measures.difference(
+            difference = measures.difference(
                 figure(key, None), ctx.model.value(key, actual_year), f"{key}:change"
-            ).value
+            )
+            change = difference.value
             if change is None:
                 return numbers.missing
             way = numbers.direction(change, "up", "down", "flat")
@@ -131,7 +145,7 @@ class _Comments:
                 if ITEMS[key].unit == "JPY"
                 else (numbers.jpy_billion(abs(change)))
             )
-            return t(f"forecast.change_{way}", amount=amount)
+            return t(f"forecast.change_{way}", amount=printed(difference, amount))
 
         # The commentary's language: the comment's own text is escaped, not only its values.
         filters = {"target_bn": target_bn, "target_jpy": target_jpy, "change_dir": change_dir}
@@ -142,11 +156,13 @@ class _Comments:
         """The filters its comments may use."""
         return self._language
 
-    def text(self, source: str) -> Markup:
-        return self._language.render(source, self._where)
+    def text(self, source: str) -> FigureMarkup:
+        self._printed.clear()
+        rendered = self._language.render(source, self._where)
+        return FigureMarkup.holding(rendered, tuple(self._printed))
 
 
-def forecast(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object], tuple]:
+def forecast(ctx: BuildContext, spec: SlideSpec) -> tuple[ForecastBody, tuple]:
     """Ref. 1: this year's targets against last year's actual, with the interim target."""
     t, model = ctx.messages, ctx.model
     content = parse_content(ctx, spec, ForecastContent)
@@ -170,8 +186,8 @@ def forecast(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object], tup
         last_year = cell(actual, fmt)
         if key == "dps":
             # Dividends are annual totals; the interim column is the half-year dividend.
-            full_year = Cell(t("forecast.annual", amount=full_year.text), full_year.source)
-            last_year = Cell(t("forecast.annual", amount=last_year.text), last_year.source)
+            full_year = replace(full_year, text=t("forecast.annual", amount=full_year.text))
+            last_year = replace(last_year, text=t("forecast.annual", amount=last_year.text))
         change = measures.difference(plan, actual, f"{key}:yoy_change")
         change_text = _change_text(change.value, unit, t, numbers)
         growth = measures.change(plan, actual, f"{key}:yoy")
@@ -182,7 +198,13 @@ def forecast(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object], tup
                     *((cell(targets.get(key, interim.name), fmt),) if show_interim else ()),
                     full_year,
                     last_year,
-                    Cell(change_text, change.provenance, documents=change.documents),
+                    Cell(
+                        change_text,
+                        change.provenance,
+                        change.status,
+                        documents=change.documents,
+                        figure=change,
+                    ),
                     cell(growth, styles.percent),
                 ),
                 comments.text(content.comments.get(key, "")),
@@ -197,14 +219,14 @@ def forecast(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object], tup
     header = tuple(
         (name, t("period.bracketed_span", span=periods.span(period))) for name, period in columns
     )
-    return {
-        "unit": t("unit.jpy_billion_except_per_share"),
-        "header": header,
-        "rows": tuple(rows),
-        # The column of this year's target, which the template sets off.
-        "target_column": 1 if show_interim else 0,
-        "note_keys": note_keys(c for r in rows for c in r.cells),
-    }, ()
+    return ForecastBody(
+        unit=t("unit.jpy_billion_except_per_share"),
+        header=header,
+        rows=tuple(rows),
+        target_column=1 if show_interim else 0,
+        note_keys=note_keys(c for r in rows for c in r.cells),
+        change_header=(t("forecast.yoy"), t("forecast.yoy")),
+    ), ()
 
 
 class TargetRef(Strict):
@@ -230,7 +252,7 @@ class MediumTermContent(Strict):
     market: tuple[str, ...] = ()
 
 
-def medium_term_target(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object], tuple]:
+def medium_term_target(ctx: BuildContext, spec: SlideSpec) -> tuple[MediumTermBody, tuple]:
     """Ref. 2: the growth stages, the medium-term targets, and the market around them."""
     t = ctx.messages
     content = parse_content(ctx, spec, MediumTermContent)
@@ -245,34 +267,21 @@ def medium_term_target(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, ob
                 f"no target for {ref.item} {ref.period} announced on or before "
                 f"{ctx.release_date} in targets.csv",
             )
-        amount = t("medium.amount", amount=ctx.numbers.jpy_billion(fig.value, places=0))
-        shown.append(
-            {
-                "label": t.item(ref.item),
-                "amount": t("medium.qualified", qualifier=ref.qualifier, amount=amount)
-                if ref.qualifier
-                else amount,
-                "source": fig.provenance,
-            }
-        )
+        number = ctx.numbers.jpy_billion(fig.value, places=0)
+        amount = t("medium.amount", amount=number)
+        if ref.qualifier:
+            amount = t("medium.qualified", qualifier=ref.qualifier, amount=amount)
+        shown.append(TargetLine(t.item(ref.item), FigureText(amount, ((fig, number),))))
     years = sorted({Period.parse(ref.period).fiscal_year for ref in content.targets})
     year_names = [ctx.periods.fiscal_year(y) for y in years]
     text = ctx.commentary.text
-    return {
-        "stages": tuple(tuple(text(p) for p in stage.points) for stage in content.stages),
-        "targets": tuple(shown),
-        "target_heading": t("medium.heading", years=" / ".join(year_names)),
-        "market": tuple(text(p) for p in content.market),
-        "market_heading": t("medium.market_heading"),
-    }, ()
-
-
-@dataclass(frozen=True, slots=True)
-class CompanyRow:
-    name: str
-    new_business: bool
-    ownership: Cell
-    business: str
+    return MediumTermBody(
+        stages=tuple(tuple(text(p) for p in stage.points) for stage in content.stages),
+        targets=tuple(shown),
+        target_heading=t("medium.heading", years=" / ".join(year_names)),
+        market=tuple(text(p) for p in content.market),
+        market_heading=t("medium.market_heading"),
+    ), ()
 
 
 def ownership_text(company: GroupCompany, numbers: formatting.Numbers) -> str:
@@ -291,7 +300,7 @@ def _new_note(ctx: BuildContext, companies: tuple[GroupCompany, ...]) -> str:
     return ctx.messages("group.new_note", year=ctx.periods.name(Period("FY", 0, since)))
 
 
-def group_companies(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object], tuple]:
+def group_companies(ctx: BuildContext, spec: SlideSpec) -> tuple[GroupBody, tuple]:
     """Ref. 3: subsidiaries and equity-method investees, with ownership and business."""
     t = ctx.messages
     companies = load_group_companies(ctx.dataset.root, ctx.dataset.sources, ctx.language)
@@ -301,21 +310,26 @@ def group_companies(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, objec
             CompanyRow(
                 c.name,
                 c.new_business,
-                Cell(ownership_text(c, ctx.numbers), c.provenance, documents=c.documents),
+                Cell(
+                    ownership_text(c, ctx.numbers),
+                    c.provenance,
+                    documents=c.documents,
+                    figure=c.ownership,
+                ),
                 c.business,
             )
             for c in companies
             if c.group == group
         )
         if rows:
-            groups.append({"label": t(f"group.{group}"), "rows": rows})
-    return {
-        "groups": tuple(groups),
-        "header": (t("group.group"), t("group.company"), t("group.ownership"), t("group.business")),
-        "new_tag": t("group.new_tag"),
-        "new_note": _new_note(ctx, companies),
-        "has_gaps": any(c.ownership_pct is None for c in companies),
-    }, ()
+            groups.append(CompanyGroup(t(f"group.{group}"), rows))
+    return GroupBody(
+        groups=tuple(groups),
+        header=(t("group.group"), t("group.company"), t("group.ownership"), t("group.business")),
+        new_tag=t("group.new_tag"),
+        new_note=_new_note(ctx, companies),
+        has_gaps=any(c.ownership_pct is None for c in companies),
+    ), ()
 
 
 MAX_RELEASES = 16
@@ -339,7 +353,7 @@ def fiscal_quarter(day: date, calendar: FiscalCalendar) -> Quarter:
     return Quarter(fiscal_year, months // 3 + 1)
 
 
-def press_releases(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object], tuple]:
+def press_releases(ctx: BuildContext, spec: SlideSpec) -> tuple[PressBody, tuple]:
     """Ref. 4: press releases by date, grouped by the fiscal quarter they fall in."""
     t = ctx.messages
     content = parse_content(ctx, spec, PressContent)
@@ -348,35 +362,35 @@ def press_releases(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object
         raise content_error(
             ctx, spec, f"press release of {late[0].date} is after the deck's release date"
         )
-    groups: dict[Quarter, list[dict[str, str]]] = {}
+    groups: dict[Quarter, list[ReleaseLine]] = {}
     for release in sorted(content.releases, key=lambda r: r.date):
         quarter = fiscal_quarter(release.date, ctx.dataset.calendar)
         items = groups.setdefault(quarter, [])
         # As the company prints them: the year on a quarter's first date only.
-        same_year = items and items[-1]["year"] == str(release.date.year)
+        same_year = items and items[-1].year == str(release.date.year)
         day = t("press.day", month=release.date.month, day=release.date.day)
         items.append(
-            {
-                "date": day if same_year else t("press.year_day", year=release.date.year, day=day),
-                "year": str(release.date.year),
-                "title": release.title,
-            }
+            ReleaseLine(
+                day if same_year else t("press.year_day", year=release.date.year, day=day),
+                str(release.date.year),
+                release.title,
+            )
         )
-    return {
-        "header": (t("press.quarter"), t("press.date"), t("press.title")),
-        "groups": tuple(
-            {
-                "label": t(
+    return PressBody(
+        header=(t("press.quarter"), t("press.date"), t("press.title")),
+        groups=tuple(
+            ReleaseGroup(
+                t(
                     "press.quarter_label",
                     year=Period("FY", 0, q.fiscal_year).name,
                     quarter=f"{q.number}Q",
                     name=ctx.periods.name(q),
                 ),
-                "items": tuple(items),
-            }
+                tuple(items),
+            )
             for q, items in groups.items()
         ),
-    }, ()
+    ), ()
 
 
 KINDS = {

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from reportgen.data.schema import SlideSpec, Strict
 from reportgen.slides.base import BuildContext, Builder, Chart, SlideKind
+from reportgen.slides.bodies import BreakdownBody, Callout, Factors
 from reportgen.slides.breakdown_charts import QUARTERS_SHOWN, Line, Part, breakdown_chart
 from reportgen.slides.cells import Cell, Row, Table, cell
 from reportgen.slides.commentary import RenderedBullet
 from reportgen.slides.content import parse_content
-
-Body = dict[str, object]
+from reportgen.slides.shown import FigureText
 
 REVENUE_PARTS = (
     Part("revenue_connectivity_outsourcing", 0),
@@ -52,21 +52,21 @@ GROSS_MARGIN_LINES = (
 )
 
 
-def _body(ctx: BuildContext, **extra: object) -> Body:
-    """Every slide of this module has the same keys, so one template serves them all."""
-    body: Body = {
-        "unit": ctx.messages("unit.jpy_million"),
-        "callout": None,
-        "factors": None,
-        # A series the chart cannot show, as a row of figures (the data pack reads it too).
-        "series_table": None,
-        "series_note": "",
-    }
-    body.update(extra)
-    return body
+def _body(
+    ctx: BuildContext,
+    *,
+    callout: Callout | None = None,
+    factors: Factors | None = None,
+    series_table: Table | None = None,
+    series_note: str = "",
+) -> BreakdownBody:
+    """Every slide of this module has the same body, so one template serves them all."""
+    return BreakdownBody(
+        ctx.messages("unit.jpy_million"), callout, factors, series_table, series_note
+    )
 
 
-def revenues(ctx: BuildContext, spec: SlideSpec) -> tuple[Body, tuple[Chart, ...]]:
+def revenues(ctx: BuildContext, spec: SlideSpec) -> tuple[BreakdownBody, tuple[Chart, ...]]:
     """Slide 2: revenues by business over five quarters, with the recurring share."""
     chart = breakdown_chart(
         ctx,
@@ -77,13 +77,13 @@ def revenues(ctx: BuildContext, spec: SlideSpec) -> tuple[Body, tuple[Chart, ...
     return _body(ctx), (chart,)
 
 
-def cost_of_revenues(ctx: BuildContext, spec: SlideSpec) -> tuple[Body, tuple[Chart, ...]]:
+def cost_of_revenues(ctx: BuildContext, spec: SlideSpec) -> tuple[BreakdownBody, tuple[Chart, ...]]:
     """Slide 3: cost of revenues by business, with each business's gross margin ratio."""
     chart = breakdown_chart(ctx, total="cost", parts=COST_PARTS, lines=GROSS_MARGIN_LINES)
     return _body(ctx), (chart,)
 
 
-def sga(ctx: BuildContext, spec: SlideSpec) -> tuple[Body, tuple[Chart, ...]]:
+def sga(ctx: BuildContext, spec: SlideSpec) -> tuple[BreakdownBody, tuple[Chart, ...]]:
     """Slide 4: SG&A and R&D by type, with their share of revenues."""
     chart = breakdown_chart(
         ctx,
@@ -94,7 +94,9 @@ def sga(ctx: BuildContext, spec: SlideSpec) -> tuple[Body, tuple[Chart, ...]]:
     return _body(ctx), (chart,)
 
 
-def connectivity_revenue(ctx: BuildContext, spec: SlideSpec) -> tuple[Body, tuple[Chart, ...]]:
+def connectivity_revenue(
+    ctx: BuildContext, spec: SlideSpec
+) -> tuple[BreakdownBody, tuple[Chart, ...]]:
     """Slide 7: connectivity and outsourcing revenues by line, with contracted bandwidth.
 
     The title names the bandwidth, so the slide always shows its series: as a line
@@ -114,25 +116,28 @@ def connectivity_revenue(ctx: BuildContext, spec: SlideSpec) -> tuple[Body, tupl
         width_in=4.8,
         height_in=3.6 if complete else 3.2,
     )
-    body = _body(ctx, factors=_factors(ctx, spec))
-    if not complete:
-        t = ctx.messages
-        row = Row(
-            t(bandwidth.label_key),
-            tuple(
-                Cell(t("revenue.bandwidth.not_available"), fig.provenance, fig.status)
-                if fig.missing
-                else cell(fig, lambda v: ctx.numbers.number(v, 1))
-                for fig in values
-            ),
-        )
-        header = (("", *(ctx.short_period(q) for q in quarters)),)
-        table = Table(header, (row,), ("label", *("num",) * len(quarters)))
-        body.update(series_table=table, series_note=t("revenue.bandwidth.note"))
+    factors = _factors(ctx, spec)
+    if complete:
+        return _body(ctx, factors=factors), (chart,)
+    t = ctx.messages
+    row = Row(
+        t(bandwidth.label_key),
+        tuple(
+            Cell(t("revenue.bandwidth.not_available"), fig.provenance, fig.status, figure=fig)
+            if fig.missing
+            else cell(fig, lambda v: ctx.numbers.number(v, 1))
+            for fig in values
+        ),
+    )
+    header = (("", *(ctx.short_period(q) for q in quarters)),)
+    table = Table(header, (row,), ("label", *("num",) * len(quarters)))
+    body = _body(ctx, factors=factors, series_table=table, series_note=t("revenue.bandwidth.note"))
     return body, (chart,)
 
 
-def connectivity_cost(ctx: BuildContext, spec: SlideSpec) -> tuple[Body, tuple[Chart, ...]]:
+def connectivity_cost(
+    ctx: BuildContext, spec: SlideSpec
+) -> tuple[BreakdownBody, tuple[Chart, ...]]:
     """Slide 8: cost of connectivity and outsourcing services by type."""
     chart = breakdown_chart(
         ctx,
@@ -142,7 +147,7 @@ def connectivity_cost(ctx: BuildContext, spec: SlideSpec) -> tuple[Body, tuple[C
     return _body(ctx), (chart,)
 
 
-def si_revenue(ctx: BuildContext, spec: SlideSpec) -> tuple[Body, tuple[Chart, ...]]:
+def si_revenue(ctx: BuildContext, spec: SlideSpec) -> tuple[BreakdownBody, tuple[Chart, ...]]:
     """Slide 9: SI revenues, construction against operation, with SI gross margin ratio."""
     chart = breakdown_chart(
         ctx,
@@ -154,24 +159,26 @@ def si_revenue(ctx: BuildContext, spec: SlideSpec) -> tuple[Body, tuple[Chart, .
     return _body(ctx, callout=_wip_callout(ctx)), (chart,)
 
 
-def si_cost(ctx: BuildContext, spec: SlideSpec) -> tuple[Body, tuple[Chart, ...]]:
+def si_cost(ctx: BuildContext, spec: SlideSpec) -> tuple[BreakdownBody, tuple[Chart, ...]]:
     """Slide 10: cost of SI by type."""
     chart = breakdown_chart(ctx, total="cost_si", parts=SI_COST_PARTS)
     return _body(ctx), (chart,)
 
 
-def _wip_callout(ctx: BuildContext) -> dict[str, str] | None:
+def _wip_callout(ctx: BuildContext) -> Callout | None:
     """Revenue and income held in SI work in process; no callout if either is not disclosed."""
-    revenue = ctx.model.value("si_wip_unrealized_revenue")
-    income = ctx.model.value("si_wip_unrealized_income")
-    if revenue.missing or income.missing:
-        return None
     t = ctx.messages
-    return {
-        "title": t("revenue.si_wip.title"),
-        "revenue": t("revenue.si_wip.revenue", amount=ctx.numbers.jpy_million(revenue.value)),
-        "income": t("revenue.si_wip.income", amount=ctx.numbers.jpy_million(income.value)),
-    }
+    lines = []
+    for key, message in (
+        ("si_wip_unrealized_revenue", "revenue.si_wip.revenue"),
+        ("si_wip_unrealized_income", "revenue.si_wip.income"),
+    ):
+        figure = ctx.model.value(key)
+        if figure.missing:
+            return None
+        amount = ctx.numbers.jpy_million(figure.value)
+        lines.append(FigureText(t(message, amount=amount), ((figure, amount),)))
+    return Callout(t("revenue.si_wip.title"), tuple(lines))
 
 
 class FactorsContent(Strict):
@@ -181,13 +188,13 @@ class FactorsContent(Strict):
     factors: tuple[str, ...] | None = None
 
 
-def _factors(ctx: BuildContext, spec: SlideSpec) -> dict[str, object] | None:
+def _factors(ctx: BuildContext, spec: SlideSpec) -> Factors | None:
     """The factors box, if the deck file gives ``content.factors``."""
     content = parse_content(ctx, spec, FactorsContent)
     if content.factors is None:
         return None
     bullets: tuple[RenderedBullet, ...] = ctx.commentary.bullets(content.factors)
-    return {"title": ctx.commentary.text(content.factors_title), "bullets": bullets}
+    return Factors(ctx.commentary.text(content.factors_title), bullets)
 
 
 def _kind(name: str, build: Builder) -> SlideKind:

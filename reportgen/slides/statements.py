@@ -7,12 +7,15 @@ from dataclasses import replace
 from reportgen.charts.spec import ChartSpec, Series
 from reportgen.data.schema import ItemKey, SlideSpec, Strict
 from reportgen.data.validate import balance_checks
+from reportgen.model import measures
 from reportgen.model.figures import Figure
 from reportgen.slides.base import BuildContext, Chart, SlideKind
+from reportgen.slides.bodies import BridgeBody, CashFlowsBody, CashFlowSection, UnitBody
 from reportgen.slides.cells import Cell, Row, Table, cell, signed
 from reportgen.slides.charts import alt_text, gap_note
 from reportgen.slides.content import parse_content
 from reportgen.slides.plain import plain
+from reportgen.slides.shown import FigureText
 
 BRIDGE_TABLE_ITEMS = ("gross_margin", "sga", "operating_income")
 CASH_FLOW_SECTIONS = (
@@ -46,30 +49,48 @@ class CashFlowContent(Strict):
     financing: tuple[str, ...] = ()
 
 
-def _bridge_steps(ctx: BuildContext) -> tuple[tuple[str, float, bool], ...]:
-    """Operating income a year ago, the gross margin and SG&A changes, operating income now."""
+Step = tuple[str, float, bool]
+
+
+def _bridge_steps(ctx: BuildContext) -> tuple[tuple[Step, ...], tuple[Figure, ...]]:
+    """Operating income a year ago, the gross margin and SG&A changes, operating income now.
+
+    Each step with the figure it shows: the SG&A step shows the change negated
+    (higher SG&A lowers operating income), and a residual is derived, never hidden.
+    """
     t, model = ctx.messages, ctx.model
     now, then = ctx.quarter, ctx.quarter.year_ago
-    start = model.value("operating_income", then).value
-    end = model.value("operating_income", now).value
-    margin = model.change("gross_margin", now, then).value
-    sga = model.change("sga", now, then).value
-    if start is None or end is None or margin is None or sga is None:
-        return ()
-    margin_word = "up" if margin >= 0 else "down"
-    sga_word = "up" if sga >= 0 else "down"
-    steps = [
-        (t("bridge.start", quarter=ctx.short_period(then)), start, True),
-        (t(f"bridge.gross_margin_{margin_word}"), margin, False),
-        # Higher SG&A lowers operating income, so its step has the opposite sign.
-        (t(f"bridge.sga_{sga_word}"), -sga, False),
+    start = model.value("operating_income", then)
+    end = model.value("operating_income", now)
+    margin = model.change("gross_margin", now, then)
+    sga = model.change("sga", now, then)
+    first, last, up, spent = start.value, end.value, margin.value, sga.value
+    if first is None or last is None or up is None or spent is None:
+        return (), ()
+    margin_word = "up" if up >= 0 else "down"
+    sga_word = "up" if spent >= 0 else "down"
+    lowers = replace(sga, value=-spent, formula=f"-({sga.formula})")
+    steps: list[Step] = [
+        (t("bridge.start", quarter=ctx.short_period(then)), first, True),
+        (t(f"bridge.gross_margin_{margin_word}"), up, False),
+        (t(f"bridge.sga_{sga_word}"), -spent, False),
     ]
+    figures = [start, margin, lowers]
     # Published totals may not tie to the unit; a residual is shown, never hidden.
-    rest = end - start - margin + sga
+    rest = last - first - up + spent
     if abs(rest) >= 0.5:
         steps.append((t("bridge.other"), rest, False))
-    steps.append((t("bridge.end", quarter=ctx.short_period(now)), end, True))
-    return tuple(steps)
+        inputs = (end, start, margin, sga)
+        formula = (
+            f"operating_income {now.name} - operating_income {then.name}"
+            " - gross_margin change + sga change"
+        )
+        figures.append(
+            measures.derived("operating_income:bridge_other", now.name, rest, formula, inputs)
+        )
+    steps.append((t("bridge.end", quarter=ctx.short_period(now)), last, True))
+    figures.append(end)
+    return tuple(steps), tuple(figures)
 
 
 def _impact_label(ctx: BuildContext, impact: Impact) -> str:
@@ -95,16 +116,17 @@ def _impact_cell(ctx: BuildContext, figure: Figure, qualifier: str) -> Cell:
 
 def operating_income_bridge(
     ctx: BuildContext, spec: SlideSpec
-) -> tuple[dict[str, object], tuple[Chart, ...]]:
+) -> tuple[BridgeBody, tuple[Chart, ...]]:
     """Slide 6: operating income a year ago to now, through gross margin and SG&A."""
     t, model, styles = ctx.messages, ctx.model, ctx.styles
     content = parse_content(ctx, spec, BridgeContent)
     now, then = ctx.quarter, ctx.quarter.year_ago
+    steps, step_figures = _bridge_steps(ctx)
     chart_spec = ChartSpec(
         kind="waterfall",
         categories=(),
         series=(),
-        steps=_bridge_steps(ctx),
+        steps=steps,
         legend=False,
         width_in=5.0,
         height_in=3.7,
@@ -114,6 +136,7 @@ def operating_income_bridge(
         chart_spec,
         alt_text(chart_spec, t("unit.jpy_million"), t),
         gap_note(chart_spec, t) if chart_spec.empty else "",
+        step_figures=step_figures,
     )
     rows = tuple(
         Row(
@@ -152,21 +175,22 @@ def operating_income_bridge(
         ),
         ("label", "num"),
     )
-    return {
-        "unit": t("unit.jpy_million"),
-        "table": table,
-        "impacts": impacts,
-        "impacts_title": t("bridge.impacts_title", quarter=ctx.periods.name(now)),
-    }, (chart,)
+    return BridgeBody(
+        unit=t("unit.jpy_million"),
+        table=table,
+        impacts=impacts,
+        impacts_title=t("bridge.impacts_title", quarter=ctx.periods.name(now)),
+    ), (chart,)
 
 
 def _quarter_chart(ctx: BuildContext, key: str, width_in: float, height_in: float) -> Chart:
     t, model = ctx.messages, ctx.model
     quarters = ctx.quarter.trailing(5)
+    figures = tuple(model.value(key, q) for q in quarters)
     spec = ChartSpec(
         kind="bars",
         categories=tuple(ctx.short_period(q) for q in quarters),
-        series=(Series(t.item(key), tuple(model.value(key, q).value for q in quarters)),),
+        series=(Series(t.item(key), tuple(f.value for f in figures)),),
         stacked=False,
         totals=False,
         legend=False,
@@ -174,60 +198,76 @@ def _quarter_chart(ctx: BuildContext, key: str, width_in: float, height_in: floa
         height_in=height_in,
         edition=ctx.language,
     )
-    return Chart(spec, alt_text(spec, t("unit.jpy_million"), t), gap_note(spec, t), t.item(key))
+    return Chart(
+        spec,
+        alt_text(spec, t("unit.jpy_million"), t),
+        gap_note(spec, t),
+        t.item(key),
+        figures=(figures,),
+    )
 
 
-def cash_flows(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object], tuple[Chart, ...]]:
+def cash_flows(ctx: BuildContext, spec: SlideSpec) -> tuple[CashFlowsBody, tuple[Chart, ...]]:
     """Slide 14: the three cash-flow sections over five quarters, with commentary."""
     t, model = ctx.messages, ctx.model
     content = parse_content(ctx, spec, CashFlowContent)
     charts, sections = [], []
     for name, key in CASH_FLOW_SECTIONS:
         charts.append(_quarter_chart(ctx, key, 2.9, 2.05))
-        value = model.value(key).value
+        figure = model.value(key)
+        value = figure.value
         direction = "used" if value is not None and value < 0 else "provided"
+        # "used in" already says the cash went out: its size follows, no
+        # parentheses or △ (they would read as a double negative).
+        amount = ctx.numbers.magnitude(value)
+        headline = t(
+            f"cash_flow.{direction}", activity=t(f"cash_flow.activity.{name}"), amount=amount
+        )
         sections.append(
-            {
-                "headline": t(
-                    f"cash_flow.{direction}",
-                    activity=t(f"cash_flow.activity.{name}"),
-                    # "used in" already says the cash went out: its size follows, no
-                    # parentheses or △ (they would read as a double negative).
-                    amount=ctx.numbers.magnitude(value),
-                ),
-                "negative": value is not None and value < 0,
-                "points": tuple(ctx.commentary.text(p) for p in getattr(content, name)),
-            }
+            CashFlowSection(
+                FigureText(headline, ((figure, amount),)),
+                value is not None and value < 0,
+                tuple(ctx.commentary.text(p) for p in getattr(content, name)),
+            )
         )
     # The charts share their quarters, so their gap note is said once, under all three.
     gaps = tuple(dict.fromkeys(c.footnote for c in charts if c.footnote))
     charts = [c if c.spec.empty else replace(c, footnote="") for c in charts]
     checks = balance_checks(ctx.dataset.root, ctx.dataset.figures, [ctx.quarter.name])
-    cash_gap = ""
-    for check in checks:
-        if check.name == CASH_RULE and check.severity != "ok":
-            cash_gap = t(
-                "cash_flow.gap",
-                sections=ctx.numbers.jpy_million(check.actual),
-                change=ctx.numbers.jpy_million(check.expected),
-                gap=ctx.numbers.jpy_million(check.difference),
-            )
-    return {
-        "unit": t("unit.jpy_million"),
-        "sections": tuple(sections),
-        "notes": (*gaps, cash_gap),
-    }, tuple(charts)
+    notes: tuple[str | FigureText, ...] = gaps
+    if any(c.name == CASH_RULE and c.severity != "ok" for c in checks):
+        notes = (*gaps, _cash_gap(ctx))
+    return CashFlowsBody(t("unit.jpy_million"), tuple(sections), notes), tuple(charts)
 
 
-def other_financial_data(
-    ctx: BuildContext, spec: SlideSpec
-) -> tuple[dict[str, object], tuple[Chart, ...]]:
+def _cash_gap(ctx: BuildContext) -> FigureText:
+    """The note that the three sections do not explain the change in cash, with both sums."""
+    model, numbers, now = ctx.model, ctx.numbers, ctx.quarter
+    flows = tuple(model.value(key) for _, key in CASH_FLOW_SECTIONS)
+    total = sum(f.value or 0.0 for f in flows)
+    sections = measures.derived(
+        "cash:sections_sum", now.name, total, "cf_operating + cf_investing + cf_financing", flows
+    )
+    change = model.qoq_change("cash")
+    gap = measures.derived(
+        "cash:unexplained",
+        now.name,
+        total - (change.value or 0.0),
+        "(cf_operating + cf_investing + cf_financing) - cash change",
+        (*flows, change),
+    )
+    shown = tuple((f, numbers.jpy_million(f.value)) for f in (sections, change, gap))
+    text = ctx.messages("cash_flow.gap", sections=shown[0][1], change=shown[1][1], gap=shown[2][1])
+    return FigureText(text, shown)
+
+
+def other_financial_data(ctx: BuildContext, spec: SlideSpec) -> tuple[UnitBody, tuple[Chart, ...]]:
     """Slide 15: CAPEX, adjusted EBITDA and D&A; a panel says so where none is disclosed."""
     charts = tuple(_quarter_chart(ctx, key, 2.9, 2.4) for key in OTHER_DATA_ITEMS)
     drawn = [c for c in charts if not c.spec.empty]
     # With nothing disclosed at all, each panel says so and no unit is shown for no figures.
     unit = ctx.messages("unit.jpy_million") if drawn else ""
-    return {"unit": unit}, charts
+    return UnitBody(unit), charts
 
 
 KINDS = {

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 from reportgen.data.schema import SlideSpec
 from reportgen.slides.base import BuildContext, SlideKind
+from reportgen.slides.bodies import CoverBody
 
 
-def cover(ctx: BuildContext, spec: SlideSpec) -> tuple[dict[str, object], tuple]:
+def cover(ctx: BuildContext, spec: SlideSpec) -> tuple[CoverBody, tuple]:
     company = ctx.dataset.company
     released = ctx.release_date
-    return {
-        "company_name": company.name,
-        "display_name": company.display_name,
-        "date": ctx.messages(
+    return CoverBody(
+        company_name=company.name,
+        display_name=company.display_name,
+        date=ctx.messages(
             "deck.cover_date", year=released.year, month=released.month, day=released.day
         ),
-        "ir_url": company.ir_url or "",
-        "fictional": company.fictional,
-    }, ()
+        ir_url=company.ir_url or "",
+        fictional=company.fictional,
+    ), ()
 
 
 KINDS = {

@@ -85,18 +85,19 @@ def test_the_built_deck_uses_its_release_date(fictional: Path) -> None:
     restate_2q24(fictional)
     code, out, err = run("-q", "sources", "--quarter", "2Q25", "--data", str(fictional))
     assert code == 0, err
-    revenue = [line for line in out.splitlines() if "[published] Total Revenues, 2Q24" in line]
+    revenue = [line for line in out.splitlines() if "· Total Revenues, 2Q24 · published" in line]
     assert revenue
-    assert all(": 17.4 [published]" in line for line in revenue)
+    # The summary table in JPY billion, the chart's total in JPY million.
+    assert all(": 17.4 ·" in line or ": 17,395 ·" in line for line in revenue)
     assert all(f"as restated {RESTATED_ON}" in line for line in revenue)
 
     later = fictional / "figures" / "2Q24.csv"
     later.write_text(later.read_text().replace(RESTATED_ON, "2025-11-14"), encoding="utf-8")
     code, out, err = run("-q", "sources", "--quarter", "2Q25", "--data", str(fictional))
     assert code == 0, err
-    revenue = [line for line in out.splitlines() if "[published] Total Revenues, 2Q24" in line]
+    revenue = [line for line in out.splitlines() if "· Total Revenues, 2Q24 · published" in line]
     assert revenue
-    assert all(": 17.3 [published]" in line for line in revenue)
+    assert all(": 17.3 ·" in line or ": 17,295 ·" in line for line in revenue)
     assert "as restated" not in out
 
 
