@@ -23,7 +23,7 @@ from pptx.util import Emu, Pt
 from xlsxwriter import Workbook
 
 from reportgen import brand
-from reportgen.charts.labels import SCALE, excel_format, step_text
+from reportgen.charts.labels import SCALE, excel_format, ink_on, step_text
 from reportgen.charts.spec import ChartSpec, Series
 from reportgen.pptx import chart_xml
 from reportgen.pptx.bridge import SERIES, bridge_columns
@@ -102,7 +102,9 @@ def _bars(
 ) -> None:
     edition = spec.edition
     bars, lines = spec.bars, spec.lines
-    stacked = spec.stacked or len(bars) <= 1
+    # One series is a plain (clustered) column: Office allows a label outside the end of
+    # a bar only there, and a stacked chart refuses it.
+    stacked = spec.stacked and (len(bars) > 1 or bool(spec.column_totals))
     data = ChartData(created, excel_format(spec.left_unit, edition))
     data.categories = spec.categories
     colors: list[str] = []
@@ -161,10 +163,8 @@ def _bars(
         _labels(
             target,
             excel_format(source.unit, edition),
-            XL_LABEL_POSITION.CENTER
-            if stacked and len(bars) > 1
-            else XL_LABEL_POSITION.OUTSIDE_END,
-            color=brand.COLORS["white"] if stacked and len(bars) > 1 and index == 0 else brand.INK,
+            XL_LABEL_POSITION.CENTER if stacked else XL_LABEL_POSITION.OUTSIDE_END,
+            color=ink_on(color) if stacked else brand.INK,
         )
     for offset, s in enumerate(lines):
         target = series[first_line + offset]
@@ -210,6 +210,9 @@ def _style(chart: Any, spec: ChartSpec) -> None:
     value_axis.tick_labels.number_format = excel_format(spec.left_unit, spec.edition)
     value_axis.tick_labels.number_format_is_linked = False
     value_axis.format.line.fill.background()
+    # Bars stand on zero, as in the PDF: PowerPoint would start a tall, flat series higher.
+    if all(v is None or v >= 0 for s in spec.bars for v in s.values):
+        value_axis.minimum_scale = 0
     plot = chart.plots[0]
     plot.gap_width = 60
 
