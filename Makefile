@@ -17,7 +17,7 @@ STAMP := $(VENV)/.synced
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: all report report-all check items placeholders preview test lint format bench bench-smoke clean distclean
+.PHONY: all report report-all check diff items placeholders preview test lint format bench bench-smoke clean distclean
 
 all: report
 
@@ -58,6 +58,10 @@ preview: $(COMPILED)
 ## check: print every tie-out of DATA as a table
 check: $(COMPILED)
 	@$(PY) -m reportgen check --quarter "$(QUARTER)" --data "$(DATA)"
+
+## diff: compare QUARTER with an earlier version AGAINST=<pdf|output folder|data folder|git revision|quarter|approved>; writes a blackline
+diff: $(COMPILED)
+	@$(PY) -m reportgen diff --quarter "$(QUARTER)" --data "$(DATA)" --out "$(OUT)" --edition "$(EDITION)" --against "$(AGAINST)"
 
 ## items: list the line items data files and placeholders may name (with the periods DATA stores)
 items: $(COMPILED)

@@ -6,7 +6,7 @@ import gc
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from reportgen.data.checks_cache import validate_cached
@@ -83,7 +83,7 @@ def prepare(
         len(checks) - len(warnings),
     )
     deck = build_deck(dataset, quarter, Messages.load(templates, language), lenient=lenient)
-    return dataset, deck, warnings
+    return dataset, replace(deck, warnings=warnings), warnings
 
 
 def build(

@@ -116,6 +116,28 @@ def _parser() -> argparse.ArgumentParser:
     )
     verify.add_argument("file", type=Path, help="the .pptx to check")
     common(verify)
+    diff = commands.add_parser(
+        "diff",
+        help="compare the deck with an earlier version: the figures, words, slides and checks "
+        "that changed, as a list and a blackline PDF",
+    )
+    common(diff)
+    diff.add_argument(
+        "--against",
+        required=True,
+        help="an earlier PDF, a build's output folder, a data folder, a git revision, "
+        "a quarter (4Q07: restated figures), or 'approved'",
+    )
+    diff.add_argument(
+        "--edition", choices=("en", "ja"), default="en", help="language edition (default: en)"
+    )
+    diff.add_argument(
+        "--out",
+        type=Path,
+        default=Path("output"),
+        help="output folder; the diff goes to OUT/diff/QUARTER-EDITION (default: output)",
+    )
+    diff.add_argument("--no-blackline", action="store_true", help="the change list only")
 
     items = commands.add_parser(
         "items",
@@ -306,6 +328,21 @@ def _verify(args: argparse.Namespace, stdout: TextIO) -> int:
     return EXIT_OK
 
 
+def _diff(args: argparse.Namespace, stdout: TextIO) -> int:
+    from reportgen.review.diff import diff
+
+    diff(
+        Quarter.parse(args.quarter),
+        args.against,
+        data=args.data,
+        out=args.out,
+        edition=args.edition,
+        blackline=not args.no_blackline,
+        write=lambda line: stdout.write(f"{line}\n"),
+    )
+    return EXIT_OK
+
+
 def _items(args: argparse.Namespace, stdout: TextIO) -> int:
     from reportgen.render import TEMPLATES
     from reportgen.report_items import format_items
@@ -368,6 +405,8 @@ def _run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             return _build_all(args, stdout) if args.all else _build(args)
         if args.command == "sources":
             return _sources(args, stdout)
+        if args.command == "diff":
+            return _diff(args, stdout)
         if args.command == "items":
             return _items(args, stdout)
         if args.command == "verify":

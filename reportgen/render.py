@@ -263,6 +263,7 @@ def write_pdf(deck: Deck, index: Path, target: Path, roots: list[Path]) -> int:
     from reportgen import pdf
     from reportgen.datapack import figures_csv
     from reportgen.fetch import ProjectFetcher, load_failures
+    from reportgen.review.snapshot import snapshot, snapshot_name
 
     fetcher = ProjectFetcher(roots)
     with load_failures() as failures:
@@ -285,10 +286,19 @@ def write_pdf(deck: Deck, index: Path, target: Path, roots: list[Path]) -> int:
             content=figures_csv(deck),
             description=deck.messages("deck.attachment", title=deck.title),
         )
+        content = pdf.DataFile(
+            name=snapshot_name(deck),
+            content=snapshot(deck).to_json(),
+            description=deck.messages("deck.snapshot_attachment", title=deck.title),
+        )
         created = datetime.combine(deck.spec.release_date, datetime.min.time(), tzinfo=UTC)
         with writing(target):
             pdf.write(
-                document, target, labels=page_labels(deck), attachments=[data], created=created
+                document,
+                target,
+                labels=page_labels(deck),
+                attachments=[data, content],
+                created=created,
             )
         # SVG images are drawn only now: one that fails here is as missing as one not loaded.
         check_resources(deck, index.parent, failures)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import shutil
 from dataclasses import dataclass, replace
 from html.parser import HTMLParser
@@ -126,8 +127,23 @@ def poisoned(tmp_path_factory: pytest.TempPathFactory) -> BuiltDeck:
 @pytest.fixture(scope="module")
 def attached(poisoned: BuiltDeck) -> list[dict[str, str]]:
     assert poisoned.result.output.pdf is not None
-    (content,) = PdfReader(poisoned.result.output.pdf).attachments.values()
-    return list(csv.DictReader(io.StringIO(content[0].decode("utf-8"))))
+    files = PdfReader(poisoned.result.output.pdf).attachments
+    (name,) = [n for n in files if n.endswith(".csv")]
+    return list(csv.DictReader(io.StringIO(files[name][0].decode("utf-8"))))
+
+
+def test_attached_snapshot_holds_plain_text(poisoned: BuiltDeck) -> None:
+    """The deck snapshot (for reportgen diff) carries the hostile texts as plain text."""
+    assert poisoned.result.output.pdf is not None
+    files = PdfReader(poisoned.result.output.pdf).attachments
+    (name,) = [n for n in files if n.endswith(".json")]
+    data = json.loads(files[name][0].decode("utf-8"))
+    texts = [t for s in data["slides"] for t in (s["title"], *s["texts"])]
+    texts += [f[k] for s in data["slides"] for f in s["figures"] for k in ("row", "shown")]
+    _no_escapes(texts, "attached snapshot")
+    assert any(
+        PLACED["impact label"].text in f["row"] for s in data["slides"] for f in s["figures"]
+    )
 
 
 def _no_escapes(texts: list[str], where: str) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 from reportgen.data.commentary_check import typed_numbers
 from reportgen.data.load import Dataset, parse_record, read_yaml, shown
 from reportgen.data.schema import DeckSpec, SlideSpec
+from reportgen.data.validate import Check
 from reportgen.errors import DataError, QuarterError
 from reportgen.formatting import Numbers, numbers_for
 from reportgen.model.quarter import QuarterModel
@@ -39,6 +40,8 @@ class Deck:
     # The error line of each figure printed marked as missing (the preview's lenient
     # build only; every other build fails on the first).
     marked: tuple[str, ...] = ()
+    # The checks of the periods this deck shows that warn (the snapshot carries them).
+    warnings: tuple[Check, ...] = ()
 
     @property
     def title(self) -> str:
