@@ -98,6 +98,12 @@ def test_a_step_that_crosses_zero_has_no_base() -> None:
     assert (columns["down"][1], columns["down_below"][1]) == (300.0, -200.0)
 
 
+def test_bridge_axis_reaches_below_zero_for_a_loss() -> None:
+    """A bridge into a loss keeps PowerPoint's automatic minimum; a profit's stands on zero."""
+    assert _chart(_waterfall(*BRIDGES["into-loss"])).value_axis.minimum_scale is None
+    assert _chart(_waterfall(*BRIDGES["profit"])).value_axis.minimum_scale == 0
+
+
 def _chart(spec: ChartSpec) -> object:
     presentation = Presentation()
     slide = presentation.slides.add_slide(presentation.slide_layouts[6])

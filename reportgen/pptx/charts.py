@@ -211,7 +211,9 @@ def _style(chart: Any, spec: ChartSpec) -> None:
     value_axis.tick_labels.number_format_is_linked = False
     value_axis.format.line.fill.background()
     # Bars stand on zero, as in the PDF: PowerPoint would start a tall, flat series higher.
-    if all(v is None or v >= 0 for s in spec.bars for v in s.values):
+    lowest = [v for s in spec.bars for v in s.values if v is not None]
+    lowest += [bottom for bottom, _ in spec.levels]  # a bridge into a loss goes below zero
+    if all(v >= 0 for v in lowest):
         value_axis.minimum_scale = 0
     plot = chart.plots[0]
     plot.gap_width = 60
