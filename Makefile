@@ -17,7 +17,7 @@ STAMP := $(VENV)/.synced
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: all report report-all check diff items placeholders preview test lint format bench bench-smoke clean distclean
+.PHONY: all report report-all release approve check diff items placeholders preview test lint format bench bench-smoke clean distclean
 
 all: report
 
@@ -45,6 +45,16 @@ $(COMPILED): $(STAMP) $(SOURCES)
 ## report: build the PDF deck and the HTML preview of QUARTER into OUT/QUARTER (EDITION=en|ja|all; PPTX=1 adds the PowerPoint)
 report: $(COMPILED)
 	@$(PY) -m reportgen build --quarter "$(QUARTER)" --data "$(DATA)" --out "$(OUT)" --edition "$(EDITION)" $(if $(PPTX),--pptx)
+
+## release: build the distribution files of QUARTER only if nothing is open (else exit 2 listing each item)
+release: $(COMPILED)
+	@$(PY) -m reportgen build --final --quarter "$(QUARTER)" --data "$(DATA)" --out "$(OUT)" --edition "$(EDITION)" $(if $(PPTX),--pptx)
+
+## approve: record BY's sign-off of QUARTER as it is now (SLIDES=1,2 for some slides only)
+approve: $(COMPILED)
+	@test -n "$(BY)" || { echo "make approve: BY=<your name> is required" >&2; exit 2; }
+	@$(PY) -m reportgen approve --quarter "$(QUARTER)" --data "$(DATA)" --by "$(BY)" --edition "$(EDITION)" \
+		$(if $(SLIDES),--slides "$(SLIDES)")
 
 ## report-all: build every quarter of DATA that has a deck file, in parallel (EDITION=all: both)
 report-all: $(COMPILED)

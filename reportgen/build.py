@@ -12,6 +12,7 @@ from pathlib import Path
 from reportgen.data.checks_cache import validate_cached
 from reportgen.data.load import Dataset, load_dataset
 from reportgen.data.validate import Check, validate
+from reportgen.errors import ReleaseBlockedError
 from reportgen.quarters import Quarter
 from reportgen.render import TEMPLATES, Output, render_deck
 from reportgen.slides.deck import Deck, build_deck
@@ -86,6 +87,48 @@ def prepare(
     return dataset, replace(deck, warnings=warnings), warnings
 
 
+@dataclass(frozen=True, slots=True)
+class GateResult:
+    """The release gate's verdict on one edition: the deck it judged and what is open."""
+
+    deck: Deck
+    content_hash: str
+    open_items: tuple[str, ...]
+
+
+def gate(
+    data_root: Path,
+    quarter: Quarter,
+    edition: str = "en",
+    templates: Path = TEMPLATES,
+    checks_dir: Path | None = None,
+) -> GateResult:
+    """Build the deck leniently (every missing figure found, not only the first) and gate it."""
+    from reportgen.review.content import content_hash
+    from reportgen.review.gate import open_items
+
+    dataset, deck, warnings = prepare(
+        data_root, quarter, templates, edition, checks_dir=checks_dir, lenient=True
+    )
+    content = content_hash(dataset, quarter, edition, templates)
+    items = open_items(deck, warnings, content, dataset.company)
+    return GateResult(deck, content.digest, tuple(item.line for item in items))
+
+
+def blocked(quarter: Quarter, results: dict[str, GateResult]) -> ReleaseBlockedError | None:
+    """The error a final build stops with if any edition has an open item, else ``None``."""
+    lines = [line for result in results.values() for line in result.open_items]
+    if not lines:
+        return None
+    editions = ", ".join(e for e, r in results.items() if r.open_items)
+    return ReleaseBlockedError(
+        f"{quarter.name} ({editions}): "
+        + (f"{len(lines)} open items block" if len(lines) > 1 else "1 open item blocks")
+        + " the release; nothing was written",
+        details=lines,
+    )
+
+
 def build(
     data_root: Path,
     quarter: Quarter,
@@ -100,8 +143,13 @@ def build(
     data_cache: ValidatedData | None = None,
     release_memory: bool = True,
     lenient: bool = False,
+    final: bool = False,
 ) -> BuildResult:
     """Build the ``edition`` deck of ``quarter`` into ``out_root/<quarter>``.
+
+    ``final``: the distribution files, only if the release gate finds nothing open
+    (else ``ReleaseBlockedError``, and nothing is written); without it, a draft, marked so
+    on every slide.
 
     ``progress`` is told each stage. Editions share the folder without clobbering
     each other (see ``render.pdf_name``, ``xlsx_name``, ``html_folder``).
@@ -127,15 +175,26 @@ def build(
     # to matter: the collection at the end would cost more than freezing saves.
     with frozen_heap(collect=release_memory) if pdf else nullcontext():
         progress("data")
-        _, deck, warnings = prepare(
-            data_root,
-            quarter,
-            templates,
-            edition,
-            cache=data_cache,
-            checks_dir=out_root / ".cache" / "checks",
-            lenient=lenient,
-        )
+        checks_dir = out_root / ".cache" / "checks"
+        if final:
+            if not pdf:
+                raise ValueError("a final build writes the PDF: it is what is distributed")
+            verdict = gate(data_root, quarter, edition, templates, checks_dir)
+            error = blocked(quarter, {edition: verdict})
+            if error is not None:
+                raise error
+            # Nothing is open, so nothing was printed marked: the lenient deck is the strict one.
+            deck, warnings = replace(verdict.deck, released=verdict.content_hash), ()
+        else:
+            _, deck, warnings = prepare(
+                data_root,
+                quarter,
+                templates,
+                edition,
+                cache=data_cache,
+                checks_dir=checks_dir,
+                lenient=lenient,
+            )
         output = render_deck(
             deck,
             out_root,

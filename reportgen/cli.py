@@ -8,15 +8,18 @@ import logging
 import signal
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
 from reportgen import __version__
-from reportgen.errors import InputError, ReportgenError
+from reportgen.errors import InputError, ReleaseBlockedError, ReportgenError
 from reportgen.quarters import Quarter
 
 log = logging.getLogger("reportgen")
+
+Clock = Callable[[], datetime]
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_INTERRUPTED, EXIT_TERMINATED = 0, 1, 2, 130, 143
 # Kept here rather than imported from build.py, whose imports are slow.
@@ -66,6 +69,12 @@ def _parser() -> argparse.ArgumentParser:
         help="also write the deck as PowerPoint (native charts and tables) beside the PDF",
     )
     build.add_argument(
+        "--final",
+        action="store_true",
+        help="the distribution files, only if the release gate finds nothing open (else exit "
+        "2 listing every open item); without it, a draft marked so on every slide",
+    )
+    build.add_argument(
         "--edition",
         choices=("en", "ja", "all"),
         default="en",
@@ -102,6 +111,25 @@ def _parser() -> argparse.ArgumentParser:
     common(check)
     check.add_argument(
         "--all", action="store_true", help="list the checks of every period in the data"
+    )
+
+    approve = commands.add_parser(
+        "approve",
+        help="record a sign-off of the deck as it is now (its content hash) in "
+        "approvals/<quarter>.yaml of the data folder",
+    )
+    common(approve)
+    approve.add_argument("--by", required=True, help="who signs off, as the record names them")
+    approve.add_argument(
+        "--slides",
+        default=None,
+        help='only these slides, as numbered on them: "1,2,Ref. 1" (default: every slide)',
+    )
+    approve.add_argument(
+        "--edition",
+        choices=("en", "ja", "all"),
+        default="en",
+        help="language edition: en (default), ja, or all (every edition that has a deck file)",
     )
 
     sources = commands.add_parser(
@@ -200,15 +228,29 @@ def _build_all(args: argparse.Namespace, stdout: TextIO) -> int:
     return EXIT_INPUT if all(o.input_error for o in failed) else EXIT_INTERNAL
 
 
-def _build(args: argparse.Namespace) -> int:
+def _editions(args: argparse.Namespace, quarter: Quarter) -> tuple[str, ...]:
     from reportgen.batch import deck_editions
-    from reportgen.build import build
+
+    # "all" is every edition that has a deck file, as the help says.
+    if args.edition == "all":
+        return tuple(deck_editions(args.data, quarter, EDITIONS))
+    return (args.edition,)
+
+
+def _build(args: argparse.Namespace) -> int:
+    from reportgen.build import blocked, build, gate
 
     quarter = Quarter.parse(args.quarter)
-    # "all" is every edition that has a deck file, as the help says.
-    editions = (
-        deck_editions(args.data, quarter, EDITIONS) if args.edition == "all" else (args.edition,)
-    )
+    editions = _editions(args, quarter)
+    if args.final:
+        if args.no_pdf:
+            raise UsageError("build --final: the PDF is what is distributed; drop --no-pdf")
+        # Every edition is gated before any is written: a release is all of them or none.
+        checks = args.out / ".cache" / "checks"
+        verdicts = {e: gate(args.data, quarter, e, checks_dir=checks) for e in editions}
+        error = blocked(quarter, verdicts)
+        if error is not None:
+            raise error
     for edition in editions:
         # The process ends after the last build: its garbage need not be freed.
         last = edition == editions[-1]
@@ -220,6 +262,7 @@ def _build(args: argparse.Namespace) -> int:
             pptx=args.pptx,
             edition=edition,
             release_memory=not last,
+            final=args.final,
         )
         out = result.output
         if out.pdf is not None:
@@ -227,8 +270,40 @@ def _build(args: argparse.Namespace) -> int:
         if out.pptx is not None:
             log.info("wrote %s", out.pptx)
         log.info("preview %s", out.html)
-        log.info("built %s (%s) in %.1f s", quarter.name, edition, out.seconds)
+        state = f"final, {result.deck.released}" if args.final else "draft"
+        log.info("built %s (%s, %s) in %.1f s", quarter.name, edition, state, out.seconds)
     return EXIT_OK
+
+
+def _approve(args: argparse.Namespace, clock: Clock) -> int:
+    from reportgen.build import prepare
+    from reportgen.render import TEMPLATES
+    from reportgen.review.approvals import record_approval
+    from reportgen.review.content import content_hash
+
+    quarter = Quarter.parse(args.quarter)
+    slides = None if args.slides is None else [s.strip() for s in args.slides.split(",")]
+    for edition in _editions(args, quarter):
+        # A strict build: a deck that cannot be built cannot be approved.
+        dataset, deck, _ = prepare(args.data, quarter, TEMPLATES, edition)
+        content = content_hash(dataset, quarter, edition, TEMPLATES)
+        path, approval = record_approval(
+            deck, content, args.by, slides=slides, templates=TEMPLATES, clock=clock
+        )
+        log.info(
+            "approved %s of %s (%s) by %s: %s, recorded in %s",
+            approval.slides_text,
+            quarter.name,
+            edition,
+            approval.by,
+            approval.content_hash,
+            path,
+        )
+    return EXIT_OK
+
+
+class UsageError(InputError):
+    """Options that contradict each other (exit 2, like any other bad input)."""
 
 
 class Terminated(KeyboardInterrupt):
@@ -273,9 +348,11 @@ def _check(args: argparse.Namespace, stdout: TextIO) -> int:
     from reportgen.data.restatements import restatements
     from reportgen.data.validate import run_checks
     from reportgen.model.quarter import QuarterModel
+    from reportgen.render import TEMPLATES
     from reportgen.report_checks import format_checks
     from reportgen.slides.content import deck_path
-    from reportgen.slides.deck import load_deck_spec
+    from reportgen.slides.deckfile import read_deck
+    from reportgen.slides.messages import Messages
 
     quarter = Quarter.parse(args.quarter)
     dataset = load_dataset(args.data)
@@ -286,12 +363,13 @@ def _check(args: argparse.Namespace, stdout: TextIO) -> int:
     for language in ("en", "ja"):
         path = deck_path(dataset, quarter, language)
         if path.exists():
-            spec = load_deck_spec(dataset, quarter, language)
+            deck = read_deck(dataset, quarter, language, Messages.load(TEMPLATES, language))
             # The figures as the deck shows them: as of its release date.
-            figures = dataset.figures.at(spec.release_date)
+            figures = dataset.figures.at(deck.spec.release_date)
             model = QuarterModel(figures, quarter, dataset.calendar)
-            for typed in typed_numbers(spec, model):
-                stdout.write(f"warning: {path}, {typed.message}\n")
+            for typed in typed_numbers(deck.spec, model):
+                where = deck.slide(typed.index).of(typed.text)
+                stdout.write(f"warning: {where}: {typed.message}\n")
     return EXIT_INPUT if any(c.severity == "error" for c in checks) else EXIT_OK
 
 
@@ -375,9 +453,16 @@ def _placeholders(args: argparse.Namespace, stdout: TextIO) -> int:
 
 
 def main(
-    argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None
+    argv: Sequence[str] | None = None,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+    *,
+    clock: Clock | None = None,
 ) -> int:
-    """Run the command line; return the exit code (the console script exits with it)."""
+    """Run the command line; return the exit code (the console script exits with it).
+
+    ``clock`` dates approvals (default: now, in UTC); tests pass a fixed one.
+    """
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
     try:
@@ -393,16 +478,24 @@ def main(
         else None
     )
     try:
-        return _run(args, stdout, stderr)
+        return _run(args, stdout, stderr, clock or _now)
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
 
 
-def _run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO, clock: Clock) -> int:
     try:
         if args.command == "build":
+            if args.all and args.final:
+                raise UsageError("build --final releases one quarter: give --quarter, not --all")
             return _build_all(args, stdout) if args.all else _build(args)
+        if args.command == "approve":
+            return _approve(args, clock)
         if args.command == "sources":
             return _sources(args, stdout)
         if args.command == "diff":
@@ -416,6 +509,11 @@ def _run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         if args.command == "preview":
             return _preview(args)
         return _check(args, stdout)
+    except ReleaseBlockedError as exc:
+        # The gate's verdict is its list: every open item, one line each.
+        stderr.write(f"error: {exc}\n")
+        stderr.writelines(f"open: {line}\n" for line in exc.details)
+        return EXIT_INPUT
     except InputError as exc:
         if args.debug:
             log.exception("input error")

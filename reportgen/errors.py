@@ -11,7 +11,8 @@ quarter and what was expected. The CLI maps them to exit codes; nothing below
     │   │   └── TieOutError      figures that do not add up (a tie-out failed)
     │   ├── CommentaryError      a bullet whose placeholder names an unknown figure
     │   │   └── MissingFigureError   a placeholder whose figure is missing
-    │   └── LayoutError          slide content too long to fit on its one page
+    │   ├── LayoutError          slide content too long to fit on its one page
+    │   └── ReleaseBlockedError       a final build with items still open (the release gate)
     ├── SlideError               a template that fails to render (missing variable, syntax)
     ├── RenderError              the PDF or the preview cannot be written
     └── PreviewError             the preview server cannot start (its port is taken)
@@ -69,6 +70,10 @@ class MissingFigureError(CommentaryError):
 
 class LayoutError(InputError):
     """A slide's content (bullets, rows) does not fit on its one page."""
+
+
+class ReleaseBlockedError(InputError):
+    """A final build found open items; ``details`` lists each, one line."""
 
 
 class SlideError(ReportgenError):

@@ -21,6 +21,15 @@ from weasyprint import __version__ as weasyprint_version
 from reportgen import __version__
 
 VARIANT = "pdf/a-3a"
+# reportgen's own XMP properties: whether the file passed the release gate, and the
+# content hash it passed with. PDF/A admits a property outside its predefined schemas
+# only if the packet describes its schema (ISO 19005-3, 6.6.2.3), hence the extension.
+RELEASE_NS = "urn:reportgen:ns:release:1.0#"
+_RELEASE_PROPERTIES = (
+    ("status", "final: the deck passed reportgen's release gate; draft: it did not go through it"),
+    ("gate", "passed, for a final deck"),
+    ("contentHash", "the content hash of the data, deck file, templates, fonts and code"),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +45,41 @@ def producer() -> str:
     return f"reportgen {__version__} (WeasyPrint {weasyprint_version})"
 
 
-def _finisher(labels: Sequence[str]) -> Any:
+def release_xmp(released: str) -> bytes:
+    """The XMP descriptions of a deck's release state (``released``: its content hash, or "")."""
+    properties = "".join(
+        '<rdf:li rdf:parseType="Resource">'
+        f"<pdfaProperty:name>{name}</pdfaProperty:name>"
+        "<pdfaProperty:valueType>Text</pdfaProperty:valueType>"
+        "<pdfaProperty:category>external</pdfaProperty:category>"
+        f"<pdfaProperty:description>{description}</pdfaProperty:description>"
+        "</rdf:li>"
+        for name, description in _RELEASE_PROPERTIES
+    )
+    schema = (
+        '<rdf:Description rdf:about="" '
+        'xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/" '
+        'xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#" '
+        'xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">'
+        '<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType="Resource">'
+        "<pdfaSchema:schema>reportgen release</pdfaSchema:schema>"
+        f"<pdfaSchema:namespaceURI>{RELEASE_NS}</pdfaSchema:namespaceURI>"
+        "<pdfaSchema:prefix>reportgen</pdfaSchema:prefix>"
+        f"<pdfaSchema:property><rdf:Seq>{properties}</rdf:Seq></pdfaSchema:property>"
+        "</rdf:li></rdf:Bag></pdfaExtension:schemas></rdf:Description>"
+    )
+    state = (
+        f"<reportgen:status>final</reportgen:status><reportgen:gate>passed</reportgen:gate>"
+        f"<reportgen:contentHash>{released}</reportgen:contentHash>"
+        if released
+        else "<reportgen:status>draft</reportgen:status>"
+    )
+    values = f'<rdf:Description rdf:about="" xmlns:reportgen="{RELEASE_NS}">{state}'
+    values += "</rdf:Description>"
+    return (schema + values).encode()
+
+
+def _finisher(labels: Sequence[str], released: str) -> Any:
     def finish(document: Document, pdf: pydyf.PDF) -> None:
         # Page labels let a reader type "13" to reach slide 13, as printed on it.
         numbers = pydyf.Array()
@@ -51,7 +94,12 @@ def _finisher(labels: Sequence[str]) -> Any:
         if reference:
             text = reference.decode() if isinstance(reference, bytes) else str(reference)
             stream = pdf.objects[int(text.split()[0])]
-            stream.stream = [part.replace(old.encode(), new.encode()) for part in stream.stream]
+            stream.stream = [
+                part.replace(old.encode(), new.encode()).replace(
+                    b"</rdf:RDF>", release_xmp(released) + b"</rdf:RDF>", 1
+                )
+                for part in stream.stream
+            ]
 
     return finish
 
@@ -63,8 +111,13 @@ def write(
     labels: Sequence[str],
     attachments: Sequence[DataFile],
     created: datetime,
+    released: str = "",
 ) -> None:
-    """Write ``document`` as PDF/A-3a to ``target`` with ``attachments`` embedded."""
+    """Write ``document`` as PDF/A-3a to ``target`` with ``attachments`` embedded.
+
+    ``released``: the content hash a final deck passed the release gate with (XMP says
+    so); empty for a draft (XMP says draft).
+    """
     files = [
         Attachment(
             string=data.content,
@@ -80,5 +133,5 @@ def write(
         target,
         pdf_variant=VARIANT,
         attachments=files,
-        finisher=_finisher(labels),
+        finisher=_finisher(labels, released),
     )

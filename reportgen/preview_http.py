@@ -50,10 +50,11 @@ _INSERT_AFTER = (re.compile(rb"<main\b[^>]*>", re.I), re.compile(rb"<body\b[^>]*
 PORTS = range(65536)
 METHODS = ("GET", "HEAD")
 # Where an error message says it went wrong: a file, with its line and column if named
-# ("data/iij/figures/1Q08.csv, line 2"). The panel sets it in bold.
+# ("data/iij/figures/1Q08.csv, line 2", "data/iij/decks/1Q08.yaml:14:9"). The panel sets
+# it in bold.
 _WHERE = re.compile(
     r"[^\s:]+\.(?:csv|ya?ml|html|css|svg|json|ttf)"
-    r"(?:, lines? \d+(?: and \d+)?)?(?:, column \d+)?"
+    r"(?::\d+(?::\d+)?|(?:, lines? \d+(?: and \d+)?)?(?:, column \d+)?)"
 )
 # The epoch a page was built at, as the page sends it: ASCII digits only (str.isdigit
 # also accepts "١٢" and "²"), and short enough to be a count of rebuilds.

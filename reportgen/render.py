@@ -276,10 +276,18 @@ def write_pdf(deck: Deck, index: Path, target: Path, roots: list[Path]) -> int:
         check_resources(deck, index.parent, [*fetcher.failed, *failures])
         if len(document.pages) != len(deck.slides):
             slide = _overflowing(deck, document.pages)
-            which = f"slide {slide.number or slide.kind} ({slide.title})" if slide else "a slide"
+            index = deck.slides.index(slide) if slide else -1
+            # Where the slide is written in the deck file, then the slide as printed.
+            which = (
+                deck.where[index]
+                if 0 <= index < len(deck.where)
+                else f"{deck.quarter.name}: slide {slide.number or slide.kind} ({slide.title})"
+                if slide
+                else f"{deck.quarter.name}: a slide"
+            )
             raise LayoutError(
-                f"{deck.quarter.name}: {which} does not fit on one page "
-                f"({len(document.pages)} pages for {len(deck.slides)} slides); shorten its content"
+                f"{which}: does not fit on one page ({len(document.pages)} pages for "
+                f"{len(deck.slides)} slides); shorten its content"
             )
         data = pdf.DataFile(
             name=figures_name(deck),
@@ -299,6 +307,7 @@ def write_pdf(deck: Deck, index: Path, target: Path, roots: list[Path]) -> int:
                 labels=page_labels(deck),
                 attachments=[data, content],
                 created=created,
+                released=deck.released,
             )
         # SVG images are drawn only now: one that fails here is as missing as one not loaded.
         check_resources(deck, index.parent, failures)

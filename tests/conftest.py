@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 from dataclasses import dataclass
@@ -140,3 +141,17 @@ def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def written_at(path: Path, needle: str) -> str:
+    """``line:column`` of the YAML value on the first line holding ``needle``.
+
+    Read from the text as a person would (the column after ``- `` and ``key: ``), not
+    through the YAML parser the code under test uses.
+    """
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if needle in line:
+            prefix = re.match(r"\s*(?:- )*(?:[\w-]+: )?", line)
+            assert prefix is not None
+            return f"{number}:{prefix.end() + 1}"
+    raise AssertionError(f"{needle!r} is not in {path}")

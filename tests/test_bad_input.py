@@ -24,7 +24,7 @@ from reportgen.data.load import load_figures
 from reportgen.data.schema import Source
 from reportgen.errors import DataError, RenderError, SlideError
 from reportgen.quarters import Quarter
-from tests.conftest import IIJ, ROOT, cli_command
+from tests.conftest import IIJ, ROOT, cli_command, written_at
 
 Q = Quarter.parse("1Q08")
 
@@ -107,7 +107,7 @@ def test_placeholders_cannot_reach_python(tmp_path: Path, data_copy: Path) -> No
     code, err = run("build", "--quarter", "1Q08", "--data", str(data_copy), "--out", str(tmp_path))
     assert code == 2
     line = one_error_line(err)
-    assert "1Q08.yaml, slide " in line
+    assert f"1Q08.yaml:{written_at(deck, '__subclasses__')}, slide " in line
     assert "attribute access (.__class__) is not allowed in commentary" in line
 
 
@@ -200,7 +200,9 @@ def test_long_bullet_fails_clearly(tmp_path: Path, data_copy: Path) -> None:
     )
     code, err = run("build", "--quarter", "1Q08", "--data", str(data_copy), "--out", str(tmp_path))
     assert code == 2
-    assert "slide 13 (Consolidated Balance Sheets) does not fit on one page" in one_error_line(err)
+    row = written_at(deck, "kind: balance_sheet").split(":")[0]
+    where = f'1Q08.yaml:{row}:5, slide 13 (balance_sheet, 1Q08) "Consolidated Balance Sheets"'
+    assert f"{where}: does not fit on one page" in one_error_line(err)
 
 
 def test_two_builds_at_once_do_not_corrupt_each_other(tmp_path: Path) -> None:
@@ -316,7 +318,10 @@ def test_ten_thousand_press_releases_fail_clearly(tmp_path: Path, data_copy: Pat
     code, err = run("build", "--quarter", "1Q08", "--data", str(data_copy), "--out", str(tmp_path))
     assert code == 2
     line = one_error_line(err)
-    assert "1Q08.yaml, slide Ref. 4 (press_releases, 1Q08): content.releases" in line
+    # The list, which starts at the first item's dash.
+    releases = written_at(deck, "Release 0}").split(":")[0]
+    assert f'1Q08.yaml:{releases}:9, slide Ref. 4 (press_releases, 1Q08) "Press Releases": ' in line
+    assert "content.releases: Tuple" in line
     assert "at most 16 items" in line
     assert not (tmp_path / "1Q08").exists()
 
@@ -328,14 +333,15 @@ def test_ten_thousand_press_releases_fail_clearly(tmp_path: Path, data_copy: Pat
             "1Q08.yaml",
             '  - kind: balance_sheet\n    number: "13"\n',
             '  - kind: balance_sheet\n    number: "13"\n    content:\n      factors: [Cash rose]\n',
-            "1Q08.yaml, slide 13 (balance_sheet, 1Q08): content.factors: unknown key; "
+            '1Q08.yaml:{}:7, slide 13 (balance_sheet, 1Q08) "Consolidated Balance Sheets": '
+            "content.factors: unknown key; "
             "the balance_sheet slide reads no content",
         ),
         (
             "1Q08.yaml",
             '  - kind: revenues\n    number: "2"\n',
             '  - kind: revenues\n    number: "2"\n    content:\n      factor: [Cash rose]\n',
-            "1Q08.yaml, slide 2 (revenues, 1Q08): content.factor: unknown key "
+            '1Q08.yaml:{}:7, slide 2 (revenues, 1Q08) "Revenues": content.factor: unknown key '
             "(did you mean 'factors'?); "
             "the revenues slide reads factors_title, factors",
         ),
@@ -343,7 +349,8 @@ def test_ten_thousand_press_releases_fail_clearly(tmp_path: Path, data_copy: Pat
             "1Q08.ja.yaml",
             '  - kind: balance_sheet\n    number: "13"\n',
             '  - kind: balance_sheet\n    number: "13"\n    content:\n      impacts: []\n',
-            "1Q08.ja.yaml, slide 13 (balance_sheet, 1Q08): content.impacts: unknown key; "
+            '1Q08.ja.yaml:{}:7, slide 13 (balance_sheet, 1Q08) "連結貸借対照表": '
+            "content.impacts: unknown key; "
             "the balance_sheet slide reads no content",
         ),
     ],
@@ -369,5 +376,7 @@ def test_content_a_slide_does_not_read_is_an_error(
         "--no-pdf",
     )
     assert code == 2
-    assert one_error_line(err).endswith(message)
+    # The line of the unknown key, the line after ``content:``.
+    line = text.count("\n", 0, text.index(old)) + new.count("\n")
+    assert one_error_line(err).endswith(message.format(line))
     assert not (tmp_path / "1Q08").exists()

@@ -28,7 +28,7 @@ from reportgen.slides.messages import Messages
 from reportgen.slides.periods import PeriodNames
 from reportgen.slides.placeholders import MAX_SOURCE_CHARS
 from reportgen.slides.shown import FigureMarkup
-from tests.conftest import edit
+from tests.conftest import edit, written_at
 
 Q = Quarter.parse("1Q08")
 # A bullet of slide 2 (revenues) in data/iij/decks/1Q08.yaml, and a forecast comment.
@@ -204,7 +204,8 @@ def test_cli_names_deck_file_slide_and_placeholder(
     assert code == 2
     assert "Traceback" not in err.getvalue()
     (line,) = [x for x in err.getvalue().splitlines() if x.startswith("error:")]
-    assert f"{_deck_file(data_copy)}, slide 2 (revenues, 1Q08) " in line
+    deck = _deck_file(data_copy)
+    assert f"{deck}:{written_at(deck, placeholder)}, slide 2 (revenues, 1Q08) " in line
     assert f'"Revenues": placeholder error in {placeholder}: ' in line
     assert not (tmp_path / "1Q08").exists()
 

@@ -34,7 +34,7 @@ from reportgen.render import TEMPLATES
 from reportgen.slides.commentary import Commentary
 from reportgen.slides.deck import load_deck_spec
 from reportgen.slides.messages import Messages
-from tests.conftest import EXAMPLE, IIJ, edit, require_tool
+from tests.conftest import EXAMPLE, IIJ, edit, require_tool, written_at
 from tests.test_cli import run
 from tests.test_signs import drop_rows
 
@@ -633,6 +633,16 @@ def test_a_file_and_line_are_set_in_bold(preview: PreviewServer, data_copy: Path
     assert re.search(r'<strong class="preview-where">[^<]*1Q08\.csv, line 2</strong>', html)
 
 
+def test_a_deck_files_line_and_column_are_set_in_bold(
+    preview: PreviewServer, data_copy: Path
+) -> None:
+    deck = data_copy / "decks" / "1Q08.yaml"
+    edit(deck, "{{ 'sga'|yoy }}", "{{ 'sga'|yoy_dri }}")
+    html = wait_for_page(preview, lambda html: "preview-error" in html)
+    where = rf"1Q08\.yaml:{written_at(deck, 'yoy_dri')}"
+    assert re.search(rf'<strong class="preview-where">[^<]*{where}</strong>, slide ', html)
+
+
 def test_browser_slide_list_is_numbered_once_as_printed(
     served: PreviewServer, tab: tuple[Page, list[str]]
 ) -> None:
@@ -742,7 +752,7 @@ def test_a_missing_figure_in_a_sentence_shows_marked_and_its_error_listed(
     assert code == 2
     (line,) = [x for x in err.splitlines() if x.startswith("error: ")]
     assert line.removeprefix("error: ") == marked[0]
-    assert "decks/1Q25.yaml, slide 1 (results_summary, 1Q25) " in line
+    assert re.search(r"decks/1Q25\.yaml:\d+:\d+, slide 1 \(results_summary, 1Q25\) ", line)
     assert "placeholder 'sga'|yoy_dir: sga 1Q24 is not available in this data set" in line
     assert len(marked) == 3
     for message in marked:

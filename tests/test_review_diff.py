@@ -169,3 +169,32 @@ def test_a_snapshot_compared_with_itself_is_empty(iij_1q08: BuiltDeck) -> None:
     assert pdf is not None
     snap = read_pdf_snapshot(pdf)
     assert compare(snap, snap, "same").empty
+
+
+def test_against_approved_shows_what_changed_since(iij_copy: Path, tmp_path: Path) -> None:
+    """Approve, then finance revises one figure: the diff against the approval names it."""
+    code, _, err = run("approve", "--quarter", "1Q08", "--data", str(iij_copy), "--by", "Ann")
+    assert code == 0, err
+    figures = iij_copy / "figures" / "1Q08.csv"
+    row = next(
+        r for r in figures.read_text(encoding="utf-8").splitlines() if r.startswith("employees,")
+    )
+    count = float(row.split('"')[1].replace(",", ""))
+    edit(figures, row, row.replace(row.split('"')[1], f"{count + 10:.0f}"))
+    found = diff(iij_copy, "approved", tmp_path / "out")
+    (change,) = found["figures"]
+    assert (change["item"], change["old_value"], change["new_value"]) == (
+        "employees",
+        count,
+        count + 10,
+    )
+    assert found["old"] == "the approved version"
+
+
+def test_against_approved_without_an_approval_names_the_command(tmp_path: Path) -> None:
+    code, _, err = run(
+        "diff", "--quarter", "1Q08", "--data", str(IIJ), "--against", "approved",
+        "--out", str(tmp_path),
+    )  # fmt: skip
+    assert code == 2
+    assert "reportgen approve --quarter 1Q08" in err

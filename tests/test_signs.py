@@ -35,7 +35,7 @@ from reportgen.slides.cells import Styles, Table, cell
 from reportgen.slides.commentary import Commentary
 from reportgen.slides.messages import Messages
 from reportgen.slides.periods import PeriodNames
-from tests.conftest import EXAMPLE, BuiltDeck, build_and_read
+from tests.conftest import EXAMPLE, BuiltDeck, build_and_read, written_at
 
 NOW, THEN = "1Q25", "1Q24"
 
@@ -195,7 +195,9 @@ def test_a_missing_year_ago_figure_fails_the_sentence(example: Path, tmp_path: P
     assert code == 2
     assert "Traceback" not in err.getvalue()
     (line,) = [x for x in err.getvalue().splitlines() if x.startswith("error:")]
-    assert "decks/1Q25.yaml, slide 1 (results_summary, 1Q25) " in line
+    deck = example / "decks" / "1Q25.yaml"
+    where = written_at(deck, "{{ 'sga'|")
+    assert f"{deck}:{where}, slide 1 (results_summary, 1Q25) " in line
     assert '"Consolidated Financial Results for 1Q FY2025": ' in line
     assert "placeholder 'sga'|" in line
     assert "sga 1Q24 is not available in this data set" in line
@@ -358,7 +360,9 @@ def test_a_slide_with_every_figure_missing_needs_a_reason(example: Path, tmp_pat
     code = main([*argv, "--out", str(tmp_path / "a")], stdout=io.StringIO(), stderr=err)
     assert code == 2
     (line,) = [x for x in err.getvalue().splitlines() if x.startswith("error:")]
-    assert "decks/1Q27.yaml, slide 1 (balance_sheet, 1Q27) " in line
+    # The slide itself: where its mapping starts (``kind:`` after the dash).
+    row = written_at(deck, "kind: balance_sheet").split(":")[0]
+    assert f"{deck}:{row}:5, slide 1 (balance_sheet, 1Q27) " in line
     assert '"Consolidated Balance Sheets": every figure is missing' in line
     assert "keep_empty" in line
 

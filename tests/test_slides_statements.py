@@ -150,7 +150,8 @@ def test_bad_panel_content_names_the_file_and_slide(data_copy: Path) -> None:
     slide = next(s for s in spec["slides"] if s["kind"] == "new_business")
     slide["content"]["sections"][0]["panels"][0]["colour"] = "red"
     path.write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
-    with pytest.raises(DataError, match=r"decks/1Q08\.yaml, slide 11 \(new_business, 1Q08\)"):
+    where = r"decks/1Q08\.yaml:\d+:\d+, slide 11 \(new_business, 1Q08\) \"[^\"]+\": .*colour"
+    with pytest.raises(DataError, match=where):
         prepare(data_copy, Quarter.parse("1Q08"))
 
 

@@ -14,7 +14,7 @@ from reportgen.data.load import load_dataset
 from reportgen.model.quarter import QuarterModel
 from reportgen.quarters import Quarter
 from reportgen.slides.deck import load_deck_spec
-from tests.conftest import EXAMPLE, edit
+from tests.conftest import EXAMPLE, edit, written_at
 
 PLACEHOLDER = "{{ 'revenue_recurring'|m }}"
 FULL_WIDTH = str.maketrans("0123456789,", "０１２３４５６７８９，")  # noqa: RUF001
@@ -115,10 +115,13 @@ def test_the_build_warns_naming_the_slide_as_printed(
     code = main([*argv, "--out", str(tmp_path / "out")], stdout=out, stderr=err)
     assert code == 0
     warnings = [line for line in err.getvalue().splitlines() if "typed number" in line]
-    where = "decks/1Q08.yaml, slide"
+    # Each names the line and column of the text, then the slide as printed, with its title.
+    recurring, dividends = written_at(deck, shown), written_at(deck, paid)
     assert warnings == [
-        f"WARNING: {data_copy}/{where} 2: typed number {shown!r} equals revenue_recurring 1Q08; "
-        "use a placeholder so it cannot drift from the data",
-        f"WARNING: {data_copy}/{where} 14: typed number {paid!r} equals cf_dividends_paid 1Q08; "
-        "use a placeholder so it cannot drift from the data",
+        f'WARNING: {deck}:{recurring}, slide 2 (revenues, 1Q08) "Revenues": typed number '
+        f"{shown!r} equals revenue_recurring 1Q08; use a placeholder so it cannot drift from "
+        "the data",
+        f'WARNING: {deck}:{dividends}, slide 14 (cash_flows, 1Q08) "Consolidated Cash Flows": '
+        f"typed number {paid!r} equals cf_dividends_paid 1Q08; use a "
+        "placeholder so it cannot drift from the data",
     ]

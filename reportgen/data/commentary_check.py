@@ -46,11 +46,14 @@ class TypedNumber:
     text: str
     number: str
     figure: str
+    # The slide's position in the deck file (0-based): where the caller finds the text.
+    index: int = 0
 
     @property
     def message(self) -> str:
+        """What is wrong; the caller puts where it is written (``DeckFile``) in front."""
         return (
-            f"slide {self.slide}: typed number {self.number!r} equals {self.figure}; "
+            f"typed number {self.number!r} equals {self.figure}; "
             f"use a placeholder so it cannot drift from the data"
         )
 
@@ -71,19 +74,19 @@ def _strings(value: object) -> Iterator[str]:
             yield from _strings(item)
 
 
-def _texts(spec: DeckSpec) -> Iterator[tuple[str, str]]:
-    for slide in spec.slides:
+def _texts(spec: DeckSpec) -> Iterator[tuple[int, str, str]]:
+    for index, slide in enumerate(spec.slides):
         label = _label(slide)
         if slide.title:
-            yield label, slide.title
+            yield index, label, slide.title
         for bullet in slide.bullets:
             item = Bullet(text=bullet) if isinstance(bullet, str) else bullet
             for text in (item.text, *item.sub):
-                yield label, text
+                yield index, label, text
         for note in slide.notes:
-            yield label, note
+            yield index, label, note
         for text in _strings(slide.content):
-            yield label, text
+            yield index, label, text
 
 
 def _number_key(text: str) -> tuple[Decimal, bool] | None:
@@ -186,7 +189,7 @@ def typed_numbers(spec: DeckSpec, model: QuarterModel) -> list[TypedNumber]:
     """Numbers typed in the deck's commentary that equal a figure of the model."""
     known = _known_figures(model)
     found = []
-    for slide, text in _texts(spec):
+    for index, slide, text in _texts(spec):
         seen = set()
         for piece in typed_texts(text):
             for match in TYPED_NUMBER_RE.finditer(_DATE_RE.sub(" ", piece)):
@@ -195,5 +198,5 @@ def typed_numbers(spec: DeckSpec, model: QuarterModel) -> list[TypedNumber]:
                 key = _number_key(number)
                 if key in known and number not in seen:
                     seen.add(number)
-                    found.append(TypedNumber(slide, text, number, known[key]))
+                    found.append(TypedNumber(slide, text, number, known[key], index))
     return found

@@ -25,6 +25,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from reportgen.data.inputs import InputLog, Inputs
+from reportgen.data.marks import Marks
 from reportgen.data.schema import (
     FIGURE_COLUMNS,
     FIGURE_OPTIONAL_COLUMNS,
@@ -196,9 +197,20 @@ YAML_LOADER = DataYamlLoader
 
 def read_yaml(path: Path, root: Path, log_to: InputLog | None = None) -> Any:
     """Parse a YAML file; syntax errors name the line and column, doubled keys both lines."""
+    return read_yaml_marked(path, root, log_to)[0]
+
+
+def read_yaml_marked(path: Path, root: Path, log_to: InputLog | None = None) -> tuple[Any, Marks]:
+    """Parse a YAML file, and keep where each key and value is written (``Marks``).
+
+    One parse: the nodes, which carry the marks, are constructed into the data.
+    """
     text = read_text(path, root, log_to)
+    loader = YAML_LOADER(text)
     try:
-        return yaml.load(text, Loader=YAML_LOADER)
+        node = loader.get_single_node()
+        data = None if node is None else loader.construct_document(node)
+        return data, Marks.of(shown(path), node)
     except _DuplicateKey as exc:
         lines = (
             f"line {exc.first}"
@@ -214,6 +226,8 @@ def read_yaml(path: Path, root: Path, log_to: InputLog | None = None) -> Any:
         raise DataError(f"{shown(path)}{where}: YAML syntax error: {exc.problem}") from None
     except yaml.YAMLError as exc:
         raise DataError(f"{shown(path)}: YAML syntax error: {exc}") from None
+    finally:
+        loader.dispose()
 
 
 def describe(exc: ValidationError) -> str:

@@ -99,9 +99,12 @@ class CompanyText(Strict):
     contact_office: str = ""
     contact_address: str = ""
     forward_looking_statement: str = ""
-    # Translated text says what it came from and whether the IR team has reviewed it.
+    # Translated text says what it came from and whether the IR team has reviewed it;
+    # ``source_hash`` is the English text's hash when the review was done (see
+    # ``review.translations``), so an English edit after it reopens the review.
     translated_from: str = ""
     review: Literal["", "pending", "done"] = ""
+    source_hash: str = ""
 
 
 class Company(Strict):
@@ -283,6 +286,8 @@ class SlideSpec(Strict):
     content: dict[str, object] = Field(default_factory=dict)
     # Why a slide whose every figure is missing is kept (else that is an error).
     keep_empty: str = ""
+    # "pending": the slide awaits someone's review; the release gate refuses it.
+    review: Literal["", "pending", "done"] = ""
 
 
 class DeckSpec(Strict):
@@ -292,6 +297,8 @@ class DeckSpec(Strict):
     release_date: Day
     slides: tuple[SlideSpec, ...] = Field(min_length=1)
     # A translated edition (``decks/<quarter>.<language>.yaml``) says what it was
-    # translated from and whether the IR team has reviewed it (pending, done).
+    # translated from and whether the IR team has reviewed it (pending, done), and the
+    # English deck's text hash at that review (``source_hash``, see ``review.translations``).
     translated_from: str = ""
     review: Literal["", "pending", "done"] = ""
+    source_hash: str = ""

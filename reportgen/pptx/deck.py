@@ -32,6 +32,8 @@ BODY_TOP, BODY_BOTTOM = Inches(0.78), Inches(5.28)
 GAP = Inches(0.12)
 _EMU_PER_PT = 12700
 MIN_CHART = Inches(1.4)
+# The name of the draft mark's shape; ``verify`` leaves it aside (a final has none).
+DRAFT_SHAPE = "Draft"
 
 
 def pptx_name(deck: Deck) -> str:
@@ -56,6 +58,12 @@ def write_pptx(deck: Deck, target: Path) -> None:
         shapes = target_slide.shapes
         if slide.kind != "cover":
             _frame(shapes, slide, deck, page)
+        if deck.draft:
+            # Every slide of a draft says so, as the PDF's footer does (not a final build).
+            mark = TextBlock(DRAFT_SHAPE, (bodies.Paragraph(deck.messages("deck.draft")),), "draft")
+            text.add_text(
+                shapes, mark, WIDTH - MARGIN - Inches(1.2), Inches(5.33), Inches(1.2), Inches(0.25)
+            )  # type: ignore[arg-type]
         _lay_out(shapes, blocks, deck, created, cover=slide.kind == "cover")
         _notes(target_slide, slide, blocks, deck)
     properties = presentation.core_properties

@@ -43,6 +43,7 @@ ROLES: dict[str, Role] = {
     "title": Role(15, bold=True, color=brand.NAVY),
     "number": Role(13, bold=True, color=brand.COLORS["white"], fill=brand.NAVY, align="center"),
     "footer": Role(7, color=brand.COLORS["muted"]),
+    "draft": Role(7, bold=True, color=brand.COLORS["neg"], align="right"),
 }
 _ALIGN = {"left": PP_ALIGN.LEFT, "right": PP_ALIGN.RIGHT, "center": PP_ALIGN.CENTER}
 _INDENT_PT = 12.0

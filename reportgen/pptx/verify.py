@@ -21,6 +21,7 @@ from pptx import Presentation
 from pptx.exc import PackageNotFoundError
 
 from reportgen.errors import DataError
+from reportgen.pptx.deck import DRAFT_SHAPE
 
 # A figure as slides print it: 16.3, (1,528), △1,528, +931, 22.5%, JPY3,875, n/a.
 FIGURE = re.compile(r"[△(+−-]?\d[\d,]*(?:\.\d+)?\)?%?|n/a|n/d|n\.m\.")
@@ -97,6 +98,8 @@ def read(path: Path) -> list[SlideContent]:
     for index, slide in enumerate(presentation.slides, start=1):
         shapes: dict[str, tuple[Entry, ...]] = {}
         for shape in slide.shapes:
+            if shape.name == DRAFT_SHAPE:
+                continue  # a draft says so; the fresh build to compare with is always one
             shapes[shape.name] = (*shapes.get(shape.name, ()), *_entries(shape))
         label = next((e.text for e in shapes.get("Slide number", ())), "") or str(index)
         slides.append(SlideContent(label, shapes))

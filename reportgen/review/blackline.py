@@ -223,7 +223,7 @@ def _safe(number: str) -> str:
 
 
 _STYLE = """
-@page { size: 297mm 167mm; margin: 8mm; }
+@page { size: 400mm 140mm; margin: 6mm; }
 body { font-family: Lato, "IPAexGothic", sans-serif; font-size: 8.5pt; color: #222; }
 h1 { font-size: 14pt; margin: 0 0 4pt; } h2 { font-size: 11pt; margin: 0 0 4pt; }
 table { border-collapse: collapse; width: 100%; }

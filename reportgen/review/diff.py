@@ -34,7 +34,10 @@ def diff(
 ) -> Changes:
     """Compare and report; return the changes (empty when the versions say the same)."""
     from reportgen.build import build
+    from reportgen.review.approvals import approved_path
 
+    if approved is None:
+        approved = approved_path(data, quarter, edition)
     folder = out / "diff" / f"{quarter.name}-{edition}"
     work = out / ".cache" / "diff" / "work"
     work.mkdir(parents=True, exist_ok=True)

@@ -145,7 +145,8 @@ def resolve(
                     f"--against approved: no approved version of {quarter.name} ({edition}); "
                     f"approve one first (reportgen approve --quarter {quarter.name} --by NAME)"
                 )
-            return Side(f"approved ({approved.name})", read_pdf_snapshot(approved), approved)
+            text = approved.read_text(encoding="utf-8")
+            return Side("the approved version", Snapshot.from_json(text, str(approved)), None)
         path = Path(ref)
         if path.is_file():
             if path.suffix.lower() != ".pdf":

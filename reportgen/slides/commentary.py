@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from markupsafe import Markup
 
 from reportgen import formatting
 from reportgen.data.items import ITEMS, JPY_M
+from reportgen.data.marks import Site
 from reportgen.data.schema import Bullet
 from reportgen.errors import CommentaryError, MissingFigureError
 from reportgen.model.figures import Figure
@@ -308,6 +309,9 @@ class Commentary:
         missing prints marked instead of failing, and its error line is kept (``marked``).
         """
         self._where = where
+        # The slide being built, once ``at`` named it: errors then give the line and
+        # column each text is written at.
+        self._site: Site | None = None
         # The error lines of the figures marked missing, shared by the copies ``at`` makes.
         self._marked: list[str] | None = [] if lenient else None
         # The figures the text being rendered prints, and what its words contradict
@@ -337,22 +341,33 @@ class Commentary:
     @property
     def where(self) -> str:
         """The deck file, and the slide once ``at`` named it: errors start with it."""
-        return self._where
+        return self._where if self._site is None else self._site.at()
 
-    def at(self, where: str) -> Commentary:
-        """The same commentary, naming ``where`` (a slide) in its errors."""
+    @property
+    def site(self) -> Site | None:
+        """The slide being built (see ``at``), or None before the slides are built."""
+        return self._site
+
+    def where_of(self, source: str) -> str:
+        """Where the text ``source`` is written: ``decks/1Q25.yaml:14:9, slide 1 (...)``."""
+        return self._where if self._site is None else self._site.of(source)
+
+    def at(self, site: Site) -> Commentary:
+        """The same commentary, naming the slide ``site`` (and each text's line) in errors."""
         other = copy.copy(self)
-        other._where = where
+        other._site = site
         return other
 
     def text(self, source: str) -> FigureMarkup:
-        """Render one piece of commentary; raise ``CommentaryError`` naming the file.
+        """Render one piece of commentary; raise ``CommentaryError`` naming where it is.
 
         The result remembers the figures it prints, for the slide's list of figures.
         """
         self._placed.clear()
-        rendered = self._language.render(source, self._where)
-        self._contradictions.extend(self._wording.check(rendered, self._placed))
+        where = self.where_of(source)
+        rendered = self._language.render(source, where)
+        found = self._wording.check(rendered, self._placed)
+        self._contradictions.extend(replace(c, where=where) for c in found)
         return FigureMarkup.holding(rendered, tuple((p.figure, p.shown) for p in self._placed))
 
     def marked(self) -> tuple[str, ...]:

@@ -14,7 +14,8 @@ from typing import TypeVar, get_args
 from markupsafe import Markup
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
-from reportgen.data.load import Dataset, describe, describe_each, shown
+from reportgen.data.load import Dataset, describe_each, shown
+from reportgen.data.marks import Site
 from reportgen.data.schema import SlideSpec, Strict, quote
 from reportgen.errors import DataError
 from reportgen.quarters import Quarter
@@ -30,20 +31,21 @@ def deck_path(dataset: Dataset, quarter: Quarter, language: str = "en") -> Path:
     return dataset.root / "decks" / f"{quarter.name}{suffix}.yaml"
 
 
-def spec_where(path: Path, spec: SlideSpec, quarter: Quarter) -> str:
-    """``data/iij/decks/1Q08.yaml, slide 11 (new_business, 1Q08)``: where a slide is defined."""
+def slide_where(ctx: BuildContext, spec: SlideSpec, *path: str | int, key: bool = False) -> str:
+    """Where ``path`` of the slide being built is written, then the slide's name.
+
+    ``decks/1Q25.yaml:64:9, slide 6 (operating_income_bridge, 1Q25) "Title"``: the
+    deck builder names the slide (``Commentary.at``); ``spec`` names it otherwise.
+    """
+    site = ctx.commentary.site
+    if site is not None:
+        return site.at(*path, key=key)
     number = f"slide {spec.number} " if spec.number else "slide "
-    return f"{shown(path)}, {number}({spec.kind}, {quarter.name})"
+    file = shown(deck_path(ctx.dataset, ctx.quarter, ctx.language))
+    return f"{file}, {number}({spec.kind}, {ctx.quarter.name})"
 
 
-def slide_where(ctx: BuildContext, spec: SlideSpec) -> str:
-    """Where the slide ``spec`` of the deck being built is defined (see ``spec_where``)."""
-    return spec_where(deck_path(ctx.dataset, ctx.quarter, ctx.language), spec, ctx.quarter)
-
-
-def check_content_keys(
-    path: Path, spec: SlideSpec, quarter: Quarter, model: type[BaseModel] | None
-) -> None:
+def check_content_keys(site: Site, spec: SlideSpec, model: type[BaseModel] | None) -> None:
     """Refuse ``content:`` keys the slide's kind does not read (``model``: the keys it does).
 
     Checked when the deck file is read, for every slide, so a key on the wrong kind
@@ -55,9 +57,8 @@ def check_content_keys(
         return
     reads = f"reads {', '.join(accepted)}" if accepted else "reads no content"
     raise DataError(
-        f"{spec_where(path, spec, quarter)}: content.{quote(unknown[0])[1:-1]}: unknown key"
-        f"{did_you_mean(unknown[0], accepted)}; "
-        f"the {spec.kind} slide {reads}"
+        f"{site.at('content', unknown[0], key=True)}: content.{quote(unknown[0])[1:-1]}: "
+        f"unknown key{did_you_mean(unknown[0], accepted)}; the {spec.kind} slide {reads}"
     )
 
 
@@ -66,27 +67,29 @@ def parse_content(ctx: BuildContext, spec: SlideSpec, model: type[Content]) -> C
     try:
         return model.model_validate(spec.content)
     except ValidationError as exc:
+        errors = exc.errors()
         # A misspelt key is also a missing one: name the misspelling, which explains both.
-        unknown = [e["loc"] for e in exc.errors() if e["type"] == "extra_forbidden"]
+        unknown = [e["loc"] for e in errors if e["type"] == "extra_forbidden"]
         if unknown:
-            raise DataError(
-                f"{slide_where(ctx, spec)}: {_unknown_key(model, unknown[0])}"
-            ) from None
-        prefix = f"{slide_where(ctx, spec)}: content."
-        raise DataError(
-            prefix + describe(exc), details=(prefix + each for each in describe_each(exc))
-        ) from None
+            where = slide_where(ctx, spec, "content", *unknown[0], key=True)
+            raise DataError(f"{where}: {_unknown_key(model, unknown[0])}") from None
+        lines = [
+            f"{slide_where(ctx, spec, 'content', *e['loc'])}: content.{each}"
+            for e, each in zip(errors, describe_each(exc), strict=True)
+        ]
+        more = f" (and {len(lines) - 1} more)" if len(lines) > 1 else ""
+        raise DataError(lines[0] + more, details=lines) from None
 
 
 def _unknown_key(model: type[BaseModel], loc: tuple[int | str, ...]) -> str:
     """``content.titel: unknown key (did you mean 'title'?); expected one of ...``."""
-    allowed = _keys_at(model, loc[:-1])
+    allowed = keys_at(model, loc[:-1])
     where = ".".join(str(part) for part in loc)
     expected = f"; expected one of {', '.join(allowed)}" if allowed else ""
     return f"content.{where}: unknown key{did_you_mean(str(loc[-1]), allowed)}{expected}"
 
 
-def _keys_at(model: type[BaseModel], path: tuple[int | str, ...]) -> list[str]:
+def keys_at(model: type[BaseModel], path: tuple[int | str, ...]) -> list[str]:
     """The keys allowed at ``path`` (field names, list indexes, union member names)."""
     candidates = [model]
     for part in path:
@@ -108,8 +111,9 @@ def _models(annotation: object) -> list[type[BaseModel]]:
     return [model for arg in get_args(annotation) for model in _models(arg)]
 
 
-def content_error(ctx: BuildContext, spec: SlideSpec, message: str) -> DataError:
-    return DataError(f"{slide_where(ctx, spec)}: {message}")
+def content_error(ctx: BuildContext, spec: SlideSpec, message: str, *path: str | int) -> DataError:
+    """An error about the slide's content, at ``path`` inside the slide (or the slide)."""
+    return DataError(f"{slide_where(ctx, spec, *path)}: {message}")
 
 
 class Point(Strict):

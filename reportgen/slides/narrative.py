@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from reportgen.data.companies import GroupCompany, load_group_companies
 from reportgen.data.schema import SlideSpec
+from reportgen.errors import DataError
 from reportgen.slides.base import BuildContext, SlideKind
 from reportgen.slides.bodies import ContactBody, PanelsBody, TextBody
 from reportgen.slides.content import (
@@ -16,6 +17,7 @@ from reportgen.slides.content import (
     render_points,
 )
 from reportgen.slides.reference import ownership_text
+from reportgen.suggest import did_you_mean
 
 
 def _company_line(ctx: BuildContext, company: GroupCompany) -> str:
@@ -37,11 +39,11 @@ def _panel(
     if panel.company:
         company = companies.get(panel.company)
         if company is None:
-            raise content_error(
-                ctx,
-                spec,
-                f"panel company {panel.company!r} is not in group_companies.csv; expected one "
-                f"of {', '.join(companies)}",
+            # Named where the key is typed (a panel's ``company:``), with the closest key.
+            raise DataError(
+                f"{ctx.commentary.where_of(panel.company)}: panel company {panel.company!r} "
+                f"is not in group_companies.csv{did_you_mean(panel.company, companies)}; "
+                f"expected one of {', '.join(companies)}"
             )
         title = title or text(company.name)
         subtitle = subtitle or text(_company_line(ctx, company))

@@ -26,7 +26,9 @@ from typing import Literal, TypeVar
 from jinja2 import Environment, TemplateSyntaxError, nodes
 from markupsafe import Markup, escape
 
+from reportgen.data.items import ITEMS
 from reportgen.errors import CommentaryError, MissingFigureError
+from reportgen.suggest import did_you_mean
 
 # No slide shows more than a few thousand characters (the layout check refuses
 # overflow later); these bounds only stop a typo or a hostile file from building
@@ -34,6 +36,9 @@ from reportgen.errors import CommentaryError, MissingFigureError
 MAX_SOURCE_CHARS = 10_000
 MAX_OUTPUT_CHARS = 40_000
 _SHOWN_CHARS = 60  # of a text or a reason quoted in an error
+# A tag is quoted whole up to this: the longest real placeholder is under 100
+# characters; a longer one is a stray brace swallowing the text, cut to stay one line.
+_TAG_CHARS = 200
 
 Constant = str | int | float | bool | None
 T = TypeVar("T")
@@ -96,8 +101,15 @@ class Branches:
     branches: tuple[tuple[Condition | None, tuple[Piece, ...]], ...]
 
     def __str__(self) -> str:
-        first = self.branches[0][0]
-        return f"{{% if {_shown_condition(first)} %}}" if first else "{% if %}"
+        return self.tag(0)
+
+    def tag(self, position: int) -> str:
+        """The tag opening branch ``position``: ``{% if c %}``, ``{% elif c %}``, ``{% else %}``."""
+        condition = self.branches[position][0]
+        if condition is None:
+            return "{% else %}" if position else "{% if %}"
+        keyword = "elif" if position else "if"
+        return f"{{% {keyword} {_shown_condition(condition)} %}}"
 
 
 def _shown_condition(condition: Condition) -> str:
@@ -193,9 +205,10 @@ def _parser() -> Environment:
 
 
 def _shown(text: str) -> str:
-    """A text or a tag as an error quotes it: on one line, cut short."""
+    """A tag as an error quotes it: on one line, whole unless it is far longer than any
+    placeholder (``_TAG_CHARS``), so the reader sees the placeholder that failed."""
     text = " ".join(text.split())
-    return text if len(text) <= _SHOWN_CHARS else text[:_SHOWN_CHARS] + "…"
+    return text if len(text) <= _TAG_CHARS else text[:_TAG_CHARS] + "…"
 
 
 def refusal(shown: str, reason: str) -> CommentaryError:
@@ -291,12 +304,19 @@ def parse(source: str) -> tuple[Piece, ...]:
     pieces: list[Piece] = []
     stack: list[_Open] = []  # the {% if %} blocks open around the text being read
     tag: list[str] = []  # the tokens of the {{ }} or {% %} being read
+    # Where the tag being read starts in ``source``, so a syntax error quotes the tag
+    # itself rather than the start of the text. Tokens are consecutive pieces of it.
+    cursor = tag_start = 0
     try:
         # The lexer alone splits text from tags (raw blocks are text, comments vanish).
         for _, kind, value in _parser().lexer.tokeniter(source, None):
+            found = source.find(value, cursor)
+            cursor = cursor if found < 0 else found + len(value)
             if kind == "data":
                 pieces.append(value)
             elif kind in ("variable_begin", "block_begin") or tag:
+                if not tag:
+                    tag_start = max(found, 0)
                 tag.append(value)
             if kind == "variable_end":
                 pieces.append(_tag("".join(tag).rstrip()))
@@ -305,12 +325,26 @@ def parse(source: str) -> tuple[Piece, ...]:
                 pieces = _branch(stack, pieces, "".join(tag), *_block(tag))
                 tag = []
     except TemplateSyntaxError as exc:
-        raise refusal(repr(source[:_SHOWN_CHARS]), f"line {exc.lineno}: {exc.message}") from None
+        shown = _failing_tag(source, tag_start) if tag else repr(source[:_SHOWN_CHARS])
+        # The error names the text's line and column in the file; a line inside the text
+        # is worth saying only in a text of several lines.
+        inside = f"line {exc.lineno} of the text: " if exc.lineno > 1 else ""
+        raise refusal(shown, f"{inside}{exc.message}") from None
     if tag:
         raise refusal(_shown("".join(tag)), "not closed; expected }} or %}")
     if stack:
         raise refusal(_shown(stack[-1].tag), "not closed; expected {% endif %}")
     return tuple(pieces)
+
+
+def _failing_tag(source: str, start: int) -> str:
+    """The tag a syntax error is in, whole: from its ``{{`` to the first ``}}`` or ``%}``.
+
+    Up to the end of the text if it is never closed; cut only past ``_TAG_CHARS``.
+    """
+    ends = [i for i in (source.find("}}", start), source.find("%}", start)) if i >= 0]
+    text = " ".join(source[start : min(ends) + 2 if ends else len(source)].split())
+    return text if len(text) <= _TAG_CHARS else text[:_TAG_CHARS] + "…"
 
 
 def _branch(
@@ -362,8 +396,14 @@ class Language:
         if not isinstance(arg, Name):
             return arg
         if arg.name not in self.names:
+            # {{ revenue|m }}: an item written without its quotes.
+            hint = (
+                f" (an item is quoted: '{arg.name}')"
+                if arg.name in ITEMS
+                else did_you_mean(arg.name, self.names)
+            )
             raise CommentaryError(
-                f"unknown name {arg.name!r}; expected one of {', '.join(sorted(self.names))}"
+                f"unknown name {arg.name!r}{hint}; expected one of {', '.join(sorted(self.names))}"
             )
         return self.names[arg.name]
 
@@ -373,7 +413,8 @@ class Language:
             apply = self.filters.get(call.name)
             if apply is None:
                 raise CommentaryError(
-                    f"no filter {call.name!r}; expected one of {', '.join(sorted(self.filters))}"
+                    f"no filter {call.name!r}{did_you_mean(call.name, self.filters)}; "
+                    f"expected one of {', '.join(sorted(self.filters))}"
                 )
             args = [self._value(a) for a in call.args]
             kwargs = {key: self._value(v) for key, v in call.kwargs}
@@ -406,19 +447,22 @@ class Language:
             if isinstance(piece, str):
                 yield escape(piece)
                 continue
+            shown = str(piece)  # the tag an error quotes: the one being evaluated
             try:
                 if isinstance(piece, Placeholder):
                     yield self._evaluate(piece)
                     continue
-                chosen = next(
-                    (body for test, body in piece.branches if test is None or self._holds(test)),
-                    (),
-                )
+                chosen: tuple[Piece, ...] = ()
+                for position, (test, body) in enumerate(piece.branches):
+                    shown = piece.tag(position)
+                    if test is None or self._holds(test):
+                        chosen = body
+                        break
             # Any failure inside a placeholder is the text's fault: the filters
             # only read the model, so a wrong argument surfaces as whatever
             # Python raises. The cause stays chained for --debug.
             except Exception as exc:
-                line = f"{where}: {refusal(str(piece), _one_line(exc))}"
+                line = f"{where}: {refusal(shown, _one_line(exc))}"
                 if (
                     self.marked is not None
                     and isinstance(exc, MissingFigureError)

@@ -106,7 +106,7 @@ class _Comments:
         ctx: BuildContext,
         year: str,
         actual_year: str,
-        where: str,
+        where: Callable[[str], str],
     ) -> None:
         self._where = where
         numbers, t = ctx.numbers, ctx.messages
@@ -158,7 +158,7 @@ class _Comments:
 
     def text(self, source: str) -> FigureMarkup:
         self._printed.clear()
-        rendered = self._language.render(source, self._where)
+        rendered = self._language.render(source, self._where(source))
         return FigureMarkup.holding(rendered, tuple(self._printed))
 
 
@@ -175,7 +175,7 @@ def forecast(ctx: BuildContext, spec: SlideSpec) -> tuple[ForecastBody, tuple]:
     show_interim = ctx.quarter <= interim.quarters[-1]
     actual_year = Period("FY", 0, year.fiscal_year - 1)
     targets = targets_in_force(ctx.dataset.targets, ctx.release_date)
-    comments = _Comments(targets, ctx, year.name, actual_year.name, ctx.commentary.where)
+    comments = _Comments(targets, ctx, year.name, actual_year.name, ctx.commentary.where_of)
     numbers, styles, periods = ctx.numbers, ctx.styles, ctx.periods
     rows = []
     for key, unit in FORECAST_ROWS:
@@ -258,7 +258,7 @@ def medium_term_target(ctx: BuildContext, spec: SlideSpec) -> tuple[MediumTermBo
     content = parse_content(ctx, spec, MediumTermContent)
     targets = targets_in_force(ctx.dataset.targets, ctx.release_date)
     shown = []
-    for ref in content.targets:
+    for index, ref in enumerate(content.targets):
         fig = targets.get(ref.item, ref.period)
         if fig.missing:
             raise content_error(
@@ -266,9 +266,12 @@ def medium_term_target(ctx: BuildContext, spec: SlideSpec) -> tuple[MediumTermBo
                 spec,
                 f"no target for {ref.item} {ref.period} announced on or before "
                 f"{ctx.release_date} in targets.csv",
+                "content",
+                "targets",
+                index,
             )
         number = ctx.numbers.jpy_billion(fig.value, places=0)
-        amount = t("medium.amount", amount=number)
+        amount = t("medium.amount", amount=FigureText.slot(0))
         if ref.qualifier:
             amount = t("medium.qualified", qualifier=ref.qualifier, amount=amount)
         shown.append(TargetLine(t.item(ref.item), FigureText(amount, ((fig, number),))))
@@ -357,10 +360,17 @@ def press_releases(ctx: BuildContext, spec: SlideSpec) -> tuple[PressBody, tuple
     """Ref. 4: press releases by date, grouped by the fiscal quarter they fall in."""
     t = ctx.messages
     content = parse_content(ctx, spec, PressContent)
-    late = [r for r in content.releases if r.date > ctx.release_date]
+    late = [i for i, r in enumerate(content.releases) if r.date > ctx.release_date]
     if late:
+        when = content.releases[late[0]].date
         raise content_error(
-            ctx, spec, f"press release of {late[0].date} is after the deck's release date"
+            ctx,
+            spec,
+            f"press release of {when} is after the deck's release date",
+            "content",
+            "releases",
+            late[0],
+            "date",
         )
     groups: dict[Quarter, list[ReleaseLine]] = {}
     for release in sorted(content.releases, key=lambda r: r.date):

@@ -177,7 +177,7 @@ def _wip_callout(ctx: BuildContext) -> Callout | None:
         if figure.missing:
             return None
         amount = ctx.numbers.jpy_million(figure.value)
-        lines.append(FigureText(t(message, amount=amount), ((figure, amount),)))
+        lines.append(FigureText(t(message, amount=FigureText.slot(0)), ((figure, amount),)))
     return Callout(t("revenue.si_wip.title"), tuple(lines))
 
 

@@ -10,8 +10,9 @@ pack and the tests read this one list, so no figure can be shown without a sourc
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import dataclass, field, fields, is_dataclass
 from typing import TYPE_CHECKING
 
 from markupsafe import Markup, escape
@@ -61,23 +62,62 @@ class FigureMarkup(Markup):
         return made
 
 
+_SLOT = re.compile("\x00([0-9]+)\x00")
+
+
 @dataclass(frozen=True, slots=True)
 class FigureText:
     """A phrase built around figures (``Revenue: 1,040``): plain text, with each figure's
-    text marked for its hover in the preview and listed by ``figures_of``."""
+    text marked for its hover in the preview and listed by ``figures_of``.
+
+    Build it with ``FigureText.slot(i)`` where figure ``i``'s text goes, so the span
+    lands on that figure even if the same digits occur elsewhere in the phrase::
+
+        FigureText(t("revenue.si_wip.revenue", amount=FigureText.slot(0)), ((fig, "1,040"),))
+    """
 
     text: str
     figures: tuple[tuple[Figure, str], ...] = ()
+    # Where each figure's text starts in ``text``, where slots placed it.
+    starts: tuple[int, ...] = field(default=(), compare=False)
+
+    @staticmethod
+    def slot(index: int) -> str:
+        return f"\x00{index}\x00"
+
+    def __post_init__(self) -> None:
+        if "\x00" not in self.text:
+            return
+        out: list[str] = []
+        starts: list[int] = [0] * len(self.figures)
+        length = 0
+        for n, piece in enumerate(_SLOT.split(self.text)):
+            if n % 2:
+                shown = self.figures[int(piece)][1]
+                starts[int(piece)] = length
+                piece = shown
+            out.append(piece)
+            length += len(piece)
+        object.__setattr__(self, "text", "".join(out))
+        object.__setattr__(self, "starts", tuple(starts))
 
     def __html__(self) -> Markup:
-        # Each figure's text, once, in a span carrying its provenance; the rest escaped.
-        html = escape(self.text)
-        for figure, shown in self.figures:
-            span = Markup('<span class="fig st-{}" title="{}">{}</span>').format(
+        spans = [
+            (start, figure, shown)
+            for start, (figure, shown) in zip(self.starts, self.figures, strict=False)
+        ]
+        if not spans:  # no slots: each figure's text where it first occurs
+            spans = [(self.text.find(shown), f, shown) for f, shown in self.figures]
+        html, at = Markup(""), 0
+        for start, figure, shown in sorted(spans, key=lambda span: span[0]):
+            if start < at:
+                continue  # not found (-1), or inside the figure before it
+            html += escape(self.text[at:start])
+            html += Markup('<span class="fig st-{}" title="{}">{}</span>').format(
                 figure.status, figure.provenance, shown
             )
-            html = Markup(html.replace(escape(shown), span, 1))
-        return html
+            at = start + len(shown)
+        return html + escape(self.text[at:])
 
     def __str__(self) -> str:
         return self.text

@@ -257,7 +257,8 @@ def _cash_gap(ctx: BuildContext) -> FigureText:
         (*flows, change),
     )
     shown = tuple((f, numbers.jpy_million(f.value)) for f in (sections, change, gap))
-    text = ctx.messages("cash_flow.gap", sections=shown[0][1], change=shown[1][1], gap=shown[2][1])
+    slots = FigureText.slot
+    text = ctx.messages("cash_flow.gap", sections=slots(0), change=slots(1), gap=slots(2))
     return FigureText(text, shown)
 
 

@@ -26,16 +26,11 @@ import html
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from reportgen.errors import CommentaryError, QuarterError
 from reportgen.model.figures import Figure
 from reportgen.model.quarter import QuarterModel
 from reportgen.quarters import Period
-
-if TYPE_CHECKING:
-    # slides.base imports the commentary renderer, which imports this module.
-    from reportgen.slides.base import Slide
 
 # Changes: their sign is what a direction word claims.
 _CHANGES = frozenset(
@@ -161,6 +156,8 @@ class Contradiction:
     shown: str
     figure: Figure
     expected: str
+    # Where the text is written (deck file, line and column, slide), once rendered.
+    where: str = ""
 
     @property
     def message(self) -> str:
@@ -462,8 +459,7 @@ def _targets(
     return []
 
 
-def raise_on_contradiction(where: str, slide: Slide, found: Sequence[Contradiction]) -> None:
-    """Fail on the slide's first contradiction, naming deck file, slide and words."""
+def raise_on_contradiction(found: Sequence[Contradiction]) -> None:
+    """Fail on the slide's first contradiction, naming where it is written and the words."""
     if found:
-        name = f"slide {slide.number} ({slide.title})" if slide.number else f"slide {slide.title!r}"
-        raise CommentaryError(f"{where}, {name}: {found[0].message}")
+        raise CommentaryError(f"{found[0].where}: {found[0].message}")

@@ -222,14 +222,15 @@ def test_the_inputs_are_what_the_loader_reads(data_copy: Path) -> None:
             "decks/1Q08.yaml",
             "release_date: 2008-08-12",
             "release_date: 2008-02-30",
-            r"decks/1Q08\.yaml: release_date: '2008-02-30' is not a date \(day is out of range "
-            r"for month; expected YYYY-MM-DD, e\.g\. 2008-08-12\)",
+            r"decks/1Q08\.yaml:4:15: release_date: '2008-02-30' is not a date "
+            r"\(day is out of range for month; expected YYYY-MM-DD, e\.g\. 2008-08-12\)",
         ),
         (
             "decks/1Q08.yaml",
             "release_date: 2008-08-12",
             "release_date: 12/08/2008",
-            r"decks/1Q08\.yaml: release_date: '12/08/2008' is not a date \(expected YYYY-MM-DD",
+            r"decks/1Q08\.yaml:4:15: release_date: '12/08/2008' is not a date "
+            r"\(expected YYYY-MM-DD",
         ),
         (
             "sources.yaml",
@@ -253,7 +254,8 @@ def test_the_inputs_are_what_the_loader_reads(data_copy: Path) -> None:
             "decks/1Q08.yaml",
             "{date: 2008-01-21, title:",
             "{date: 2008-01-32, title:",
-            r"decks/1Q08\.yaml, slide Ref\. 4 \(press_releases, 1Q08\): content\.releases\.0\."
+            r"decks/1Q08\.yaml:\d+:18, slide Ref\. 4 \(press_releases, 1Q08\) \"Press Releases\": "
+            r"content\.releases\.0\."
             r"date: '2008-01-32' is not a date \(day is out of range for month; expected",
         ),
     ],
