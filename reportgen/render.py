@@ -12,7 +12,7 @@ import logging
 import os
 import time
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -24,11 +24,13 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 
 from reportgen import __version__, brand
 from reportgen.charts.cache import ChartJob
+from reportgen.charts.spec import Box, ChartSpec
 from reportgen.errors import LayoutError, RenderError, SlideError
 from reportgen.linebreaks import keep_katakana_words
 from reportgen.publish import link_or_copy, publish, staged_as_final, staging
-from reportgen.slides.base import Slide
+from reportgen.slides.base import Chart, Slide
 from reportgen.slides.deck import Deck
+from reportgen.slides.hotspots import hotspots, placement
 from reportgen.slides.registry import SLIDE_KINDS
 
 if TYPE_CHECKING:
@@ -62,6 +64,8 @@ CSP_DIRECTIVES = (
     "frame-ancestors 'none'",
 )
 CSP_HEADER_ONLY = ("frame-ancestors",)
+# Where the chart values' hotspots sit: a file, since the policy allows no inline style.
+HOTSPOTS_CSS = "hotspots.css"
 CSP = "; ".join(CSP_DIRECTIVES)
 CSP_META = "; ".join(d for d in CSP_DIRECTIVES if d.split()[0] not in CSP_HEADER_ONLY)
 
@@ -177,23 +181,35 @@ def template_location(exc: TemplateError, templates: Path) -> str:
     return shown(innermost.filename, innermost.lineno)
 
 
-def with_chart_sources(deck: Deck, paths: dict[object, Path]) -> Deck:
-    # A chart with no data at all is not drawn: its slide shows a "not disclosed" panel.
-    slides = tuple(
-        replace(
-            s,
-            charts=tuple(
-                replace(c, src=f"charts/{paths[c.spec].name}") if c.spec in paths else c
-                for c in s.charts
-            ),
-        )
-        for s in deck.slides
-    )
+def with_chart_sources(
+    deck: Deck, paths: Mapping[ChartSpec, Path], marks: Mapping[ChartSpec, Mapping[str, Box]]
+) -> Deck:
+    """The deck with each drawn chart's file, and its values' hotspots for the preview."""
+
+    def drawn(chart: Chart) -> Chart:
+        # A chart with no data at all is not drawn: its slide shows a "not disclosed" panel.
+        if chart.spec not in paths:
+            return chart
+        path = paths[chart.spec]
+        spots = hotspots(path.stem, chart.shown_by_key(), marks.get(chart.spec, {}))
+        return replace(chart, src=f"charts/{path.name}", hotspots=spots)
+
+    slides = tuple(replace(s, charts=tuple(drawn(c) for c in s.charts)) for s in deck.slides)
     return replace(deck, slides=slides)
 
 
+def hotspot_stylesheet(deck: Deck) -> str:
+    """``hotspots.css``: where every chart value's hotspot sits on its chart."""
+    return placement(
+        (Path(c.src).stem, c.spec.width_in / c.spec.height_in, c.hotspots)
+        for s in deck.slides
+        for c in s.charts
+        if c.src
+    )
+
+
 def write_preview(
-    deck: Deck, html: str, chart_paths: dict[object, Path], folder: Path, templates: Path
+    deck: Deck, html: str, chart_paths: Mapping[ChartSpec, Path], folder: Path, templates: Path
 ) -> Path:
     """Write the HTML deck with its CSS, fonts and charts beside it: openable from disk."""
     (folder / "charts").mkdir(parents=True)
@@ -206,6 +222,8 @@ def write_preview(
             link_or_copy(FONTS / name, target)
     with writing(folder / "deck.css") as target:
         target.write_text(stylesheet(templates), encoding="utf-8")
+    with writing(folder / HOTSPOTS_CSS) as target:
+        target.write_text(hotspot_stylesheet(deck), encoding="utf-8")
     with writing(folder / "index.html") as index:
         index.write_text(html, encoding="utf-8")
     return index
@@ -397,10 +415,12 @@ def _render_deck(
         # WeasyPrint is the slowest import of a build: it runs here while worker
         # processes draw the charts, instead of after them.
         import weasyprint  # noqa: F401
-    deck = with_chart_sources(deck, charts.paths)
+    chart_paths = charts.wait()
+    # The HTML waits for the drawings: the preview's hotspots are placed by where each
+    # value landed on its chart.
+    deck = with_chart_sources(deck, chart_paths, charts.marks())
     progress("html")
     html = render_html(deck, templates)
-    chart_paths = charts.wait()
     final = out_root / deck.quarter.name
     with staging(out_root, deck.quarter.name) as stage:
         fresh = stage / "new"

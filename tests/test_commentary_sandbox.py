@@ -8,6 +8,7 @@ hostile or careless deck file would, in bullets, notes and forecast comments.
 from __future__ import annotations
 
 import io
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -49,14 +50,19 @@ class _Tags(HTMLParser):
 
 
 def assert_only_figure_spans(html: str) -> None:
-    """The only markup is our figure spans: <span class="fig st-…" title="…">."""
+    """The only markup is our figure spans: <span class="fig st-…" title="…" data-docs="…">.
+
+    ``data-docs`` is the figure's documents as JSON (for the preview's popover): data,
+    never markup.
+    """
     parser = _Tags()
     parser.feed(html)
     parser.close()
     for tag, attrs in parser.tags:
         assert tag == "span", html
-        assert set(attrs) == {"class", "title"}, html
+        assert set(attrs) == {"class", "title", "data-docs"}, html
         assert FIGURE_SPAN.match(attrs["class"] or ""), html
+        assert isinstance(json.loads(attrs["data-docs"] or ""), list), html
     assert html.count("<") == 2 * len(parser.tags), html
 
 

@@ -7,24 +7,15 @@ item, period, exact value and documents, compared with the model, not typed here
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 from openpyxl import load_workbook
 
 from reportgen.datapack import DATA_COLUMNS, records
 from reportgen.formatting import numbers_for
 from reportgen.model.quarter import QuarterModel
-from reportgen.slides import bodies
 from reportgen.slides.base import Slide
 from reportgen.slides.shown import CHART, TABLE, TEXT, Shown, figures_of
 from tests.conftest import BuiltDeck
-
-BODY_TYPES = tuple(
-    obj
-    for obj in vars(bodies).values()
-    if isinstance(obj, type) and dataclasses.is_dataclass(obj) and obj.__module__ == bodies.__name__
-)
 
 
 def _slide(deck: BuiltDeck, kind: str) -> Slide:
@@ -34,13 +25,6 @@ def _slide(deck: BuiltDeck, kind: str) -> Slide:
 
 def _by(shown: tuple[Shown, ...], place: str, key: str) -> list[Shown]:
     return [s for s in shown if s.place == place and s.figure.key == key]
-
-
-@pytest.mark.parametrize("deck_name", ["iij_1q08", "example_1q25"])
-def test_every_body_is_typed(deck_name: str, request: pytest.FixtureRequest) -> None:
-    deck: BuiltDeck = request.getfixturevalue(deck_name)
-    for slide in deck.slides:
-        assert isinstance(slide.body, BODY_TYPES), (slide.kind, type(slide.body))
 
 
 def test_text_figures_are_listed(iij_1q08: BuiltDeck, iij_model: QuarterModel) -> None:

@@ -23,6 +23,7 @@ from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwr
 from pypdf import PdfReader
 
 from reportgen import formatting
+from reportgen.data.items import ITEMS
 from reportgen.data.load import load_dataset
 from reportgen.data.validate import validate
 from reportgen.errors import CommentaryError, InputError, PreviewError, TieOutError
@@ -35,8 +36,10 @@ from reportgen.slides.commentary import Commentary
 from reportgen.slides.deck import load_deck_spec
 from reportgen.slides.messages import Messages
 from tests.conftest import EXAMPLE, IIJ, edit, require_tool, written_at
+from tests.test_chart_hotspots import label_points
 from tests.test_cli import run
 from tests.test_signs import drop_rows
+from tests.test_source_documents import figure_as_typed, source_document
 
 # As many sections as the 1Q08 deck file lists slides.
 SLIDES = len(load_deck_spec(load_dataset(IIJ), Quarter.parse("1Q08")).slides)
@@ -151,8 +154,9 @@ def test_serves_the_deck_on_loopback_only(served: PreviewServer) -> None:
     assert 'href="/_preview/pdf"' in html
     assert 'src="/_preview/live.js"' in html
     assert "preview-error" not in html
-    # Provenance on hover: figures keep their title attributes.
-    assert re.search(r'<td class="[^"]*"\s+title="[^"]+">', html)
+    # Provenance on hover: figures keep their title attributes, and their documents for
+    # the popover.
+    assert re.search(r'<td class="[^"]*"\s+title="[^"]+" data-docs="\[[^"]+\]">', html)
     cited = r' · Sources?: [^"]+, [0-9]{4}-[0-9]{2}-[0-9]{2}'
     assert re.search(r'<span class="fig [^"]*" title="[^"]+' + cited, html)
 
@@ -785,3 +789,51 @@ def test_only_a_placeholder_whose_figure_is_missing_is_lenient() -> None:
         lenient.text("{{ 'sgaa'|m }}")
     with pytest.raises(CommentaryError, match="not available"):
         lenient.text("{% if 'sga'|is_loss('1Q24') %}loss{% endif %}")
+
+
+# -- chart values hover (issue 17) -------------------------------------------------------
+
+
+def test_browser_chart_value_hovers_and_links_its_document(
+    served: PreviewServer, tab: tuple[Page, list[str]]
+) -> None:
+    """Over the revenue chart's 1Q08 SI label: a hotspot naming the item, period and document.
+
+    The label's place is read from the chart's SVG, the value and document from the
+    data files: the test points where the label is printed, as a reader would.
+    """
+    page, errors = tab
+    page.goto(served.url, wait_until="networkidle")
+    value = figure_as_typed("revenue_si", "1Q08")
+    document = source_document("revenue_si", "1Q08")
+    chart = page.locator("section[data-kind='revenues'] figure.chart")
+    chart.scroll_into_view_if_needed()
+    image = chart.locator("img")
+    box = image.bounding_box()
+    assert box is not None
+    # The hotspots' layer lies exactly over the image.
+    assert chart.locator(".hotspots").bounding_box() == box
+    src = image.get_attribute("src")
+    assert src is not None
+    ((x, y),) = label_points(served.preview.site / src)[value]
+    page.mouse.move(box["x"] + x * box["width"], box["y"] + y * box["height"])
+    hovered = page.locator(".hotspot:hover")
+    expect(hovered).to_have_count(1)
+    title = hovered.get_attribute("title") or ""
+    assert title.startswith(f"{ITEMS['revenue_si'].label}, 1Q08 · published · ")
+    assert f"Source: {document['title']}, {document['date']}" in title
+    assert (hovered.get_attribute("aria-label") or "").startswith(f"{value}: {title}")
+    # Focused (Tab, or a click), it opens the popover: the same facts and the link.
+    hovered.focus()
+    popover = page.locator(".figure-popover")
+    expect(popover).to_be_visible()
+    expect(popover).to_contain_text(f"{ITEMS['revenue_si'].label}, 1Q08")
+    link = popover.locator(f"a[href='{document['url']}']")
+    expect(link).to_have_text(f"{document['title']}, {document['date']}")
+    page.keyboard.press("Escape")
+    expect(popover).to_be_hidden()
+    # A table cell opens it too, on a click.
+    page.locator("td[data-docs]").first.click()
+    expect(popover).to_be_visible()
+    expect(popover.locator("a[href^='https://']").first).to_be_attached()
+    assert errors == []

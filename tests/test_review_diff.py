@@ -18,7 +18,7 @@ import pytest
 
 from reportgen.cli import main
 from reportgen.review.changes import compare, word_diff
-from reportgen.review.snapshot import read_pdf_snapshot
+from reportgen.review.snapshot import read_pdf_snapshot, snapshot
 from tests.conftest import EXAMPLE, IIJ, BuiltDeck, edit
 from tests.data.test_restatements import restate_2q24
 
@@ -198,3 +198,12 @@ def test_against_approved_without_an_approval_names_the_command(tmp_path: Path) 
     )  # fmt: skip
     assert code == 2
     assert "reportgen approve --quarter 1Q08" in err
+
+
+def test_the_snapshot_does_not_depend_on_where_the_data_sits(iij_1q08: BuiltDeck) -> None:
+    """A warning's file path (relative to the working folder) stays out of the PDF."""
+    snap = snapshot(iij_1q08.result.deck)
+    assert snap.checks, "IIJ 1Q08 warns about its cash-flow gap"
+    for check in snap.checks:
+        assert "figures/" not in check.message
+        assert check.message.startswith(check.name)

@@ -26,7 +26,14 @@ from tests.test_cli import run
 _INTERNAL_KEY = re.compile(r"\b[a-z0-9]+_[a-z0-9_]+\b")
 
 
-def _document(item: str, period: str) -> dict[str, str]:
+def figure_as_typed(item: str, period: str) -> str:
+    """The value of ``item`` as the figures file for ``period`` types it (``8,396``)."""
+    with (IIJ / "figures" / f"{period}.csv").open(encoding="utf-8") as handle:
+        (value,) = [r["value"] for r in csv.DictReader(handle) if r["item"] == item]
+    return value
+
+
+def source_document(item: str, period: str) -> dict[str, str]:
     """The document sources.yaml names for ``item`` as the figure file for ``period`` stores it."""
     with (IIJ / "figures" / f"{period}.csv").open(encoding="utf-8") as handle:
         (source,) = [r["source"] for r in csv.DictReader(handle) if r["item"] == item]
@@ -35,26 +42,31 @@ def _document(item: str, period: str) -> dict[str, str]:
 
 
 class _Titles(HTMLParser):
-    """The ``title`` attribute of every figure span and table cell, unescaped."""
+    """What every hover of the preview says, unescaped: each element's ``title`` (figure
+    spans, table cells, chart value hotspots) and ``aria-label``; ``hotspots`` counts
+    the chart values' hotspots among them."""
 
     def __init__(self) -> None:
         super().__init__()
         self.titles: list[str] = []
+        self.hotspots = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("span", "td", "p"):
-            self.titles += [v for k, v in attrs if k == "title" and v]
+        self.titles += [v for k, v in attrs if k in ("title", "aria-label") and v]
+        self.hotspots += any(k == "class" and "hotspot " in (v or "") for k, v in attrs)
 
 
 @pytest.fixture(scope="module")
 def titles(iij_1q08: BuiltDeck) -> list[str]:
     parser = _Titles()
     parser.feed(iij_1q08.html)
+    # The chart values hover too: the scan covers them.
+    assert parser.hotspots > 0
     return parser.titles
 
 
 def test_hover_names_the_document_by_title_and_date(titles: list[str]) -> None:
-    doc = _document("revenue", "1Q08")
+    doc = source_document("revenue", "1Q08")
     label = f"{ITEMS['revenue'].label}, 1Q08"
     revenue = [t for t in titles if t.startswith(f"{label} ·")]
     assert revenue, f"no figure hover starts with {label!r}"
@@ -68,14 +80,15 @@ def test_hover_uses_labels_not_internal_keys(titles: list[str]) -> None:
     assert not any("revenue_recurring" in t for t in titles)
     keys = sorted({m for t in titles for m in _INTERNAL_KEY.findall(t)})
     assert not keys, keys
-    assert not any(re.search(r"\bsource S[0-9]+", t) for t in titles)
+    # Nor a source id (S1) standing for its document.
+    assert not any(re.search(r"\bS[0-9]+\b", t) for t in titles)
 
 
 def test_derived_figures_name_the_documents_of_all_inputs(iij: Dataset) -> None:
     """2Q07 = 1H07 − 1Q07: both documents, each once, and the formula in periods."""
     fig = iij.figures.get("revenue", "2Q07")
     assert fig.status == "derived"
-    half, first = _document("revenue", "1H07"), _document("revenue", "1Q07")
+    half, first = source_document("revenue", "1H07"), source_document("revenue", "1Q07")
     assert half["title"] != first["title"]
     assert [d.title for d in fig.documents] == [half["title"], first["title"]]
     hover = fig.provenance
@@ -85,7 +98,7 @@ def test_derived_figures_name_the_documents_of_all_inputs(iij: Dataset) -> None:
 
 
 def test_sources_command_prints_document_titles() -> None:
-    doc = _document("revenue", "1Q08")
+    doc = source_document("revenue", "1Q08")
     code, out, _ = run("-q", "sources", "--quarter", "1Q08", "--data", str(IIJ))
     assert code == 0
     (line,) = [x for x in out.splitlines() if x.startswith("1 | Total Revenues | 1Q08")]
@@ -110,7 +123,7 @@ def test_attached_csv_has_the_document_columns(iij_1q08: BuiltDeck) -> None:
     (name,) = [n for n in reader.attachments if n.endswith(".csv")]
     rows = list(csv.DictReader(io.StringIO(reader.attachments[name][0].decode("utf-8"))))
     row = _revenue_1q08(rows)  # type: ignore[arg-type]
-    doc = _document("revenue", "1Q08")
+    doc = source_document("revenue", "1Q08")
     assert row["source_title"] == doc["title"]
     assert row["source_date"] == doc["date"]
     assert row["source_url"] == doc["url"]
@@ -120,7 +133,7 @@ def test_attached_csv_has_the_document_columns(iij_1q08: BuiltDeck) -> None:
     assert all(r["source_title"] and r["source_date"] for r in tables)
 
 
-def test_xlsx_lists_every_figure_with_its_document(iij_1q08: BuiltDeck) -> None:
+def test_xlsx_lists_every_figure_with_itssource_document(iij_1q08: BuiltDeck) -> None:
     assert iij_1q08.result.output.xlsx is not None
     sheet = load_workbook(iij_1q08.result.output.xlsx)["Figures"]
     lines = list(sheet.iter_rows(values_only=True))
@@ -129,7 +142,7 @@ def test_xlsx_lists_every_figure_with_its_document(iij_1q08: BuiltDeck) -> None:
         assert column in header
     rows = [dict(zip(header, line, strict=True)) for line in lines[1:]]
     row = _revenue_1q08(rows)
-    doc = _document("revenue", "1Q08")
+    doc = source_document("revenue", "1Q08")
     assert (row["source_title"], row["source_date"], row["source_url"]) == (
         doc["title"],
         doc["date"],

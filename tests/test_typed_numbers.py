@@ -33,6 +33,8 @@ def variants(shown: str) -> dict[str, str]:
         "joined-strings": f"{{{{ '{head}' ~ '{tail}' }}}}",
         "full-width": shown.translate(FULL_WIDTH),
         "full-width-in-placeholder": f"{{{{ '{shown.translate(FULL_WIDTH)}' }}}}",
+        # As formatting prints a per-share amount: glued to the currency, not a name.
+        "glued-to-currency": f"{formatting.NumberStyle().yen_prefix}{shown}",
     }
 
 
@@ -52,6 +54,7 @@ def shown_recurring(iij_model: QuarterModel) -> str:
         "joined-strings",
         "full-width",
         "full-width-in-placeholder",
+        "glued-to-currency",
     ],
 )
 def test_a_typed_figure_is_found_however_it_is_typed(

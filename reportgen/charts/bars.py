@@ -14,12 +14,14 @@ from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+from matplotlib.text import Text
 
 from reportgen import formatting
 from reportgen.charts import style
 from reportgen.charts.labels import axis_style, ink_on, label
 from reportgen.charts.layout import fit_layout
-from reportgen.charts.spec import ChartSpec, Series
+from reportgen.charts.marks import Marks
+from reportgen.charts.spec import ChartSpec, Series, series_key, total_key
 
 # Segments thinner than this share of the axis get no inside label: it would not fit.
 _MIN_LABEL_SHARE = 0.07
@@ -34,18 +36,25 @@ _HANGING_LABEL_PT = 16.0
 _UNDISCLOSED_COLOR = "#eef1f6"
 _UNDISCLOSED_EDGE = "#9aa3b5"
 _MUTED = "#8a8f99"
+# A line's point is found within this radius of it (its marker is 3.5 pt across).
+_POINT_REACH_PT = 5.0
 
 
-def draw_bars(fig: Figure, ax: Axes, spec: ChartSpec) -> None:
+def draw_bars(fig: Figure, ax: Axes, spec: ChartSpec, marks: Marks) -> None:
     """Stacked or grouped bars, with optional lines on a secondary axis."""
     x = list(range(len(spec.categories)))
     bars = [s for s in spec.series if s.kind == "bar"]
     lines = [s for s in spec.series if s.kind == "line"]
+    # Where each drawn series sits in the spec: the key its values are marked under.
+    bar_index = [k for k, s in enumerate(spec.series) if s.kind == "bar"]
+    line_index = [k for k, s in enumerate(spec.series) if s.kind == "line"]
     legend: list[tuple[Artist, str]] = []
     # Bars make room for the lines only if some line has a point to draw.
     drawn_lines = any(v is not None for s in lines for v in s.values)
     if bars or spec.column_totals:
-        legend += _draw_bars(ax, x, bars, spec, room=_BAR_ROOM if drawn_lines else 0.87)
+        legend += _draw_bars(
+            ax, x, bars, spec, marks, bar_index, room=_BAR_ROOM if drawn_lines else 0.87
+        )
     axis_style(ax, spec.left_unit, spec.edition)
     ax.set_xticks(x, spec.categories)
     ax.set_xlim(-0.5, len(x) - 0.5)
@@ -59,13 +68,19 @@ def draw_bars(fig: Figure, ax: Axes, spec: ChartSpec) -> None:
             # Every point is labelled; a second scale would only compete with the first.
             right.set_yticks([])
         right.set_ylim(*_line_limits(lines, banded=right is not ax))
-        legend += _draw_lines(right, x, lines, spec.height_in, spec.edition)
+        legend += _draw_lines(right, x, lines, spec.height_in, marks, line_index, spec.edition)
     _mark_empty_columns(ax, spec, bars)
     fit_layout(fig, axes, legend if spec.legend else [])
 
 
 def _draw_bars(
-    ax: Axes, x: list[int], bars: list[Series], spec: ChartSpec, room: float
+    ax: Axes,
+    x: list[int],
+    bars: list[Series],
+    spec: ChartSpec,
+    marks: Marks,
+    index: list[int],
+    room: float,
 ) -> list[tuple[Artist, str]]:
     legend: list[tuple[Artist, str]] = []
     count = len(bars)
@@ -99,23 +114,27 @@ def _draw_bars(
         for i, h in enumerate(heights):
             if series.values[i] is None:
                 continue
-            _label_segment(
+            key = series_key(index[k], i)
+            marks.add(key, handle.patches[i])
+            text = _label_segment(
                 ax, offsets[i], bottoms[i], h, series, color, stacked, count, span, spec.edition
             )
+            if text is not None:
+                marks.add(key, text)
             if stacked:
                 if h >= 0:
                     pos_base[i] += h
                 else:
                     neg_base[i] += h
     if stacked:
-        hidden = _draw_undisclosed(ax, x, totals, pos_base, width)
+        hidden = _draw_undisclosed(ax, x, totals, pos_base, width, marks)
         if hidden and spec.undisclosed_label:
             legend.append((_undisclosed_patch(), spec.undisclosed_label))
     if stacked and spec.totals and (count > 1 or spec.column_totals):
         unit = bars[0].unit if bars else spec.left_unit
         for i in x:
             if totals[i] is not None:
-                ax.annotate(
+                total = ax.annotate(
                     label(totals[i], unit, spec.edition),
                     (i, max(pos_base[i], totals[i] or 0.0)),
                     textcoords="offset points",
@@ -124,6 +143,7 @@ def _draw_bars(
                     fontsize=8,
                     fontweight="bold",
                 )
+                marks.add(total_key(i), total)
     return legend
 
 
@@ -152,10 +172,11 @@ def _label_segment(
     count: int,
     span: float,
     edition: str = "en",
-) -> None:
+) -> Text | None:
+    """Label a bar's value; the label, or None where it would not fit."""
     if stacked and count > 1:
         if abs(height) / span >= _MIN_LABEL_SHARE:
-            ax.text(
+            return ax.text(
                 x,
                 bottom + height / 2,
                 label(height, series.unit, edition),
@@ -164,8 +185,8 @@ def _label_segment(
                 fontsize=7,
                 color=ink_on(color),
             )
-        return
-    ax.annotate(
+        return None
+    return ax.annotate(
         label(height, series.unit, edition),
         (x, height),
         textcoords="offset points",
@@ -178,7 +199,12 @@ def _label_segment(
 
 
 def _draw_undisclosed(
-    ax: Axes, x: list[int], totals: list[float | None], stacked_to: list[float], width: float
+    ax: Axes,
+    x: list[int],
+    totals: list[float | None],
+    stacked_to: list[float],
+    width: float,
+    marks: Marks,
 ) -> bool:
     """Hatch the part of each disclosed total that its known parts do not explain."""
     drawn = False
@@ -186,7 +212,7 @@ def _draw_undisclosed(
         total = totals[i]
         if total is None or total - stacked_to[i] <= 0.5:
             continue
-        ax.bar(
+        hatched = ax.bar(
             i,
             total - stacked_to[i],
             width,
@@ -196,6 +222,8 @@ def _draw_undisclosed(
             hatch="////",
             linewidth=0.6,
         )
+        # The hatched part is the total's too: hovering it names the total.
+        marks.add(total_key(i), hatched.patches[0])
         drawn = True
     return drawn
 
@@ -227,14 +255,20 @@ def _line_limits(lines: list[Series], banded: bool) -> tuple[float, float]:
 
 
 def _draw_lines(
-    ax: Axes, x: list[int], lines: list[Series], height_in: float, edition: str = "en"
+    ax: Axes,
+    x: list[int],
+    lines: list[Series],
+    height_in: float,
+    marks: Marks,
+    index: list[int],
+    edition: str = "en",
 ) -> list[tuple[Artist, str]]:
     legend: list[tuple[Artist, str]] = []
     below = _labels_below(ax, lines, height_in)
-    for index, series in enumerate(lines):
+    for number, series in enumerate(lines):
         if all(v is None for v in series.values):
             continue  # nothing to draw; the chart's note names the series
-        color = style.LINE_COLORS[index % len(style.LINE_COLORS)]
+        color = style.LINE_COLORS[number % len(style.LINE_COLORS)]
         (handle,) = ax.plot(
             x,
             [v if v is not None else float("nan") for v in series.values],
@@ -247,8 +281,10 @@ def _draw_lines(
         for i, value in enumerate(series.values):
             if value is None:
                 continue
-            under = (index, i) in below
-            ax.annotate(
+            under = (number, i) in below
+            key = series_key(index[number], i)
+            marks.point(key, ax, i, value, _POINT_REACH_PT)
+            text = ax.annotate(
                 label(value, series.unit, edition),
                 (i, value),
                 textcoords="offset points",
@@ -257,6 +293,7 @@ def _draw_lines(
                 fontsize=7.5,
                 color=color,
             )
+            marks.add(key, text)
     return legend
 
 

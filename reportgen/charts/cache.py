@@ -3,12 +3,17 @@
 Each cache entry ends with a seal, an SVG comment holding the SHA-256 of its key
 and its drawing: an entry whose seal does not match (truncated, swapped with
 another chart's, edited) or that is not a regular file is drawn again, never used.
+
+Beside each drawing, ``<key>.marks.json`` holds where each value sits on it (the
+preview's hotspots), sealed the same way under its own name: a chart whose drawing
+or marks are damaged or missing is drawn again, both together.
 """
 
 from __future__ import annotations
 
 import errno
 import hashlib
+import json
 import logging
 import multiprocessing
 import os
@@ -21,7 +26,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from importlib.metadata import version
 from pathlib import Path
 
-from reportgen.charts.spec import ChartSpec
+from reportgen.charts.spec import Box, ChartSpec
 from reportgen.workers import die_with_parent
 
 log = logging.getLogger(__name__)
@@ -45,14 +50,41 @@ def _salt() -> str:
 def _draw_to(spec: ChartSpec, target: Path) -> Path:
     # Imported here, in the worker process that draws: matplotlib's import then
     # overlaps with the parent's import of WeasyPrint.
-    from reportgen.charts.draw import draw
+    from reportgen.charts.draw import draw_with_marks
 
-    data = seal(target.stem, draw(spec))
+    drawing, boxes = draw_with_marks(spec)
+    marks = marks_path(target)
+    # The marks first: a drawing is only ever used beside marks that are its own.
+    _write(marks, seal(marks.stem, json.dumps(boxes, sort_keys=True).encode()))
+    _write(target, seal(target.stem, drawing))
+    return target
+
+
+def _write(target: Path, data: bytes) -> None:
     fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
     with os.fdopen(fd, "wb") as handle:
         handle.write(data)
     os.replace(tmp, target)
-    return target
+
+
+def marks_path(entry: Path) -> Path:
+    """``<key>.marks.json``: where the values of the drawing ``entry`` sit on it."""
+    return entry.with_name(f"{entry.stem}.marks.json")
+
+
+def read_marks(entry: Path) -> dict[str, Box]:
+    """The boxes of the values of the drawing ``entry``; none if its marks are damaged.
+
+    The job checked them before using the drawing: one damaged since is logged and
+    the chart simply has no hotspots in this build.
+    """
+    marks = marks_path(entry)
+    problem = damage(marks)
+    if problem is not None:
+        log.warning("chart cache: %s %s; its values will not hover", marks, problem)
+        return {}
+    content = marks.read_bytes().rpartition(_SEAL)[0]
+    return {key: (box[0], box[1], box[2], box[3]) for key, box in json.loads(content).items()}
 
 
 def _seal_of(key: str, drawing: bytes) -> bytes:
@@ -110,10 +142,10 @@ class ChartJob:
         for spec in set(specs):
             name = f"{spec.digest(salt)}.svg"
             entry = folder / name if folder is not None else None
-            if entry is not None and _usable(entry):
+            if entry is not None and _usable(entry) and _usable(marks_path(entry)):
                 self.paths[spec] = entry
                 continue
-            if entry is None or entry.is_dir():
+            if entry is None or entry.is_dir() or marks_path(entry).is_dir():
                 # No cache to draw into (or a folder that would not go): this build only.
                 entry = self._private_folder() / name
             self.paths[spec] = entry
@@ -154,6 +186,10 @@ class ChartJob:
             "charts: %d drawn, %d from cache", len(self._todo), len(self.paths) - len(self._todo)
         )
         return self.paths
+
+    def marks(self) -> dict[ChartSpec, dict[str, Box]]:
+        """Where the values of each drawn chart sit on it; call after :meth:`wait`."""
+        return {spec: read_marks(path) for spec, path in self.paths.items()}
 
 
 def _cache_folder(cache_dir: Path) -> Path | None:

@@ -6,6 +6,25 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 
+# Where a value sits on a chart's image: (left, top, right, bottom), fractions of the
+# image from its top left corner (``marks.py`` measures them).
+Box = tuple[float, float, float, float]
+
+
+def series_key(series: int, category: int) -> str:
+    """The key of a series' value: the series' index in ``ChartSpec.series``, the category's."""
+    return f"s{series}.{category}"
+
+
+def total_key(category: int) -> str:
+    """The key of a column's total (``ChartSpec.column_totals``)."""
+    return f"t{category}"
+
+
+def step_key(step: int) -> str:
+    """The key of a waterfall step (``ChartSpec.steps``)."""
+    return f"w{step}"
+
 
 @dataclass(frozen=True, slots=True)
 class Series:

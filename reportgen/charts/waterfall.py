@@ -11,11 +11,13 @@ import textwrap
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 
 from reportgen import brand
 from reportgen.charts import style
 from reportgen.charts.labels import axis_style, ink_on, step_text
-from reportgen.charts.spec import ChartSpec
+from reportgen.charts.marks import Marks
+from reportgen.charts.spec import ChartSpec, step_key
 
 UP = brand.BRIDGE_UP
 DOWN = brand.BRIDGE_DOWN
@@ -27,7 +29,7 @@ _WRAP = 16
 _MIN_INSIDE_SHARE = 0.09
 
 
-def draw_waterfall(fig: Figure, ax: Axes, spec: ChartSpec) -> None:
+def draw_waterfall(fig: Figure, ax: Axes, spec: ChartSpec, marks: Marks) -> None:
     """A bridge from one total to another through signed steps."""
     levels = spec.levels
     low = min(0.0, *(b for b, _ in levels))
@@ -37,7 +39,8 @@ def draw_waterfall(fig: Figure, ax: Axes, spec: ChartSpec) -> None:
     running = 0.0
     for i, ((_, value, is_total), (bottom, top)) in enumerate(zip(spec.steps, levels, strict=True)):
         color = style.PALETTE[0] if is_total else UP if value >= 0 else DOWN
-        ax.bar(i, top - bottom, _BAR_WIDTH, bottom=bottom, color=color, linewidth=0, zorder=3)
+        bar = ax.bar(i, top - bottom, _BAR_WIDTH, bottom=bottom, color=color, linewidth=0, zorder=3)
+        marks.add(step_key(i), bar.patches[0])
         level_after = value if is_total else running + value
         if i + 1 < len(spec.steps):
             # The connector runs at the level this bar leaves the total at.
@@ -50,7 +53,9 @@ def draw_waterfall(fig: Figure, ax: Axes, spec: ChartSpec) -> None:
                 zorder=2,
             )
         running = level_after
-        _label_bar(ax, i, value, is_total, bottom, top, color, span, spec.edition)
+        marks.add(
+            step_key(i), _label_bar(ax, i, value, is_total, bottom, top, color, span, spec.edition)
+        )
     axis_style(ax, spec.left_unit, spec.edition)
     ax.set_xticks(
         range(len(spec.steps)),
@@ -72,12 +77,12 @@ def _label_bar(
     color: str,
     span: float,
     edition: str = "en",
-) -> None:
+) -> Text:
     """Totals are labelled above the bar; a step inside it, or beside it if too short."""
     text = step_text(value, is_total, edition)
     if is_total or (top - bottom) / span < _MIN_INSIDE_SHARE:
         above = value >= 0 or is_total
-        ax.annotate(
+        return ax.annotate(
             text,
             (i, top if above else bottom),
             textcoords="offset points",
@@ -89,8 +94,7 @@ def _label_bar(
             color=style.TEXT,
             zorder=5,
         )
-        return
-    ax.text(
+    return ax.text(
         i,
         (bottom + top) / 2,
         text,

@@ -24,8 +24,12 @@ from reportgen.data.schema import Bullet, DeckSpec, SlideSpec, fold_full_width
 from reportgen.model.quarter import QuarterModel
 
 # A run of digits: a figure typed by hand. Only ASCII letters glue to it ("1Q08",
-# "FY2008" are names); a Japanese word before it does not (「売上高16,328百万円」).
-TYPED_NUMBER_RE = re.compile(r"(?<![A-Za-z0-9_.,])\d[\d,]*(?:\.\d+)?(?:[ \u00a0]?%)?")
+# "FY2008" are names); a Japanese word before it does not (「売上高16,328百万円」), nor
+# the currency an amount is written with ("JPY3,875", as formatting prints per-share yen).
+TYPED_NUMBER_RE = re.compile(
+    rf"(?:(?<={re.escape(formatting.NumberStyle().yen_prefix)})|(?<![A-Za-z0-9_.,]))"
+    r"\d[\d,]*(?:\.\d+)?(?:[ \u00a0]?%)?"
+)
 # "from 2005 to 2007": a year, typed without a thousands separator.
 _YEAR_RE = re.compile(r"(19|20)\d\d")
 # "March 31, 2026", 「3月31日」, 2025-01-20 (a press release's date in the deck file),
@@ -74,19 +78,31 @@ def _strings(value: object) -> Iterator[str]:
             yield from _strings(item)
 
 
+def slide_texts(slide: SlideSpec) -> Iterator[str]:
+    """Every text the deck file types for one slide: title, bullets, notes, content."""
+    if slide.title:
+        yield slide.title
+    for bullet in slide.bullets:
+        item = Bullet(text=bullet) if isinstance(bullet, str) else bullet
+        yield from (item.text, *item.sub)
+    yield from slide.notes
+    yield from _strings(slide.content)
+
+
 def _texts(spec: DeckSpec) -> Iterator[tuple[int, str, str]]:
     for index, slide in enumerate(spec.slides):
         label = _label(slide)
-        if slide.title:
-            yield index, label, slide.title
-        for bullet in slide.bullets:
-            item = Bullet(text=bullet) if isinstance(bullet, str) else bullet
-            for text in (item.text, *item.sub):
-                yield index, label, text
-        for note in slide.notes:
-            yield index, label, note
-        for text in _strings(slide.content):
+        for text in slide_texts(slide):
             yield index, label, text
+
+
+def numbers_typed(text: str) -> Iterator[str]:
+    """The numbers typed in one commentary text (``22.5%``, ``1,513``), dates aside:
+    the candidates ``typed_numbers`` compares with the model's figures."""
+    for piece in typed_texts(text):
+        for match in TYPED_NUMBER_RE.finditer(_DATE_RE.sub(" ", piece)):
+            # "22.5 %" is 22.5%; a trailing comma ends a clause, not the number.
+            yield re.sub(r"[ \u00a0]", "", match.group()).rstrip(",")
 
 
 def _number_key(text: str) -> tuple[Decimal, bool] | None:
@@ -191,12 +207,9 @@ def typed_numbers(spec: DeckSpec, model: QuarterModel) -> list[TypedNumber]:
     found = []
     for index, slide, text in _texts(spec):
         seen = set()
-        for piece in typed_texts(text):
-            for match in TYPED_NUMBER_RE.finditer(_DATE_RE.sub(" ", piece)):
-                # "22.5 %" is 22.5%; a trailing comma ends a clause, not the number.
-                number = re.sub(r"[ \u00a0]", "", match.group()).rstrip(",")
-                key = _number_key(number)
-                if key in known and number not in seen:
-                    seen.add(number)
-                    found.append(TypedNumber(slide, text, number, known[key], index))
+        for number in numbers_typed(text):
+            key = _number_key(number)
+            if key in known and number not in seen:
+                seen.add(number)
+                found.append(TypedNumber(slide, text, number, known[key], index))
     return found

@@ -174,7 +174,11 @@ def snapshot(deck: Deck) -> Snapshot:
         edition=deck.messages.language,
         title=deck.title,
         slides=tuple(slides),
-        checks=tuple(CheckLine(c.name, c.period, c.severity, c.message) for c in deck.warnings),
+        # Without the file's path: where the data folder sits must not change the PDF.
+        checks=tuple(
+            CheckLine(c.name, c.period, c.severity, c.message.removeprefix(f"{c.where}: "))
+            for c in deck.warnings
+        ),
     )
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 from pydantic import BaseModel
 
 from reportgen.charts.labels import label, step_text
-from reportgen.charts.spec import ChartSpec
+from reportgen.charts.spec import ChartSpec, series_key, step_key, total_key
 from reportgen.data.load import Dataset
 from reportgen.data.schema import SlideSpec
 from reportgen.formatting import Numbers
@@ -18,6 +19,7 @@ from reportgen.model.quarter import QuarterModel
 from reportgen.quarters import Period, Quarter
 from reportgen.slides.cells import Styles
 from reportgen.slides.commentary import Commentary, RenderedBullet
+from reportgen.slides.hotspots import Hotspot
 from reportgen.slides.messages import Messages
 from reportgen.slides.periods import PeriodNames
 from reportgen.slides.shown import CHART, Shown
@@ -43,6 +45,9 @@ class Chart:
     step_figures: tuple[Figure | None, ...] = ()
     # What the column totals are (``Total Revenues``), in the edition's words.
     total_label: str = ""
+    # Where each value sits on the drawn image, with its figure: filled in once drawn,
+    # for the preview (``hotspots.py``).
+    hotspots: tuple[Hotspot, ...] = ()
 
     def __post_init__(self) -> None:
         series, spec = self.figures, self.spec
@@ -56,27 +61,41 @@ class Chart:
         if self.step_figures and len(self.step_figures) != len(spec.steps):
             raise ValueError("a chart's step figures must match its steps")
 
+    @property
+    def hotspot_layer(self) -> str:
+        """The CSS class that gives the hotspots' layer the drawn image's shape."""
+        return f"hs-{Path(self.src).stem}"
+
     def shown(self) -> Iterator[Shown]:
         """The chart's values as its labels print them, each with its figure."""
+        for _, shown in self.shown_by_key():
+            yield shown
+
+    def shown_by_key(self) -> Iterator[tuple[str, Shown]]:
+        """The chart's values, each under the key its drawing marks it by (``spec.py``)."""
         spec, edition = self.spec, self.spec.edition
-        for series, figures in zip(spec.series, self.figures, strict=False):
-            for category, value, figure in zip(
-                spec.categories, series.values, figures, strict=True
+        for k, (series, figures) in enumerate(zip(spec.series, self.figures, strict=False)):
+            for i, (category, value, figure) in enumerate(
+                zip(spec.categories, series.values, figures, strict=True)
             ):
                 if figure is not None and value is not None:
                     text = label(value, series.unit, edition)
-                    yield Shown(CHART, series.label, category, text, figure)
+                    yield series_key(k, i), Shown(CHART, series.label, category, text, figure)
         bars = [s for s in spec.series if s.kind == "bar"]
         unit = bars[0].unit if bars else spec.left_unit
-        for category, value, figure in zip(
-            spec.categories, spec.column_totals, self.total_figures, strict=False
+        for i, (category, value, figure) in enumerate(
+            zip(spec.categories, spec.column_totals, self.total_figures, strict=False)
         ):
             if figure is not None and value is not None:
                 total = self.total_label or spec.undisclosed_label
-                yield Shown(CHART, total, category, label(value, unit, edition), figure)
-        for (name, value, is_total), figure in zip(spec.steps, self.step_figures, strict=False):
+                shown = Shown(CHART, total, category, label(value, unit, edition), figure)
+                yield total_key(i), shown
+        for j, ((name, value, is_total), figure) in enumerate(
+            zip(spec.steps, self.step_figures, strict=False)
+        ):
             if figure is not None:
-                yield Shown(CHART, name, "", step_text(value, is_total, edition), figure)
+                text = step_text(value, is_total, edition)
+                yield step_key(j), Shown(CHART, name, "", text, figure)
 
 
 @dataclass(frozen=True, slots=True)

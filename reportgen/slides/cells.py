@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from reportgen import formatting
 from reportgen.model.figures import Document, Figure
 from reportgen.slides.plain import plain
+from reportgen.slides.shown import doc_links
 
 Formatter = Callable[[float | None], str]
 
@@ -74,6 +75,11 @@ class Cell:
     # The figure the text shows (item, period, exact value, status, formula): what the
     # slide's enumeration of figures (``shown.py``) lists. None for a label cell.
     figure: Figure | None = field(default=None, compare=False)
+
+    @property
+    def docs(self) -> str:
+        """The documents behind the figure, for the preview's popover (``data-docs``)."""
+        return doc_links(self.documents)
 
     @property
     def classes(self) -> str:

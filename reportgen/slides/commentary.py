@@ -25,7 +25,7 @@ from reportgen.quarters import Period
 from reportgen.slides.messages import Messages, as_shown
 from reportgen.slides.periods import PeriodNames
 from reportgen.slides.placeholders import Language
-from reportgen.slides.shown import FigureMarkup
+from reportgen.slides.shown import FigureMarkup, doc_links
 from reportgen.slides.wording import Contradiction, Placed, WordingCheck
 from reportgen.suggest import did_you_mean
 
@@ -49,8 +49,12 @@ def _span(figure: Figure, text: str, kind: str = "", *, missing: str = "") -> Ma
         return Markup('<mark class="fig missing st-{}" title="{}">{}</mark>').format(
             figure.status, missing, text
         )
-    return Markup('<span class="fig st-{}{}" title="{}">{}</span>').format(
-        figure.status, f" {kind}" if kind else "", figure.provenance, text
+    return Markup('<span class="fig st-{}{}" title="{}" data-docs="{}">{}</span>').format(
+        figure.status,
+        f" {kind}" if kind else "",
+        figure.provenance,
+        doc_links(figure.documents),
+        text,
     )
 
 

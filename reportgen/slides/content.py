@@ -20,6 +20,7 @@ from reportgen.data.schema import SlideSpec, Strict, quote
 from reportgen.errors import DataError
 from reportgen.quarters import Quarter
 from reportgen.slides.base import BuildContext
+from reportgen.slides.shown import FigureText
 from reportgen.suggest import did_you_mean
 
 Content = TypeVar("Content", bound=BaseModel)
@@ -161,7 +162,8 @@ class RenderedPoint:
 @dataclass(frozen=True, slots=True)
 class RenderedPanel:
     title: Markup
-    subtitle: Markup
+    # A company panel's line (``Established ... (100% ...)``) carries its ownership figure.
+    subtitle: Markup | FigureText
     points: tuple[RenderedPoint, ...]
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from markupsafe import Markup
+
 from reportgen.data.companies import GroupCompany, load_group_companies
 from reportgen.data.schema import SlideSpec
 from reportgen.errors import DataError
@@ -17,25 +19,33 @@ from reportgen.slides.content import (
     render_points,
 )
 from reportgen.slides.reference import ownership_text
+from reportgen.slides.shown import FigureText
 from reportgen.suggest import did_you_mean
 
 
-def _company_line(ctx: BuildContext, company: GroupCompany) -> str:
-    """``Established April 2008 (100% consolidated subsidiary)``, from group_companies.csv."""
+def _company_line(ctx: BuildContext, company: GroupCompany) -> FigureText:
+    """``Established April 2008 (100% consolidated subsidiary)``, from group_companies.csv.
+
+    The ownership is a figure (Ref. 3 shows it too): the line carries it, so the
+    slide's enumeration lists it with its source. Data text, not commentary: it is
+    never evaluated as a template.
+    """
     t = ctx.messages
     ownership = ownership_text(company, ctx.numbers)
     kind = t(f"group.kind_{company.group}", ownership=ownership)
-    if company.established is None:
-        return kind
-    year, month = company.established
-    return t("group.established", month=ctx.numbers.month_year(year, month), kind=kind)
+    figures = ((company.ownership, ownership),) if company.ownership is not None else ()
+    if company.established is not None:
+        year, month = company.established
+        kind = t("group.established", month=ctx.numbers.month_year(year, month), kind=kind)
+    return FigureText(kind, figures)
 
 
 def _panel(
     ctx: BuildContext, spec: SlideSpec, panel: Panel, companies: dict[str, GroupCompany]
 ) -> RenderedPanel:
     text = ctx.commentary.text
-    title, subtitle = text(panel.title), text(panel.subtitle)
+    title = text(panel.title)
+    subtitle: Markup | FigureText = text(panel.subtitle)
     if panel.company:
         company = companies.get(panel.company)
         if company is None:
@@ -46,7 +56,7 @@ def _panel(
                 f"expected one of {', '.join(companies)}"
             )
         title = title or text(company.name)
-        subtitle = subtitle or text(_company_line(ctx, company))
+        subtitle = subtitle or _company_line(ctx, company)
     return RenderedPanel(title, subtitle, render_points(ctx, panel.points))
 
 

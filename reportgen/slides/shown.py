@@ -10,18 +10,34 @@ pack and the tests read this one list, so no figure can be shown without a sourc
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields, is_dataclass
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from markupsafe import Markup, escape
 
 from reportgen.data.items import ITEMS, unit_of
-from reportgen.model.figures import Figure
+from reportgen.model.figures import Document, Figure
 
 if TYPE_CHECKING:
     from reportgen.slides.cells import Table
+
+
+def doc_links(documents: Iterable[Document]) -> str:
+    """``data-docs``: each document's citation and URL, as JSON; web links only.
+
+    A URL that is not http(s) (a typo, a ``javascript:`` link) is left out: the
+    citation still names the document.
+    """
+    links = [
+        {"text": d.citation, "url": d.url if urlsplit(d.url).scheme in ("http", "https") else ""}
+        for d in documents
+    ]
+    return json.dumps(links, ensure_ascii=False)
+
 
 # Where on the slide a figure is printed.
 TABLE, CHART, TEXT = "table", "chart", "text"
@@ -113,8 +129,8 @@ class FigureText:
             if start < at:
                 continue  # not found (-1), or inside the figure before it
             html += escape(self.text[at:start])
-            html += Markup('<span class="fig st-{}" title="{}">{}</span>').format(
-                figure.status, figure.provenance, shown
+            html += Markup('<span class="fig st-{}" title="{}" data-docs="{}">{}</span>').format(
+                figure.status, figure.provenance, doc_links(figure.documents), shown
             )
             at = start + len(shown)
         return html + escape(self.text[at:])
