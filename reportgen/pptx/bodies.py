@@ -32,6 +32,10 @@ class Paragraph:
     bold: bool = False
     bullet: bool = False
 
+    def __post_init__(self) -> None:
+        # Chart notes and titles may be Markup or FigureText: a text frame holds plain text.
+        object.__setattr__(self, "text", _plain(self.text))
+
 
 @dataclass(frozen=True, slots=True)
 class TextBlock:
