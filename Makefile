@@ -42,13 +42,13 @@ $(COMPILED): $(STAMP) $(SOURCES)
 	@$(PY) -m compileall -q reportgen
 	@touch $@
 
-## report: build the PDF deck and the HTML preview of QUARTER into OUT/QUARTER (EDITION=en|ja|all)
+## report: build the PDF deck and the HTML preview of QUARTER into OUT/QUARTER (EDITION=en|ja|all; PPTX=1 adds the PowerPoint)
 report: $(COMPILED)
-	@$(PY) -m reportgen build --quarter "$(QUARTER)" --data "$(DATA)" --out "$(OUT)" --edition "$(EDITION)"
+	@$(PY) -m reportgen build --quarter "$(QUARTER)" --data "$(DATA)" --out "$(OUT)" --edition "$(EDITION)" $(if $(PPTX),--pptx)
 
 ## release: build the distribution files of QUARTER only if nothing is open (else exit 2 listing each item)
 release: $(COMPILED)
-	@$(PY) -m reportgen build --final --quarter "$(QUARTER)" --data "$(DATA)" --out "$(OUT)" --edition "$(EDITION)"
+	@$(PY) -m reportgen build --final --quarter "$(QUARTER)" --data "$(DATA)" --out "$(OUT)" --edition "$(EDITION)" $(if $(PPTX),--pptx)
 
 ## approve: record BY's sign-off of QUARTER as it is now (SLIDES=1,2 for some slides only)
 approve: $(COMPILED)
@@ -58,7 +58,7 @@ approve: $(COMPILED)
 
 ## report-all: build every quarter of DATA that has a deck file, in parallel (EDITION=all: both)
 report-all: $(COMPILED)
-	@$(PY) -m reportgen build --all --data "$(DATA)" --out "$(OUT)" --edition "$(EDITION)"
+	@$(PY) -m reportgen build --all --data "$(DATA)" --out "$(OUT)" --edition "$(EDITION)" $(if $(PPTX),--pptx)
 
 ## preview: serve QUARTER as live HTML on 127.0.0.1 (PORT=8708, 0 = any free; OPEN=1 opens a browser)
 preview: $(COMPILED)

@@ -101,6 +101,7 @@ def build_one(
     events: Any,
     edition: str = "en",
     pdf: bool = True,
+    pptx: bool = False,
 ) -> DeckOutcome:
     """Build one deck; never raise, so that one failing quarter does not stop the others.
 
@@ -128,6 +129,7 @@ def build_one(
             Quarter.parse(quarter),
             out_root,
             pdf=pdf,
+            pptx=pptx,
             progress=progress,
             edition=edition,
             release_memory=False,
@@ -161,12 +163,13 @@ def build_all(
     console: Console | None = None,
     editions: tuple[str, ...] = ("en",),
     pdf: bool = True,
+    pptx: bool = False,
 ) -> list[DeckOutcome]:
     """Build every quarter's deck across ``workers`` processes, showing each deck's stage.
 
     Each edition builds the quarters that have a deck file in it; a deck other than
     English is named ``1Q08 ja`` in the progress and the summary. Without ``pdf``,
-    only the HTML previews are written.
+    only the HTML previews are written; with ``pptx``, each deck's PowerPoint too.
     """
     decks = {
         (q.name if edition == "en" else f"{q.name} {edition}"): edition
@@ -188,7 +191,7 @@ def build_all(
     # nor copy its pages (a collection writes to every object it visits).
     gc.freeze()
     try:
-        return _run(data_root, out_root, decks, workers, console, pdf)
+        return _run(data_root, out_root, decks, workers, console, pdf, pptx)
     finally:
         gc.unfreeze()
 
@@ -200,6 +203,7 @@ def _run(
     workers: int,
     console: Console,
     pdf: bool,
+    pptx: bool = False,
 ) -> list[DeckOutcome]:
     quarters = list(decks)
     outcomes: dict[str, DeckOutcome] = {}
@@ -228,7 +232,7 @@ def _run(
             # last would leave one worker idle while the other finishes it.
             order = sorted(quarters, key=lambda q: -_deck_size(data_root, q, decks[q]))
             futures: dict[Future[DeckOutcome], str] = {
-                pool.submit(build_one, data_root, q, out_root, events, decks[q], pdf): q
+                pool.submit(build_one, data_root, q, out_root, events, decks[q], pdf, pptx): q
                 for q in order
             }
             try:

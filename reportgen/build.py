@@ -135,6 +135,7 @@ def build(
     out_root: Path,
     *,
     pdf: bool = True,
+    pptx: bool = False,
     templates: Path = TEMPLATES,
     cache_dir: Path | None = None,
     progress: Callable[[str], None] = lambda stage: None,
@@ -161,6 +162,8 @@ def build(
 
     ``release_memory`` frees the build's garbage before returning, which a
     long-running process needs; a command that exits next can skip it (0.1 s).
+
+    ``pptx`` also writes the PowerPoint edition beside the PDF (``reportgen.pptx``).
 
     ``lenient`` is for the preview's HTML rebuilds only, never a PDF: a placeholder
     whose figure is missing prints marked, and ``deck.marked`` lists the error lines
@@ -193,7 +196,13 @@ def build(
                 lenient=lenient,
             )
         output = render_deck(
-            deck, out_root, pdf=pdf, templates=templates, cache_dir=cache_dir, progress=progress
+            deck,
+            out_root,
+            pdf=pdf,
+            pptx=pptx,
+            templates=templates,
+            cache_dir=cache_dir,
+            progress=progress,
         )
     return BuildResult(output, deck, warnings)
 

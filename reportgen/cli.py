@@ -64,6 +64,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     build.add_argument("--no-pdf", action="store_true", help="write the HTML preview only")
     build.add_argument(
+        "--pptx",
+        action="store_true",
+        help="also write the deck as PowerPoint (native charts and tables) beside the PDF",
+    )
+    build.add_argument(
         "--final",
         action="store_true",
         help="the distribution files, only if the release gate finds nothing open (else exit "
@@ -132,6 +137,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     common(sources)
 
+    verify = commands.add_parser(
+        "verify",
+        help="check an edited PowerPoint deck against the model: list every table cell, "
+        "chart value or figure in a text that differs (exit 2), and changed wording",
+    )
+    verify.add_argument("file", type=Path, help="the .pptx to check")
+    common(verify)
     diff = commands.add_parser(
         "diff",
         help="compare the deck with an earlier version: the figures, words, slides and checks "
@@ -202,7 +214,12 @@ def _build_all(args: argparse.Namespace, stdout: TextIO) -> int:
 
     editions = EDITIONS if args.edition == "all" else (args.edition,)
     outcomes = build_all(
-        args.data, args.out, workers=args.jobs, editions=editions, pdf=not args.no_pdf
+        args.data,
+        args.out,
+        workers=args.jobs,
+        editions=editions,
+        pdf=not args.no_pdf,
+        pptx=args.pptx,
     )
     Console(file=stdout, width=160).print(summary(outcomes))
     failed = [o for o in outcomes if not o.ok]
@@ -242,6 +259,7 @@ def _build(args: argparse.Namespace) -> int:
             quarter,
             args.out,
             pdf=not args.no_pdf,
+            pptx=args.pptx,
             edition=edition,
             release_memory=not last,
             final=args.final,
@@ -249,6 +267,8 @@ def _build(args: argparse.Namespace) -> int:
         out = result.output
         if out.pdf is not None:
             log.info("wrote %s (%d pages, %.0f KB)", out.pdf, out.pages, out.pdf_bytes / 1024)
+        if out.pptx is not None:
+            log.info("wrote %s", out.pptx)
         log.info("preview %s", out.html)
         state = f"final, {result.deck.released}" if args.final else "draft"
         log.info("built %s (%s, %s) in %.1f s", quarter.name, edition, state, out.seconds)
@@ -366,6 +386,26 @@ def _sources(args: argparse.Namespace, stdout: TextIO) -> int:
     return EXIT_OK
 
 
+def _verify(args: argparse.Namespace, stdout: TextIO) -> int:
+    from reportgen.pptx.verify import verify
+
+    differences = verify(args.file, args.data, args.quarter)
+    for difference in differences:
+        stdout.write(difference.line + "\n")
+    figures = [d for d in differences if d.figure]
+    wording = len(differences) - len(figures)
+    if figures:
+        log.error(
+            "%s: %d figure(s) differ from the model (and %d wording change(s))",
+            args.file,
+            len(figures),
+            wording,
+        )
+        return EXIT_INPUT
+    log.info("%s: every figure agrees with the model (%d wording change(s))", args.file, wording)
+    return EXIT_OK
+
+
 def _diff(args: argparse.Namespace, stdout: TextIO) -> int:
     from reportgen.review.diff import diff
 
@@ -462,6 +502,8 @@ def _run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO, clock: Clock)
             return _diff(args, stdout)
         if args.command == "items":
             return _items(args, stdout)
+        if args.command == "verify":
+            return _verify(args, stdout)
         if args.command == "placeholders":
             return _placeholders(args, stdout)
         if args.command == "preview":

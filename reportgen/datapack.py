@@ -30,7 +30,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from reportgen import formatting
+from reportgen import brand, formatting
 from reportgen.errors import QuarterError
 from reportgen.model.figures import Document, Figure, label_of
 from reportgen.quarters import Period
@@ -156,7 +156,7 @@ def figures_csv(deck: Deck) -> str:
 # Excel refuses these in a sheet name (and XML control characters anywhere).
 _SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
 _SHEET_TRIM = " '"
-_HEADER_FILL = PatternFill("solid", fgColor="1F3B73")
+_HEADER_FILL = PatternFill("solid", fgColor=brand.hex_rgb(brand.NAVY))
 
 
 def _sheet_name(slide: Slide, used: set[str]) -> str:
@@ -232,7 +232,9 @@ def write_xlsx(deck: Deck, target: Path) -> None:
                 )
                 for cell in sheet[sheet.max_row][1:]:
                     if isinstance(cell.value, float | int):
-                        cell.number_format = "0.0%" if series.unit == "pct" else million
+                        cell.number_format = (
+                            numbers.excel_format("percent") if series.unit == "pct" else million
+                        )
             for name, value, _ in chart.spec.steps:
                 _append(sheet, [name, value])
                 sheet.cell(sheet.max_row, 2).number_format = million

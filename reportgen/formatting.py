@@ -199,15 +199,17 @@ class Numbers:
         body = {
             "million": "#,##0",
             "number": "#,##0",
+            "decimal": "#,##0.0",
             "billion": large,
-            "percent": "0.0%",
+            "percent": "#,##0.0%",
             "yen": yen,
         }
         if kind == "points":
             pts = f'"{self.style.points_suffix}"'
+            # Three sections: a zero change prints 0.0pt, unsigned, as ``points`` does.
             if self.style.negative == "parentheses":
-                return f"+0.0{pts};(0.0){pts}"
-            return f'+0.0{pts};"△"0.0{pts}'
+                return f"+#,##0.0{pts};(#,##0.0){pts};0.0{pts}"
+            return f'+#,##0.0{pts};"△"#,##0.0{pts};0.0{pts}'
         return f"{body[kind]};{neg(body[kind])}"
 
     def long_date(self, day: date) -> str:

@@ -22,7 +22,7 @@ from urllib.parse import unquote, urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 
-from reportgen import __version__
+from reportgen import __version__, brand
 from reportgen.charts.cache import ChartJob
 from reportgen.charts.spec import Box, ChartSpec
 from reportgen.errors import LayoutError, RenderError, SlideError
@@ -81,6 +81,7 @@ class Output:
     pages: int
     pdf_bytes: int
     seconds: float
+    pptx: Path | None = None
 
 
 def jinja_environment(templates: Path) -> Environment:
@@ -245,7 +246,9 @@ def writing(target: Path) -> Iterator[Path]:
 def stylesheet(templates: Path) -> str:
     """The deck's CSS: every ``templates/css/*.css`` in name order, one file per concern."""
     parts = sorted((templates / "css").glob("*.css"))
-    return "\n".join(f"/* {p.name} */\n{p.read_text(encoding='utf-8')}" for p in parts)
+    # Colours and font stacks first: one source (brand.py) for the CSS, charts and PowerPoint.
+    root = f"/* reportgen/brand.py */\n{brand.stylesheet_root()}"
+    return "\n".join([root, *(f"/* {p.name} */\n{p.read_text(encoding='utf-8')}" for p in parts)])
 
 
 def _overflowing(deck: Deck, pages: list[object]) -> Slide | None:
@@ -370,17 +373,19 @@ def render_deck(
     out_root: Path,
     *,
     pdf: bool = True,
+    pptx: bool = False,
     templates: Path = TEMPLATES,
     cache_dir: Path | None = None,
     progress: Callable[[str], None] = lambda stage: None,
 ) -> Output:
     """Draw charts, write the preview and the PDF for ``deck`` under ``out_root/<quarter>``.
 
+    ``pptx`` adds the PowerPoint edition, published with the rest or not at all.
     ``progress`` is told the name of each stage as it starts.
     """
     final = out_root / deck.quarter.name
     try:
-        return _render_deck(deck, out_root, pdf, templates, cache_dir, progress)
+        return _render_deck(deck, out_root, pdf, templates, cache_dir, progress, pptx)
     except OSError as exc:
         # Any write that fails (full disk, a file where a folder should be) ends
         # the build cleanly; the staging folder is gone and the old deck is intact.
@@ -400,6 +405,7 @@ def _render_deck(
     templates: Path,
     cache_dir: Path | None,
     progress: Callable[[str], None],
+    pptx: bool = False,
 ) -> Output:
     started = time.perf_counter()
     progress("charts")
@@ -430,6 +436,13 @@ def _render_deck(
             size = pdf_target.stat().st_size
             with writing(fresh / xlsx_name(deck)) as xlsx_target:
                 write_xlsx(deck, xlsx_target)
+        pptx_file = ""
+        if pptx:
+            from reportgen.pptx.deck import pptx_name, write_pptx
+
+            pptx_file = pptx_name(deck)
+            with writing(fresh / pptx_file) as pptx_target:
+                write_pptx(deck, pptx_target)
         publish(stage, final)
     return Output(
         folder=final,
@@ -439,4 +452,5 @@ def _render_deck(
         pages=pages,
         pdf_bytes=size,
         seconds=time.perf_counter() - started,
+        pptx=final / pptx_file if pptx_file else None,
     )

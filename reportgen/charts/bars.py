@@ -73,16 +73,6 @@ def draw_bars(fig: Figure, ax: Axes, spec: ChartSpec, marks: Marks) -> None:
     fit_layout(fig, axes, legend if spec.legend else [])
 
 
-def _column_total(spec: ChartSpec, bars: list[Series], i: int) -> float | None:
-    """The column's total: as disclosed if given, else the sum of its parts if all are known."""
-    if spec.column_totals and spec.column_totals[i] is not None:
-        return spec.column_totals[i]
-    column = [s.values[i] for s in bars]
-    if not column or any(v is None for v in column):
-        return None
-    return sum(v for v in column if v is not None)
-
-
 def _draw_bars(
     ax: Axes,
     x: list[int],
@@ -96,7 +86,7 @@ def _draw_bars(
     count = len(bars)
     stacked = spec.stacked or count <= 1
     width = 0.58 if stacked else 0.8 / count
-    totals = [_column_total(spec, bars, i) for i in x]
+    totals = [spec.column_total(i) for i in x]
     tops = [
         max(sum(v for s in bars if (v := s.values[i]) is not None and v > 0), totals[i] or 0.0)
         if stacked

@@ -21,6 +21,19 @@ def label(value: float | None, unit: str, edition: str = "en") -> str:
     return numbers.number(value)
 
 
+def excel_format(unit: str, edition: str = "en") -> str:
+    """The spreadsheet number format that prints a chart value as ``label`` does.
+
+    ``pct`` values are then stored as fractions (``SCALE``), as spreadsheets keep percentages.
+    """
+    kind = {"pct": "percent", "gbps": "decimal"}.get(unit, "number")
+    return formatting.numbers_for(edition).excel_format(kind)
+
+
+# Spreadsheet value = chart value x scale: percentages are fractions there.
+SCALE = {"pct": 0.01}
+
+
 def step_text(value: float, is_total: bool, edition: str = "en") -> str:
     """A bridge step's label: a total as a value, a step signed (``+128``, ``(46)``)."""
     if is_total:

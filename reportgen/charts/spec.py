@@ -75,6 +75,40 @@ class ChartSpec:
         )
 
     @property
+    def bars(self) -> tuple[Series, ...]:
+        return tuple(s for s in self.series if s.kind == "bar")
+
+    @property
+    def lines(self) -> tuple[Series, ...]:
+        return tuple(s for s in self.series if s.kind == "line")
+
+    def column_total(self, i: int) -> float | None:
+        """Column ``i``'s total: as disclosed if given, else the sum of its bars if all are known.
+
+        Every renderer labels a stacked column with this (matplotlib, PowerPoint).
+        """
+        if self.column_totals and self.column_totals[i] is not None:
+            return self.column_totals[i]
+        column = [s.values[i] for s in self.bars]
+        if not column or any(v is None for v in column):
+            return None
+        return sum(v for v in column if v is not None)
+
+    @property
+    def levels(self) -> tuple[tuple[float, float], ...]:
+        """Waterfall: (bottom, top) of each step's bar; totals stand on zero."""
+        running = 0.0
+        levels = []
+        for _, value, is_total in self.steps:
+            if is_total:
+                levels.append((min(0.0, value), max(0.0, value)))
+                running = value
+            else:
+                levels.append((min(running, running + value), max(running, running + value)))
+                running += value
+        return tuple(levels)
+
+    @property
     def empty(self) -> bool:
         if self.kind == "waterfall":
             return not self.steps

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from reportgen import brand
+
 FONTS_DIR = Path(__file__).resolve().parents[2] / "fonts"
 FONT_FILES = ("Lato-Regular.ttf", "Lato-Bold.ttf", "IPAexGothic.ttf")
 
-# The deck's palette: navy for the main series, then blues and a warm accent.
-PALETTE = ("#1f3b73", "#4f7cc4", "#9fbbe6", "#7a8aa3", "#d98c2b", "#c9d6ea", "#5d9c8c")
-LINE_COLORS = ("#d9541e", "#2e8b57", "#8a4fbf")
-TEXT = "#2b2b2b"
-GRID = "#d9dee7"
+# The deck's palette and fonts live in brand.py, shared with the CSS and PowerPoint.
+PALETTE = brand.PALETTE
+LINE_COLORS = brand.LINE_COLORS
+TEXT = brand.INK
+GRID = brand.GRID
 
 RC = {
-    "font.family": ["Lato", "IPAexGothic"],
+    "font.family": list(brand.FONTS["en"][:2]),
     "font.size": 8.5,
     "axes.edgecolor": GRID,
     "axes.labelcolor": TEXT,

@@ -13,14 +13,15 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
+from reportgen import brand
 from reportgen.charts import style
 from reportgen.charts.labels import axis_style, ink_on, step_text
 from reportgen.charts.marks import Marks
 from reportgen.charts.spec import ChartSpec, step_key
 
-UP = "#3f8f5f"
-DOWN = "#c4513b"
-CONNECTOR = "#8a8f99"
+UP = brand.BRIDGE_UP
+DOWN = brand.BRIDGE_DOWN
+CONNECTOR = brand.BRIDGE_CONNECTOR
 _BAR_WIDTH = 0.56
 # Category labels wrap at this many characters so four or five fit side by side.
 _WRAP = 16
@@ -28,23 +29,9 @@ _WRAP = 16
 _MIN_INSIDE_SHARE = 0.09
 
 
-def _levels(spec: ChartSpec) -> list[tuple[float, float]]:
-    """(bottom, top) of each bar."""
-    running = 0.0
-    levels = []
-    for _, value, is_total in spec.steps:
-        if is_total:
-            levels.append((min(0.0, value), max(0.0, value)))
-            running = value
-        else:
-            levels.append((min(running, running + value), max(running, running + value)))
-            running += value
-    return levels
-
-
 def draw_waterfall(fig: Figure, ax: Axes, spec: ChartSpec, marks: Marks) -> None:
     """A bridge from one total to another through signed steps."""
-    levels = _levels(spec)
+    levels = spec.levels
     low = min(0.0, *(b for b, _ in levels))
     high = max(1.0, *(t for _, t in levels))
     span = high - low

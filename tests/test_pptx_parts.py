@@ -1,0 +1,248 @@
+"""The PowerPoint edition's parts: bridge geometry, chart XML, number formats, workbooks, theme."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import pytest
+from pptx import Presentation
+from pptx.util import Inches
+
+from reportgen import brand
+from reportgen.charts.spec import ChartSpec, Series
+from reportgen.formatting import numbers_for
+from reportgen.pptx import chart_xml
+from reportgen.pptx.bridge import SERIES, bridge_columns
+from reportgen.pptx.charts import add_chart
+from reportgen.render import TEMPLATES, stylesheet
+from reportgen.slides.messages import Messages
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _waterfall(*steps: tuple[str, float, bool]) -> ChartSpec:
+    return ChartSpec(kind="waterfall", categories=(), series=(), steps=steps)
+
+
+# Running totals: 692 → 963 → 411 (IIJ 1Q08), and bridges into and out of a loss.
+BRIDGES = {
+    "profit": (
+        ("A", 692.0, True),
+        ("up", 271.0, False),
+        ("down", -552.0, False),
+        ("B", 411.0, True),
+    ),
+    "into-loss": (
+        ("A", 300.0, True),
+        ("down", -500.0, False),
+        ("up", 50.0, False),
+        ("B", -150.0, True),
+    ),
+    "out-of-loss": (
+        ("A", -200.0, True),
+        ("up", 350.0, False),
+        ("down", -20.0, False),
+        ("B", 130.0, True),
+    ),
+    "loss-deepens": (
+        ("A", -100.0, True),
+        ("down", -70.0, False),
+        ("up", 30.0, False),
+        ("B", -140.0, True),
+    ),
+}
+
+
+def _stack(columns: dict[str, tuple[float | None, ...]], i: int) -> tuple[float, float]:
+    """Where a stacked column chart draws column ``i``'s visible bars: positives stack up
+    from zero and negatives down from it, each in series order, the base drawn invisible."""
+    up = down = 0.0
+    visible: list[float] = []
+    for name in SERIES:
+        value = columns[name][i]
+        if value is None:
+            continue
+        start = up if value >= 0 else down
+        end = start + value
+        if value >= 0:
+            up = end
+        else:
+            down = end
+        if name != "base":
+            visible += [start, end]
+    return min(visible), max(visible)
+
+
+@pytest.mark.parametrize("steps", BRIDGES.values(), ids=BRIDGES.keys())
+def test_bridge_bars_span_the_levels_they_join(steps: tuple[tuple[str, float, bool], ...]) -> None:
+    spec = _waterfall(*steps)
+    columns = bridge_columns(spec)
+    running = 0.0
+    for i, (_, value, is_total) in enumerate(steps):
+        before = 0.0 if is_total else running
+        after = value if is_total else running + value
+        assert _stack(columns.values, i) == pytest.approx((min(before, after), max(before, after)))
+        running = after
+    assert columns.step_values() == pytest.approx([v for _, v, _ in steps])
+
+
+def test_a_step_that_crosses_zero_has_no_base() -> None:
+    columns = bridge_columns(_waterfall(*BRIDGES["into-loss"])).values
+    # 300 → (200): drawn as 300 above zero and (200) below, on nothing.
+    assert columns["base"][1] is None
+    assert (columns["down"][1], columns["down_below"][1]) == (300.0, -200.0)
+
+
+def test_bridge_axis_reaches_below_zero_for_a_loss() -> None:
+    """A bridge into a loss keeps PowerPoint's automatic minimum; a profit's stands on zero."""
+    assert _chart(_waterfall(*BRIDGES["into-loss"])).value_axis.minimum_scale is None
+    assert _chart(_waterfall(*BRIDGES["profit"])).value_axis.minimum_scale == 0
+
+
+def _chart(spec: ChartSpec) -> object:
+    presentation = Presentation()
+    slide = presentation.slides.add_slide(presentation.slide_layouts[6])
+    box = (0, 0, int(Inches(5)), int(Inches(3)))
+    add_chart(
+        slide.shapes, "Chart 1", spec, Messages.load(TEMPLATES, "en"), datetime(2008, 8, 12), box
+    )
+    return slide.shapes[0].chart
+
+
+BARS = ChartSpec(
+    kind="bars",
+    categories=("1Q07", "2Q07"),
+    series=(
+        Series("=SUM(A1)", (1.0, 2.0)),
+        Series("+cmd|' /C calc'!A0", (3.0, None)),
+        Series("Margin", (5.0, 6.5), kind="line", axis="right", unit="pct"),
+    ),
+)
+
+
+def test_ratio_line_moves_to_a_second_axis_in_schema_order() -> None:
+    chart = _chart(BARS)
+    plot_area = chart._chartSpace.find(f"{chart_xml._c('chart')}/{chart_xml._c('plotArea')}")
+    names = [chart_xml._local(e) for e in plot_area]
+    assert names[: names.index("valAx") + 1][-1] == "valAx"
+    assert names.index("lineChart") < names.index("catAx")
+    assert names.count("valAx") == 2
+    chart_xml.check_order(chart)  # does not raise
+    line_series = plot_area.find(chart_xml._c("lineChart")).find(chart_xml._c("ser"))
+    assert [chart_xml._local(e) for e in line_series][-1] == "smooth"
+    assert line_series.find(chart_xml._c("invertIfNegative")) is None
+
+
+def test_check_order_refuses_an_axis_before_a_plot() -> None:
+    chart = _chart(BARS)
+    plot_area = chart._chartSpace.find(f"{chart_xml._c('chart')}/{chart_xml._c('plotArea')}")
+    plot_area.append(plot_area.find(chart_xml._c("lineChart")))  # after the axes: invalid
+    with pytest.raises(ValueError, match="lineChart is out of the schema's order"):
+        chart_xml.check_order(chart)
+
+
+def test_embedded_workbook_text_is_never_a_formula() -> None:
+    chart = _chart(BARS)
+    book = zipfile.ZipFile(io.BytesIO(chart.part.chart_workbook.xlsx_part.blob))
+    sheet = book.read("xl/worksheets/sheet1.xml").decode()
+    strings = book.read("xl/sharedStrings.xml").decode()
+    assert "<f>" not in sheet
+    assert "=SUM(A1)" in strings
+    assert "+cmd|" in strings
+
+
+# --- Excel number formats: each prints a value as formatting.py does -----------------
+
+_SECTION = re.compile(r'"([^"]*)"|([#0,.]+)|(%)|([^"#0,.%]+)')
+
+
+def excel_text(code: str, value: float) -> str:
+    """What Excel shows for ``value`` under ``code`` (the subset our codes use).
+
+    Sections are positive;negative;zero (negative written without its minus, zero
+    using the first section if absent); quoted text is literal; ``%`` multiplies by
+    100; numbers round half away from zero on their decimal digits, as Excel does.
+    """
+    sections = code.split(";")
+    if value < 0 and len(sections) > 1:
+        section, shown = sections[1], -value
+    elif value == 0 and len(sections) > 2:
+        section, shown = sections[2], value
+    else:
+        section, shown = sections[0], value
+    out = []
+    for literal, digits, percent, other in _SECTION.findall(section):
+        if literal or other:
+            out.append(literal or other)
+        elif percent:
+            out.append("%")
+        else:
+            places = len(digits.split(".")[1]) if "." in digits else 0
+            scaled = shown * (100 if "%" in section else 1)
+            rounded = Decimal(repr(scaled)).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+            out.append(f"{rounded:,.{places}f}" if "," in digits else f"{rounded:.{places}f}")
+    return "".join(out)
+
+
+HALF_WAY = (0.0, 0.05, 0.15, 0.25, 2.5, -2.5, 1527.5, -1527.5, 16.35, -0.04, 12.345, -40.45)
+
+
+@pytest.mark.parametrize("edition", ["en", "ja"])
+@pytest.mark.parametrize(
+    ("kind", "method", "scale"),
+    [
+        ("million", "jpy_million", 1.0),
+        ("number", "number", 1.0),
+        ("percent", "percent", 0.01),
+        ("points", "points", 1.0),
+        ("yen", "jpy", 1.0),
+    ],
+)
+def test_excel_formats_print_as_the_slides_do(
+    edition: str, kind: str, method: str, scale: float
+) -> None:
+    numbers = numbers_for(edition)
+    code = numbers.excel_format(kind)
+    for value in HALF_WAY:
+        expected = getattr(numbers, method)(value)
+        # A value that rounds to zero keeps its sign mark on the slide ((0.0), △0) and in
+        # Excel's negative section; only an exact zero takes the zero section.
+        assert excel_text(code, value * scale) == expected, (code, value)
+
+
+def test_excel_formats_mark_negatives_per_edition() -> None:
+    assert excel_text(numbers_for("en").excel_format("million"), -1528) == "(1,528)"
+    assert excel_text(numbers_for("ja").excel_format("million"), -1528) == "△1,528"
+    assert excel_text(numbers_for("en").excel_format("million"), 2.5) == "3"
+    assert excel_text(numbers_for("en").excel_format("percent"), -0.0004) == "(0.0%)"
+
+
+# --- one source for colours and fonts -------------------------------------------------
+
+
+def test_css_takes_its_brand_colours_and_fonts_from_brand_py() -> None:
+    css_files = "\n".join(p.read_text(encoding="utf-8") for p in (TEMPLATES / "css").glob("*.css"))
+    for color in (*brand.COLORS.values(), *brand.PALETTE):
+        if color != "#ffffff":
+            assert color.lower() not in css_files.lower(), f"{color} typed in templates/css"
+    assert 'font-family: "Lato"' not in css_files.replace('@font-face { font-family: "Lato"', "")
+    css = stylesheet(TEMPLATES)
+    assert f"--navy: {brand.NAVY};" in css
+    assert css.index("--navy") < css.index("/* 00-base.css */")
+
+
+def test_pptx_theme_carries_the_brand(tmp_path: Path) -> None:
+    from reportgen.pptx.deck import _theme
+
+    presentation = Presentation()
+    _theme(presentation, "ja")
+    presentation.save(str(tmp_path / "t.pptx"))
+    theme = zipfile.ZipFile(tmp_path / "t.pptx").read("ppt/theme/theme1.xml").decode()
+    assert f'<a:accent1><a:srgbClr val="{brand.hex_rgb(brand.NAVY)}"/>' in theme
+    assert f'<a:latin typeface="{brand.FONTS["ja"][0]}"' in theme
+    assert f'<a:ea typeface="{brand.EAST_ASIAN_FONT}"' in theme
