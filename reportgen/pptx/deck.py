@@ -19,7 +19,7 @@ from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.util import Inches
 
 from reportgen import __version__, brand
-from reportgen.pptx import bodies, tables, text
+from reportgen.pptx import bodies, tables, template, text
 from reportgen.pptx.bodies import Block, ChartBlock, SlideBlocks, TableBlock, TextBlock
 from reportgen.pptx.charts import add_chart
 from reportgen.slides.base import Slide
@@ -47,11 +47,17 @@ def release_time(deck: Deck) -> datetime:
 
 def write_pptx(deck: Deck, target: Path) -> None:
     """Write ``deck`` as ``target``; the same deck gives the same bytes."""
-    presentation = Presentation()
-    presentation.slide_width, presentation.slide_height = WIDTH, HEIGHT
-    _theme(presentation, deck.messages.language)
+    root = deck.dataset.root
+    company_template = template.find(root)
+    if company_template is not None:
+        # The company's masters, layouts and theme: its own colours and fonts stay.
+        presentation = template.open_template(company_template, root, WIDTH, HEIGHT)
+    else:
+        presentation = Presentation()
+        presentation.slide_width, presentation.slide_height = WIDTH, HEIGHT
+        _theme(presentation, deck.messages.language)
     created = release_time(deck)
-    blank = presentation.slide_layouts[6]
+    blank = template.blank_layout(presentation)
     for page, slide in enumerate(deck.slides, start=1):
         blocks = bodies.slide_blocks(slide, deck)
         target_slide = presentation.slides.add_slide(blank)

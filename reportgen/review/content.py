@@ -26,6 +26,9 @@ from reportgen.slides.content import deck_path
 ACKNOWLEDGEMENTS = "acknowledgements.yaml"
 # Read by slides rather than the loader (reference.py, narrative.py): covered all the same.
 _SLIDE_FILES = "group_companies*.csv"
+# The company's PowerPoint template (reportgen/pptx/template.py), named here so the hash
+# needs no PowerPoint library.
+PPTX_TEMPLATES = ("template.pptx", "template.potx")
 # Long enough to tell files apart in an approval record, short enough to keep it small.
 SHORT = 12
 
@@ -101,7 +104,9 @@ def content_hash(
         data.append((f"{item.kind}:{name}:{item.pattern}", item.fingerprint))
         if item.kind == "file":
             files.append((name, item.fingerprint[:SHORT]))
-    extra = [*sorted(root.glob(_SLIDE_FILES)), root / ACKNOWLEDGEMENTS]
+    # The PowerPoint template too, where there is one: it is part of what is approved.
+    templates = [root / name for name in PPTX_TEMPLATES if (root / name).exists()]
+    extra = [*sorted(root.glob(_SLIDE_FILES)), root / ACKNOWLEDGEMENTS, *templates]
     for path in extra:
         fingerprint = _data_file(path, root)
         data.append((f"file:{path.name}:", fingerprint))
