@@ -12,6 +12,10 @@ from pptx import Presentation
 from pptx.util import Inches
 
 from reportgen.cli import main
+from reportgen.data.load import load_dataset
+from reportgen.quarters import Quarter
+from reportgen.render import TEMPLATES
+from reportgen.review.content import content_hash
 from tests.conftest import EXAMPLE
 
 BRAND_TEXT = "EXAMPLE TEMPLATE BAR"
@@ -83,3 +87,13 @@ def test_a_broken_template_is_an_input_error(fictional: Path, tmp_path: Path) ->
     code, err = _build(fictional, tmp_path / "out")
     assert code == 2
     assert "template.potx: not a PowerPoint template" in err
+
+
+def test_the_template_is_part_of_what_is_approved(fictional: Path) -> None:
+    """A new or changed template makes an approval stale, as any data file does."""
+    quarter = Quarter.parse("1Q25")
+    before = content_hash(load_dataset(fictional), quarter, "en", TEMPLATES)
+    _template(fictional / "template.pptx", 13.333, 7.5)
+    after = content_hash(load_dataset(fictional), quarter, "en", TEMPLATES)
+    assert before.digest != after.digest
+    assert after.changed_files(dict(before.files)) == ["template.pptx"]

@@ -105,8 +105,8 @@ def content_hash(
         if item.kind == "file":
             files.append((name, item.fingerprint[:SHORT]))
     # The PowerPoint template too, where there is one: it is part of what is approved.
-    templates = [root / name for name in PPTX_TEMPLATES if (root / name).exists()]
-    extra = [*sorted(root.glob(_SLIDE_FILES)), root / ACKNOWLEDGEMENTS, *templates]
+    company_templates = [root / name for name in PPTX_TEMPLATES if (root / name).exists()]
+    extra = [*sorted(root.glob(_SLIDE_FILES)), root / ACKNOWLEDGEMENTS, *company_templates]
     for path in extra:
         fingerprint = _data_file(path, root)
         data.append((f"file:{path.name}:", fingerprint))
