@@ -35,7 +35,6 @@ from reportgen.errors import QuarterError
 from reportgen.model.figures import Document, Figure, label_of
 from reportgen.quarters import Period
 from reportgen.slides.base import Slide
-from reportgen.slides.cells import Table
 from reportgen.slides.deck import Deck
 from reportgen.slides.shown import Shown, figures_of, table_figures, tables_of
 
@@ -124,10 +123,6 @@ class Record:
         }
 
 
-def _tables(slide: Slide) -> Iterator[Table]:
-    yield from tables_of(slide.body)
-
-
 def records(deck: Deck) -> Iterator[Record]:
     """Every figure on every slide, in slide order (``shown.figures_of``)."""
     for slide in deck.slides:
@@ -183,7 +178,7 @@ def write_xlsx(deck: Deck, target: Path) -> None:
     book.properties.created = book.properties.modified = created
     used: set[str] = set()
     for slide in deck.slides:
-        tables = list(_tables(slide))
+        tables = list(tables_of(slide.body))
         # Figures outside the tables and charts: in text, and in blocks that are not
         # tables (the forecast rows, a callout): listed under them, one per line.
         in_tables = {_identity(f) for t in tables for f in table_figures(t)}

@@ -28,6 +28,7 @@ from reportgen.data.commentary_check import (
     TYPED_NUMBER_RE,
     numbers_typed,
     slide_texts,
+    strings_in,
     typed_numbers,
 )
 from reportgen.data.schema import fold_full_width
@@ -143,18 +144,7 @@ def catalogue_text(deck: Deck) -> Iterator[str]:
 def company_text(deck: Deck) -> Iterator[str]:
     """Every string of ``company.yaml`` in this edition: names, contact, disclaimer."""
     company = deck.dataset.company.in_language(deck.messages.language)
-    yield from _strings(company.model_dump())
-
-
-def _strings(value: object) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _strings(item)
-    elif isinstance(value, list | tuple):
-        for item in value:
-            yield from _strings(item)
+    yield from strings_in(company.model_dump())
 
 
 def axis_ticks(html: str, folder: Path) -> list[set[str]]:

@@ -66,16 +66,16 @@ def _label(slide: SlideSpec) -> str:
     return slide.number or f"({slide.kind})"
 
 
-def _strings(value: object) -> Iterator[str]:
-    """Every string in a slide's ``content``, however deeply nested."""
+def strings_in(value: object) -> Iterator[str]:
+    """Every string in nested mappings and lists (a slide's ``content``, company.yaml)."""
     if isinstance(value, str):
         yield value
     elif isinstance(value, dict):
         for item in value.values():
-            yield from _strings(item)
+            yield from strings_in(item)
     elif isinstance(value, list | tuple):
         for item in value:
-            yield from _strings(item)
+            yield from strings_in(item)
 
 
 def slide_texts(slide: SlideSpec) -> Iterator[str]:
@@ -86,7 +86,7 @@ def slide_texts(slide: SlideSpec) -> Iterator[str]:
         item = Bullet(text=bullet) if isinstance(bullet, str) else bullet
         yield from (item.text, *item.sub)
     yield from slide.notes
-    yield from _strings(slide.content)
+    yield from strings_in(slide.content)
 
 
 def _texts(spec: DeckSpec) -> Iterator[tuple[int, str, str]]:

@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from reportgen.slides.commentary import RenderedBullet
 from reportgen.slides.deck import Deck
-from reportgen.slides.shown import FigureMarkup, figures_of
+from reportgen.slides.shown import FigureMarkup, blocks, figures_of
 
 FORMAT = 1
 
@@ -125,21 +125,12 @@ def _plain(text: object) -> str:
 
 def _texts(value: object) -> Iterator[str]:
     """Commentary texts (from the deck file) in a slide body, in order."""
-    if isinstance(value, RenderedBullet):
-        yield _plain(value.text)
-        for sub in value.sub:
-            yield _plain(sub)
-    elif isinstance(value, FigureMarkup):
-        if value.strip():
-            yield _plain(value)
-    elif isinstance(value, str | bytes | int | float | bool) or value is None:
-        return
-    elif isinstance(value, tuple | list):
-        for item in value:
-            yield from _texts(item)
-    elif hasattr(value, "__dataclass_fields__"):
-        for name in value.__dataclass_fields__:
-            yield from _texts(getattr(value, name))
+    for block in blocks(value):
+        if isinstance(block, RenderedBullet):
+            yield _plain(block.text)
+            yield from (_plain(sub) for sub in block.sub)
+        elif isinstance(block, FigureMarkup) and block.strip():
+            yield _plain(block)
 
 
 def snapshot(deck: Deck) -> Snapshot:

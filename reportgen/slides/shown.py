@@ -211,21 +211,35 @@ def table_figures(table: object) -> Iterator[Shown]:
             yield Shown(TABLE, row.label, column, cell.text, cell.figure, cell.excel, cell.scale)
 
 
+def blocks(body: object) -> Iterator[object]:
+    """Every block of a slide body in order: containers (mappings, lists, dataclasses)
+    opened, the rest (tables, texts, cells, labels) yielded as they are."""
+    if isinstance(body, Mapping):
+        for value in body.values():
+            yield from blocks(value)
+    elif isinstance(body, tuple | list):
+        for value in body:
+            yield from blocks(value)
+    elif is_dataclass(body) and not isinstance(body, type) and not _leaf(body):
+        for f in fields(body):
+            yield from blocks(getattr(body, f.name))
+    else:
+        yield body
+
+
+def _leaf(value: object) -> bool:
+    # Blocks that are dataclasses but read as one: a table, a rendered bullet.
+    from reportgen.slides.cells import Table
+    from reportgen.slides.commentary import RenderedBullet
+
+    return isinstance(value, Table | RenderedBullet | FigureText)
+
+
 def tables_of(body: object) -> Iterator[Table]:
     """The tables of a slide body, in order, wherever they sit in it."""
     from reportgen.slides.cells import Table
 
-    if isinstance(body, Table):
-        yield body
-    elif isinstance(body, Mapping):
-        for value in body.values():
-            yield from tables_of(value)
-    elif isinstance(body, tuple | list):
-        for value in body:
-            yield from tables_of(value)
-    elif is_dataclass(body) and not isinstance(body, type):
-        for f in fields(body):
-            yield from tables_of(getattr(body, f.name))
+    return (block for block in blocks(body) if isinstance(block, Table))
 
 
 def body_figures(body: object) -> tuple[Shown, ...]:
