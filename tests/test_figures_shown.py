@@ -14,7 +14,7 @@ from reportgen.datapack import DATA_COLUMNS, records
 from reportgen.formatting import numbers_for
 from reportgen.model.quarter import QuarterModel
 from reportgen.slides.base import Slide
-from reportgen.slides.shown import CHART, TABLE, TEXT, Shown, figures_of
+from reportgen.slides.shown import CHART, TABLE, TEXT, Shown, figures_of, tables_of
 from tests.conftest import BuiltDeck
 
 
@@ -99,3 +99,11 @@ def test_data_sheet_lists_each_figure_once(iij_1q08: BuiltDeck) -> None:
     # The Ref. slides have sheets of their own now.
     assert any(name.startswith("Ref. 1") for name in book.sheetnames)
     assert any(name.startswith("Ref. 3") for name in book.sheetnames)
+
+
+def test_tables_are_found_wherever_they_sit(iij_1q08: BuiltDeck) -> None:
+    """The data pack's per-slide sheets and the snapshot walk bodies for their tables."""
+    summary = _slide(iij_1q08, "results_summary").body
+    assert list(tables_of(summary)) == [summary.table]  # type: ignore[attr-defined]
+    bridge = _slide(iij_1q08, "operating_income_bridge").body
+    assert list(tables_of(bridge)) == [bridge.table, bridge.impacts]  # type: ignore[attr-defined]
