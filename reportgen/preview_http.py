@@ -1,14 +1,19 @@
-"""The preview's HTTP side: 127.0.0.1 only, files of the last good build, reloads over SSE.
+"""The preview's HTTP side: 127.0.0.1 only, files of the last good build, updates over SSE.
 
 Routes:
 
     /, /index.html        the deck, with the preview bar (and error panel) inserted
     /<file>               a file under the build output folder, nothing else
-    /_preview/events      server-sent events: ``reload`` after each rebuild
+    /_preview/events      server-sent events: ``reload`` after each rebuild (live.js then
+                          fetches / and swaps in what changed)
     /_preview/pdf         the PDF, built on demand from the current files
     /_preview/live.js     the preview's own script and stylesheet (a fixed list)
     /_preview/preview.css
     /favicon.ico          204: browsers ask for it unprompted
+
+The deck's stylesheet links carry ``?v=<digest>`` of their content, and the build's
+files an ETag (a 304 when the browser's copy is current), so that the page fetches
+only what a rebuild changed.
 
 Every other path, a directory, or a path that leaves the output folder (``..``,
 ``%2e%2e``, absolute paths, symlinks out) is a 404. Nothing is listed. A request
