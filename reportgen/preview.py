@@ -5,10 +5,11 @@ This module only watches and serves. Every rebuild calls the same
 temporary folder; charts come from the shared content-hash cache). After each
 rebuild, good or bad, an :class:`Epoch` advances and the browsers waiting on it
 over server-sent events update (``templates/preview/live.js`` swaps in the slides
-that changed; it reloads only when the page's shape changes). A failed rebuild keeps the last good slides on
-disk and shows the error above them; the next good one clears it. Rebuilds are
-lenient (and only they): a figure missing inside a sentence shows marked on the
-new slides, and the panel lists the line the distribution build fails with.
+that changed; it reloads only when the page's shape changes). A failed rebuild
+keeps the last good slides on disk and shows the error above them; the next good
+one clears it. Rebuilds are lenient (and only they): a figure missing inside a
+sentence shows marked on the new slides, and the panel lists the line the
+distribution build fails with.
 
 The HTTP side is in ``reportgen/preview_http.py``; it binds 127.0.0.1 only.
 """
