@@ -45,9 +45,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from reportgen.data.items import ITEMS  # noqa: E402
+
 from bench.compare_common import record  # noqa: E402  (needs ROOT on sys.path)
 from bench.edits import FIGURES, PREFIX, _company, figure_edit, text_edit  # noqa: E402
-from reportgen.data.items import ITEMS  # noqa: E402
 from reportgen.render import TEMPLATES  # noqa: E402
 
 log = logging.getLogger("bench")

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
 import statistics
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 # Text below this line in an existing BENCHMARKS.md is kept: the history of changes.
+# The batches whose sum issue 21's batch goal is about.
+TOGETHER = ("IIJ, both editions (1Q08 also in Japanese)", "Example company, FY2025 (1Q25-4Q25)")
 KEEP = "<!-- Everything below is kept by bench/run.py: the before/after history. -->"
 
 
@@ -109,7 +112,19 @@ def _batch_table(batch: dict[str, Any]) -> list[str]:
         speedup = serial / parallel
         lines.append(
             f"| {label} | {len(decks)} | {_s(serial)} | {_s(parallel)} | {speedup:.2f}x "
-            f"| {bound:.2f}x | ≥ 1.6x | {'yes' if speedup >= 1.6 else '**no**'} |"
+            f"| {bound:.2f}x | | |"
+        )
+    together = [label for label in TOGETHER if label in batch]
+    if len(together) == len(TOGETHER):
+        # Issue 21's goal: both companies' batches, 1 process against 2, summed.
+        serial = sum(statistics.median(batch[label]["jobs1"]) for label in together)
+        parallel = sum(statistics.median(batch[label]["jobs2"]) for label in together)
+        count = sum(len(batch[label]["decks"]) for label in together)
+        speedup = serial / parallel
+        lines.append(
+            f"| IIJ and Example together (the two batches above, summed) | {count} "
+            f"| {_s(serial)} | {_s(parallel)} | {speedup:.2f}x | | ≥ 1.8x "
+            f"| {_mark(speedup >= 1.8)} |"
         )
     times = "; ".join(
         f"{label}: " + ", ".join(f"{name} {s:.1f} s" for name, s in runs["decks"].items())
@@ -122,6 +137,83 @@ def _batch_table(batch: dict[str, Any]) -> list[str]:
         "were shared out with no loss: the 1-process time over its fixed part (start, "
         "imports, exit) plus the busier worker's decks; as the deck times come from "
         "another run, a measured speed-up may exceed it by the noise.",
+    ]
+    return lines
+
+
+def _med(runs: dict[str, list[float]], key: str = "times") -> float:
+    return statistics.median(runs[key])
+
+
+def _new_process_table(decks: dict[str, Any]) -> list[str]:
+    lines = [
+        "| deck | measurement (new process) | min s | median s | max s | x floor "
+        "| peak RSS MiB (median) | target | met |",
+        "|---|---|---:|---:|---:|---:|---:|---|---|",
+    ]
+    for label, deck in decks.items():
+        runs = deck.get("new_process")
+        if runs is None:
+            continue
+        floor = _med(runs["floor"])
+        for key, what, target in (
+            ("floor", "floor: `python -m weasyprint --pdf-variant pdf/a-3a` on the HTML", None),
+            ("warm", "warm `python -m reportgen build` after a text edit, charts cached", 1.0),
+            ("cold", "cold `python -m reportgen build`, chart cache empty", 1.3),
+        ):
+            times = runs[key]["times"]
+            ratio = statistics.median(times) / floor
+            met = None if target is None else ratio <= target
+            peak = _med(runs[key], "peak_mib")
+            lines.append(
+                f"| {label} | {what} | {_s(min(times))} | {_s(statistics.median(times))} "
+                f"| {_s(max(times))} | {ratio:.2f} | {peak:.0f} "
+                f"| {'' if target is None else f'≤ {target} x floor'} | {_mark(met)} |"
+            )
+    lines += [
+        "",
+        "Cold, warm and floor run in turn within each repetition, so a change of load "
+        "falls on all three alike. Peak RSS is the largest resident set of the process "
+        "or of any process it waited for (the chart workers), from `wait4`.",
+    ]
+    return lines
+
+
+def _scale_table(scale: dict[str, Any]) -> list[str]:
+    lines = [
+        "| slides | cold build s | warm build s (median) | floor s (median) | warm x floor "
+        "| peak RSS MiB, warm build | peak RSS MiB, cold build | peak RSS MiB, floor | target |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for slides, runs in scale.items():
+        warm, floor = _med(runs["warm"]), _med(runs["floor"])
+        target = "peak RSS ≤ 300 MiB: " + _mark(
+            max(_med(runs["warm"], "peak_mib"), _med(runs["cold"], "peak_mib")) <= 300
+        )
+        lines.append(
+            f"| {slides} | {_s(_med(runs['cold']))} | {_s(warm)} | {_s(floor)} "
+            f"| {warm / floor:.2f} | {_med(runs['warm'], 'peak_mib'):.0f} "
+            f"| {_med(runs['cold'], 'peak_mib'):.0f} | {_med(runs['floor'], 'peak_mib'):.0f} "
+            f"| {target if slides == '22' else ''} |"
+        )
+    sizes = list(scale)
+    growth = []
+    for low, high in itertools.pairwise(sizes):
+        n = int(high) - int(low)
+        a, b = scale[low], scale[high]
+        growth.append(
+            f"{low} → {high} slides: warm build "
+            f"{1000 * (_med(b['warm']) - _med(a['warm'])) / n:.0f} ms, floor "
+            f"{1000 * (_med(b['floor']) - _med(a['floor'])) / n:.0f} ms, peak RSS "
+            f"{(_med(b['warm'], 'peak_mib') - _med(a['warm'], 'peak_mib')) / n:.2f} MiB "
+            "(warm build) per added slide"
+        )
+    lines += [
+        "",
+        "The deck is IIJ 1Q08's slides repeated in a generated deck file, in a copy of the "
+        "data (`bench/newproc.py`); warm builds have every chart cached. Growth per slide: "
+        + "; ".join(growth)
+        + ". Linear growth shows as alike figures for each step.",
     ]
     return lines
 
@@ -153,6 +245,15 @@ def write_report(path: Path, results: dict[str, Any], rows: list[Row]) -> None:
         *_phases_table(results["decks"]),
         "",
     ]
+    if any("new_process" in d for d in results["decks"].values()):
+        lines += [
+            "## As a user runs it: new processes (issue 21)",
+            "",
+            *_new_process_table(results["decks"]),
+            "",
+        ]
+    if "scale" in results:
+        lines += ["## Scale: one deck repeated (issue 21)", "", *_scale_table(results["scale"]), ""]
     if "batch" in results:
         lines += ["## Batch builds", "", *_batch_table(results["batch"]), ""]
     lines += ["## Machine", ""]

@@ -25,7 +25,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.report import Row, write_report  # noqa: E402  (needs ROOT on sys.path)
+from bench import newproc  # noqa: E402  (needs ROOT on sys.path)
+from bench.report import Row, write_report  # noqa: E402
 
 log = logging.getLogger("bench")
 
@@ -84,7 +85,22 @@ def measure_deck(label: str, data: str, quarter: str, reps: int) -> dict[str, An
     result["warm"] = _probe("warm", data, quarter, str(reps))
     log.info("%s: preview rebuilds", label)
     result["preview"] = _probe("preview", data, quarter, str(reps))
+    log.info("%s: cold, warm and floor as a user runs them (new processes)", label)
+    with tempfile.TemporaryDirectory() as tmp:
+        result["new_process"] = newproc.deck(Path(data), quarter, reps, Path(tmp))
     return result
+
+
+# The scale series of issue 21: IIJ 1Q08's 22 slides, repeated to 88 and 308.
+SCALE_DECK = ("data/iij", "1Q08")
+SCALE = (1, 4, 14)
+
+
+def measure_scale(reps: int, multiples: tuple[int, ...]) -> dict[str, Any]:
+    data, quarter = SCALE_DECK
+    log.info("scale: %s %s repeated %s times", data, quarter, multiples)
+    with tempfile.TemporaryDirectory() as tmp:
+        return newproc.scale(Path(data), quarter, multiples, reps, Path(tmp))
 
 
 # Each batch as `make report-all` runs it: the command line, in a new process.
@@ -206,6 +222,10 @@ def main(argv: list[str] | None = None) -> int:
     # The smoke run keeps one batch, so that CI keeps the batch code working too.
     batches = dict(list(BATCHES.items())[:1]) if args.smoke else BATCHES
     results["batch"] = measure_batch(reps, batches)
+    # The smoke run keeps the series short: 22 and 44 slides, once each.
+    results["scale"] = measure_scale(
+        1 if args.smoke else min(reps, 3), (1, 2) if args.smoke else SCALE
+    )
     results["machine"]["load average at end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     args.out.with_suffix(".json").write_text(json.dumps(results, indent=1), encoding="utf-8")
     write_report(args.out, results, rows(results))
