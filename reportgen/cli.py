@@ -239,6 +239,21 @@ def _editions(args: argparse.Namespace, quarter: Quarter) -> tuple[str, ...]:
 
 
 def _build(args: argparse.Namespace) -> int:
+    from reportgen import layout
+
+    if not args.no_pdf:
+        # WeasyPrint is imported by a worker while this process loads the data.
+        layout.prestart()
+    try:
+        code = _build_editions(args)
+    except BaseException:
+        layout.stop(kill=True)
+        raise
+    layout.stop()
+    return code
+
+
+def _build_editions(args: argparse.Namespace) -> int:
     from reportgen.build import blocked, build, gate
 
     quarter = Quarter.parse(args.quarter)
@@ -531,6 +546,10 @@ def _run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO, clock: Clock)
 
 
 def run() -> None:
+    from reportgen import layout
+
+    # This process runs one command and exits: it may fork a layout worker early.
+    layout.allow_prestart()
     code = main()
     # The process ends here: its objects need no final walk by the garbage
     # collector at exit, which cost a third of a second after a build.

@@ -17,12 +17,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from types import SimpleNamespace
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 
-from reportgen import __version__, brand
+from reportgen import __version__, brand, layout
 from reportgen.charts.cache import ChartJob
 from reportgen.charts.spec import Box, ChartSpec
 from reportgen.errors import LayoutError, RenderError, SlideError
@@ -274,62 +275,80 @@ def page_labels(deck: Deck) -> list[str]:
     return [slide.number or slide.title for slide in deck.slides]
 
 
-def write_pdf(deck: Deck, index: Path, target: Path, roots: list[Path]) -> int:
-    """Lay out the deck, check one page per slide and every resource, then write the PDF."""
-    from weasyprint import HTML  # imported here: it is the slowest import of the build
+def write_pdf(
+    deck: Deck,
+    index: Path,
+    target: Path,
+    roots: list[Path],
+    meanwhile: Callable[[], None] = lambda: None,
+) -> int:
+    """Lay out the deck, check one page per slide and every resource, then write the PDF.
 
+    ``meanwhile`` runs while a layout worker (``reportgen.layout``) lays the deck out,
+    or after the layout where there is none; its files are published only if the PDF is.
+    """
     from reportgen import pdf
     from reportgen.datapack import figures_csv
-    from reportgen.fetch import ProjectFetcher, load_failures
     from reportgen.review.snapshot import snapshot, snapshot_name
 
-    fetcher = ProjectFetcher(roots)
-    with load_failures() as failures:
-        document = HTML(filename=str(index), url_fetcher=fetcher).render()
-        if fetcher.refused:
-            raise RenderError(
-                f"{deck.quarter.name}: the deck refers to {fetcher.refused[0]}, outside the "
-                "project; only the project's own files may be used"
-            )
-        check_resources(deck, index.parent, [*fetcher.failed, *failures])
-        if len(document.pages) != len(deck.slides):
-            slide = _overflowing(deck, document.pages)
-            index = deck.slides.index(slide) if slide else -1
-            # Where the slide is written in the deck file, then the slide as printed.
-            which = (
-                deck.where[index]
-                if 0 <= index < len(deck.where)
-                else f"{deck.quarter.name}: slide {slide.number or slide.kind} ({slide.title})"
-                if slide
-                else f"{deck.quarter.name}: a slide"
-            )
-            raise LayoutError(
-                f"{which}: does not fit on one page ({len(document.pages)} pages for "
-                f"{len(deck.slides)} slides); shorten its content"
-            )
-        data = pdf.DataFile(
-            name=figures_name(deck),
-            content=figures_csv(deck),
-            description=deck.messages("deck.attachment", title=deck.title),
+    data = pdf.DataFile(
+        name=figures_name(deck),
+        content=figures_csv(deck),
+        description=deck.messages("deck.attachment", title=deck.title),
+    )
+    content = pdf.DataFile(
+        name=snapshot_name(deck),
+        content=snapshot(deck).to_json(),
+        description=deck.messages("deck.snapshot_attachment", title=deck.title),
+    )
+    job = layout.LayoutJob(
+        index=index,
+        target=target,
+        roots=roots,
+        slides=len(deck.slides),
+        labels=page_labels(deck),
+        attachments=[data, content],
+        created=datetime.combine(deck.spec.release_date, datetime.min.time(), tzinfo=UTC),
+        released=deck.released,
+    )
+    worker = layout.current()
+    if worker is None:
+        result = layout.lay_out(job)
+        meanwhile()
+    else:
+        pending = worker.submit(job)
+        try:
+            meanwhile()
+        except BaseException:
+            # The worker would go on writing into the staging folder being removed.
+            layout.stop(kill=True)
+            raise
+        result = pending()
+    if result.error is not None:
+        raise result.error
+    if result.refused:
+        raise RenderError(
+            f"{deck.quarter.name}: the deck refers to {result.refused[0]}, outside the "
+            "project; only the project's own files may be used"
         )
-        content = pdf.DataFile(
-            name=snapshot_name(deck),
-            content=snapshot(deck).to_json(),
-            description=deck.messages("deck.snapshot_attachment", title=deck.title),
+    check_resources(deck, index.parent, result.failures)
+    if result.pages != len(deck.slides):
+        pages = [SimpleNamespace(anchors=anchors) for anchors in result.anchors]
+        slide = _overflowing(deck, pages)
+        at = deck.slides.index(slide) if slide else -1
+        # Where the slide is written in the deck file, then the slide as printed.
+        which = (
+            deck.where[at]
+            if 0 <= at < len(deck.where)
+            else f"{deck.quarter.name}: slide {slide.number or slide.kind} ({slide.title})"
+            if slide
+            else f"{deck.quarter.name}: a slide"
         )
-        created = datetime.combine(deck.spec.release_date, datetime.min.time(), tzinfo=UTC)
-        with writing(target):
-            pdf.write(
-                document,
-                target,
-                labels=page_labels(deck),
-                attachments=[data, content],
-                created=created,
-                released=deck.released,
-            )
-        # SVG images are drawn only now: one that fails here is as missing as one not loaded.
-        check_resources(deck, index.parent, failures)
-    return len(document.pages)
+        raise LayoutError(
+            f"{which}: does not fit on one page ({result.pages} pages for "
+            f"{len(deck.slides)} slides); shorten its content"
+        )
+    return result.pages
 
 
 def check_resources(deck: Deck, folder: Path, failures: Sequence[LoadFailure]) -> None:
@@ -411,9 +430,9 @@ def _render_deck(
     progress("charts")
     specs = [c.spec for s in deck.slides for c in s.charts if not c.spec.empty]
     charts = ChartJob(specs, cache_dir or out_root / ".cache" / "charts")
-    if pdf:
+    if pdf and layout.current() is None:
         # WeasyPrint is the slowest import of a build: it runs here while worker
-        # processes draw the charts, instead of after them.
+        # processes draw the charts, instead of after them (a layout worker has it).
         import weasyprint  # noqa: F401
     chart_paths = charts.wait()
     # The HTML waits for the drawings: the preview's hotspots are placed by where each
@@ -432,10 +451,15 @@ def _render_deck(
 
             progress("pdf")
             pdf_target = fresh / pdf_name(deck)
-            pages = write_pdf(deck, index, pdf_target, [fresh, PROJECT_ROOT])
+
+            def data_pack() -> None:
+                with writing(fresh / xlsx_name(deck)) as xlsx_target:
+                    write_xlsx(deck, xlsx_target)
+
+            # The data pack is written while WeasyPrint lays the deck out, where a
+            # layout worker runs (the command line): off the critical path.
+            pages = write_pdf(deck, index, pdf_target, [fresh, PROJECT_ROOT], data_pack)
             size = pdf_target.stat().st_size
-            with writing(fresh / xlsx_name(deck)) as xlsx_target:
-                write_xlsx(deck, xlsx_target)
         pptx_file = ""
         if pptx:
             from reportgen.pptx.deck import pptx_name, write_pptx

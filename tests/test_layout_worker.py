@@ -1,0 +1,87 @@
+"""The command line lays the PDF out in a worker started early (``reportgen.layout``).
+
+The test suite's own builds run in process (``lay_out`` directly); these tests run
+the command line in new processes, where the worker is used, and check that it
+writes what an in-process build writes and fails as one fails.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from tests.conftest import ROOT, BuiltDeck, cli_command, edit, written_at
+
+PDF = Path("1Q08") / "IIJ-1Q08-results-en.pdf"
+XLSX = Path("1Q08") / "IIJ-1Q08-data.xlsx"
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_worker_writes_the_same_files_as_an_in_process_build(
+    tmp_path: Path, iij_1q08: BuiltDeck
+) -> None:
+    """PDF (labels, attachments, XMP) and data pack byte-identical to the shared build's."""
+    result = subprocess.run(cli_command(tmp_path), cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    shared = iij_1q08.out_root
+    assert _sha(tmp_path / PDF) == _sha(shared / PDF)
+    assert _sha(tmp_path / XLSX) == _sha(shared / XLSX)
+
+
+def test_worker_reports_an_overflowing_slide_and_keeps_the_last_deck(
+    tmp_path: Path, data_copy: Path, iij_1q08: BuiltDeck
+) -> None:
+    out = iij_1q08.copied_to(tmp_path / "out").out_root
+    before = _sha(out / PDF)
+    deck = data_copy / "decks" / "1Q08.yaml"
+    long_text = "Long commentary. " * 120
+    edit(
+        deck,
+        "  - kind: balance_sheet\n",
+        f"  - kind: balance_sheet\n    bullets:\n      - '{long_text}'\n",
+    )
+    result = subprocess.run(
+        cli_command(out, data=data_copy), cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    (line,) = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    row = written_at(deck, "kind: balance_sheet").split(":")[0]
+    where = f'1Q08.yaml:{row}:5, slide 13 (balance_sheet, 1Q08) "Consolidated Balance Sheets"'
+    assert f"{where}: does not fit on one page (23 pages for 22 slides)" in line
+    assert _sha(out / PDF) == before
+
+
+def test_a_worker_that_dies_fails_the_build_in_one_line(
+    tmp_path: Path, iij_1q08: BuiltDeck
+) -> None:
+    """No hang and no traceback: the build names the PDF and keeps the last deck."""
+    out = iij_1q08.copied_to(tmp_path / "out").out_root
+    before = _sha(out / PDF)
+    # The worker is forked after the patch, so its layout is the dying one.
+    argv = cli_command(out)[3:]
+    script = textwrap.dedent(
+        f"""
+        import os, sys
+        from reportgen import cli, layout
+        layout.lay_out = lambda job: os._exit(3)
+        layout.allow_prestart()
+        sys.exit(cli.main({argv!r}))
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    (line,) = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert "IIJ-1Q08-results-en.pdf: the layout process ended unexpectedly (exit code 3)" in line
+    assert _sha(out / PDF) == before
+    # No staging folder left behind (they are named ``.1Q08...``).
+    assert not [p.name for p in out.iterdir() if p.name.startswith(".1Q08")]
