@@ -35,12 +35,18 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, slots=True)
 class LayoutJob:
-    """Everything the PDF needs besides the HTML file: all of it plain data, to be pickled."""
+    """What the layout needs: the HTML file, where resources may come from, the slides."""
 
     index: Path
     target: Path
     roots: Sequence[Path]
     slides: int
+
+
+@dataclass(frozen=True, slots=True)
+class PdfDetails:
+    """What only the PDF's writing needs; the build works it out while the layout runs."""
+
     labels: Sequence[str]
     attachments: Sequence[DataFile]
     created: datetime
@@ -60,8 +66,12 @@ class LayoutResult:
     error: BaseException | None = None
 
 
-def lay_out(job: LayoutJob) -> LayoutResult:
-    """Render ``job.index``; write the PDF if every resource loaded and each slide is a page."""
+def lay_out(job: LayoutJob, details: Callable[[], PdfDetails]) -> LayoutResult:
+    """Render ``job.index``; write the PDF if every resource loaded and each slide is a page.
+
+    ``details`` is asked for after the layout, which it may overlap (in the worker, it
+    waits for the build's second message).
+    """
     from weasyprint import HTML
 
     from reportgen import pdf
@@ -70,6 +80,7 @@ def lay_out(job: LayoutJob) -> LayoutResult:
     fetcher = ProjectFetcher(list(job.roots))
     with load_failures() as failures:
         document = HTML(filename=str(job.index), url_fetcher=fetcher).render()
+        written = details()
         found = [*fetcher.failed, *failures]
         pages = len(document.pages)
         if fetcher.refused or found or pages != job.slides:
@@ -79,10 +90,10 @@ def lay_out(job: LayoutJob) -> LayoutResult:
             pdf.write(
                 document,
                 job.target,
-                labels=job.labels,
-                attachments=job.attachments,
-                created=job.created,
-                released=job.released,
+                labels=written.labels,
+                attachments=written.attachments,
+                created=written.created,
+                released=written.released,
             )
         except OSError as exc:
             # Named by the file it could not write, as ``render.writing`` does.
@@ -110,23 +121,18 @@ class LayoutWorker:
         self._process.start()
         theirs.close()
 
-    def submit(self, job: LayoutJob) -> Callable[[], LayoutResult]:
-        """Send ``job``; the returned function waits for its result."""
-        try:
-            self._conn.send(job)
-        except OSError:
-            return lambda: self._ended(job)
+    def submit(self, job: LayoutJob) -> Pending:
+        """Start laying out ``job``: the worker renders while the build works on."""
+        return Pending(self, job)
 
-        def result() -> LayoutResult:
-            try:
-                answer: LayoutResult = self._conn.recv()
-            except (EOFError, OSError):
-                return self._ended(job)
-            return answer
+    def send(self, message: LayoutJob | PdfDetails) -> None:
+        self._conn.send(message)
 
-        return result
+    def receive(self) -> LayoutResult:
+        answer: LayoutResult = self._conn.recv()
+        return answer
 
-    def _ended(self, job: LayoutJob) -> LayoutResult:
+    def ended(self, job: LayoutJob) -> LayoutResult:
         self._process.join(timeout=1)
         code = self._process.exitcode
         error = RenderError(
@@ -143,6 +149,32 @@ class LayoutWorker:
         if self._process.is_alive():
             self._process.kill()
             self._process.join()
+
+
+class Pending:
+    """A job the worker is laying out: give it the PDF's details, then wait for its result."""
+
+    def __init__(self, worker: LayoutWorker, job: LayoutJob) -> None:
+        self._worker, self._job = worker, job
+        self._lost = not self._sent(job)
+
+    def _sent(self, message: LayoutJob | PdfDetails) -> bool:
+        try:
+            self._worker.send(message)
+        except OSError:
+            return False
+        return True
+
+    def details(self, details: PdfDetails) -> None:
+        self._lost = self._lost or not self._sent(details)
+
+    def result(self) -> LayoutResult:
+        if not self._lost:
+            try:
+                return self._worker.receive()
+            except (EOFError, OSError):
+                pass
+        return self._worker.ended(self._job)
 
 
 def _serve(conn: Connection, theirs: Connection, parent: int) -> None:
@@ -167,7 +199,9 @@ def _serve(conn: Connection, theirs: Connection, parent: int) -> None:
         except (EOFError, OSError):
             return
         try:
-            result = lay_out(job)
+            result = lay_out(job, conn.recv)
+        except (EOFError, OSError):
+            return  # the build ended before sending the details
         except Exception as exc:  # a bug: sent back to be raised in the build
             result = LayoutResult(error=exc)
         try:

@@ -12,13 +12,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pydyf
-from weasyprint import Attachment, Document
-from weasyprint import __version__ as weasyprint_version
 
 from reportgen import __version__
+
+if TYPE_CHECKING:
+    from weasyprint import Document
 
 VARIANT = "pdf/a-3a"
 # reportgen's own XMP properties: whether the file passed the release gate, and the
@@ -41,8 +42,15 @@ class DataFile:
     description: str
 
 
+def _weasyprint_version() -> str:
+    # Imported when used: a build names its attachments before WeasyPrint is loaded.
+    from weasyprint import __version__ as version
+
+    return version
+
+
 def producer() -> str:
-    return f"reportgen {__version__} (WeasyPrint {weasyprint_version})"
+    return f"reportgen {__version__} (WeasyPrint {_weasyprint_version()})"
 
 
 def release_xmp(released: str) -> bytes:
@@ -88,7 +96,7 @@ def _finisher(labels: Sequence[str], released: str) -> Any:
         pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": numbers})
         # The producer is in both the info dictionary and the XMP packet; PDF/A
         # requires the two to agree, so both are rewritten.
-        old, new = f"WeasyPrint {weasyprint_version}", producer()
+        old, new = f"WeasyPrint {_weasyprint_version()}", producer()
         pdf.info["Producer"] = pydyf.String(new)
         reference = pdf.catalog.get("Metadata")
         if reference:
@@ -118,6 +126,8 @@ def write(
     ``released``: the content hash a final deck passed the release gate with (XMP says
     so); empty for a draft (XMP says draft).
     """
+    from weasyprint import Attachment
+
     files = [
         Attachment(
             string=data.content,

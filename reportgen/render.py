@@ -287,43 +287,23 @@ def write_pdf(
     ``meanwhile`` runs while a layout worker (``reportgen.layout``) lays the deck out,
     or after the layout where there is none; its files are published only if the PDF is.
     """
-    from reportgen import pdf
-    from reportgen.datapack import figures_csv
-    from reportgen.review.snapshot import snapshot, snapshot_name
-
-    data = pdf.DataFile(
-        name=figures_name(deck),
-        content=figures_csv(deck),
-        description=deck.messages("deck.attachment", title=deck.title),
-    )
-    content = pdf.DataFile(
-        name=snapshot_name(deck),
-        content=snapshot(deck).to_json(),
-        description=deck.messages("deck.snapshot_attachment", title=deck.title),
-    )
-    job = layout.LayoutJob(
-        index=index,
-        target=target,
-        roots=roots,
-        slides=len(deck.slides),
-        labels=page_labels(deck),
-        attachments=[data, content],
-        created=datetime.combine(deck.spec.release_date, datetime.min.time(), tzinfo=UTC),
-        released=deck.released,
-    )
+    job = layout.LayoutJob(index=index, target=target, roots=roots, slides=len(deck.slides))
     worker = layout.current()
     if worker is None:
-        result = layout.lay_out(job)
+        result = layout.lay_out(job, lambda: pdf_details(deck))
         meanwhile()
     else:
+        # The worker lays out while this process works out the attachments and
+        # writes the data pack.
         pending = worker.submit(job)
         try:
+            pending.details(pdf_details(deck))
             meanwhile()
         except BaseException:
             # The worker would go on writing into the staging folder being removed.
             layout.stop(kill=True)
             raise
-        result = pending()
+        result = pending.result()
     if result.error is not None:
         raise result.error
     if result.refused:
@@ -349,6 +329,30 @@ def write_pdf(
             f"{len(deck.slides)} slides); shorten its content"
         )
     return result.pages
+
+
+def pdf_details(deck: Deck) -> layout.PdfDetails:
+    """The PDF's page labels, attached figures and snapshot, dates and release state."""
+    from reportgen import pdf
+    from reportgen.datapack import figures_csv
+    from reportgen.review.snapshot import snapshot, snapshot_name
+
+    data = pdf.DataFile(
+        name=figures_name(deck),
+        content=figures_csv(deck),
+        description=deck.messages("deck.attachment", title=deck.title),
+    )
+    content = pdf.DataFile(
+        name=snapshot_name(deck),
+        content=snapshot(deck).to_json(),
+        description=deck.messages("deck.snapshot_attachment", title=deck.title),
+    )
+    return layout.PdfDetails(
+        labels=page_labels(deck),
+        attachments=[data, content],
+        created=datetime.combine(deck.spec.release_date, datetime.min.time(), tzinfo=UTC),
+        released=deck.released,
+    )
 
 
 def check_resources(deck: Deck, folder: Path, failures: Sequence[LoadFailure]) -> None:

@@ -70,7 +70,7 @@ def test_a_worker_that_dies_fails_the_build_in_one_line(
         f"""
         import os, sys
         from reportgen import cli, layout
-        layout.lay_out = lambda job: os._exit(3)
+        layout.lay_out = lambda job, details: os._exit(3)
         layout.allow_prestart()
         sys.exit(cli.main({argv!r}))
         """
