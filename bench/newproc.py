@@ -62,6 +62,17 @@ def build_cmd(data: Path, quarter: str, out: Path) -> list[str]:
     return [*build, "--data", str(data), "--out", str(out)]
 
 
+def in_process_cmd(data: Path, quarter: str, out: Path) -> list[str]:
+    """The same build through ``cli.main`` as a library calls it: no layout worker.
+
+    ``reportgen.layout`` forks its worker only from the command line's entry point,
+    so this is the build as it ran before the worker, for a before/after in one run.
+    """
+    argv = build_cmd(data, quarter, out)[3:]
+    script = f"import sys; from reportgen.cli import main; sys.exit(main({argv!r}))"
+    return [PYTHON, "-c", script]
+
+
 def floor_cmd(html: Path, pdf: Path) -> list[str]:
     """WeasyPrint alone, from its command line, with the variant the build writes."""
     from reportgen.pdf import VARIANT
@@ -82,17 +93,24 @@ def deck(data: Path, quarter: str, reps: int, tmp: Path) -> dict[str, Any]:
     shutil.copytree(ROOT / data, copy)
     warm_out = tmp / "warm"
     run(build_cmd(copy, quarter, warm_out))  # fills the warm folder's chart cache
-    cold, warm, floor = [], [], []
+    cold, warm, in_process, floor = [], [], [], []
     for rep in range(reps):
         # A new output folder: the chart cache is empty, nothing is reused.
         cold.append(run(build_cmd(copy, quarter, tmp / f"cold{rep}")))
-        text_edit(copy, quarter, rep)
+        text_edit(copy, quarter, 2 * rep)
+        in_process.append(run(in_process_cmd(copy, quarter, warm_out)))
+        text_edit(copy, quarter, 2 * rep + 1)
         warm.append(run(build_cmd(copy, quarter, warm_out)))
         # The floor renders the very HTML the warm build just wrote.
         html = warm_out / quarter / "html" / "index.html"
         floor.append(run(floor_cmd(html, tmp / f"floor{rep}.pdf")))
         shutil.rmtree(tmp / f"cold{rep}")
-    return {"cold": _runs(cold), "warm": _runs(warm), "floor": _runs(floor)}
+    return {
+        "cold": _runs(cold),
+        "warm": _runs(warm),
+        "warm_in_process": _runs(in_process),
+        "floor": _runs(floor),
+    }
 
 
 def repeated_deck(data: Path, quarter: str, times: int, tmp: Path) -> Path:
