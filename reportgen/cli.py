@@ -245,12 +245,9 @@ def _build(args: argparse.Namespace) -> int:
         # WeasyPrint is imported by a worker while this process loads the data.
         layout.prestart()
     try:
-        code = _build_editions(args)
-    except BaseException:
-        layout.stop(kill=True)
-        raise
-    layout.stop()
-    return code
+        return _build_editions(args)
+    finally:
+        layout.stop()
 
 
 def _build_editions(args: argparse.Namespace) -> int:

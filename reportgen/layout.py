@@ -140,15 +140,13 @@ class LayoutWorker:
         )
         return LayoutResult(error=error)
 
-    def close(self, *, kill: bool = False) -> None:
-        """End the worker: at the end of its input, or at once (``kill``) if a job is running."""
+    def close(self) -> None:
+        """End the worker at once: it holds nothing the build still needs."""
+        # Idle, it would only read the end of its input and exit; busy (the build
+        # failed meanwhile), it must not go on writing into a removed staging folder.
         self._conn.close()
-        if not kill:
-            # An idle worker reads the end of its input and returns.
-            self._process.join(timeout=2)
-        if self._process.is_alive():
-            self._process.kill()
-            self._process.join()
+        self._process.kill()
+        self._process.join()
 
 
 class Pending:
@@ -198,9 +196,12 @@ def _serve(conn: Connection, theirs: Connection, parent: int) -> None:
             job = conn.recv()
         except (EOFError, OSError):
             return
+        # The last job's garbage, freed only once another comes (a second edition):
+        # after the last one, the build ends this process without waiting for it.
+        gc.collect()
         try:
             result = lay_out(job, conn.recv)
-        except (EOFError, OSError):
+        except EOFError:
             return  # the build ended before sending the details
         except Exception as exc:  # a bug: sent back to be raised in the build
             result = LayoutResult(error=exc)
@@ -208,7 +209,6 @@ def _serve(conn: Connection, theirs: Connection, parent: int) -> None:
             conn.send(result)
         except Exception as exc:  # e.g. an exception that cannot be pickled
             conn.send(LayoutResult(error=RenderError(f"layout failed: {exc!r}")))
-        gc.collect()
 
 
 _worker: LayoutWorker | None = None
@@ -232,11 +232,11 @@ def prestart() -> None:
         _worker = LayoutWorker()
 
 
-def stop(*, kill: bool = False) -> None:
-    """End the layout worker, if one runs; ``kill``: now, even in the middle of a layout."""
+def stop() -> None:
+    """End the layout worker, if one runs, even in the middle of a layout."""
     global _worker
     if _worker is not None:
-        _worker.close(kill=kill)
+        _worker.close()
         _worker = None
 
 

@@ -301,7 +301,7 @@ def write_pdf(
             meanwhile()
         except BaseException:
             # The worker would go on writing into the staging folder being removed.
-            layout.stop(kill=True)
+            layout.stop()
             raise
         result = pending.result()
     if result.error is not None:
