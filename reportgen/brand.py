@@ -1,12 +1,22 @@
-"""The deck's look in one place: colours and fonts, read by the CSS, matplotlib and PowerPoint.
+"""The deck's look in one place: colours, fonts, logo and footer, for CSS, charts and PowerPoint.
 
-``templates/css`` takes the colours as custom properties and the font stacks from
-``stylesheet_root`` (prepended to the deck's CSS by ``render.stylesheet``); the
-charts read the palette through ``charts/style.py``; the Excel data pack and the
-PowerPoint edition read it here. Change a colour here and every output follows.
+The module's constants are the defaults (IIJ's and the example company's look); a
+company's ``brand:`` in ``company.yaml`` overrides any of them, and ``Brand`` is the
+result, loaded with the data set (``Dataset.brand``) and passed explicitly to whatever
+draws: ``templates/css`` takes the colours as custom properties and the font stacks
+from ``Brand.stylesheet_root`` (prepended to the deck's CSS by ``render.stylesheet``);
+the charts get them as a ``ChartLook`` in their spec (so the chart cache never serves one
+brand's drawing to another); the Excel data pack and the PowerPoint edition read the
+deck's Brand.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 # Named colours of the slides (CSS custom properties ``--<name>``).
 COLORS: dict[str, str] = {
@@ -45,6 +55,9 @@ FONTS: dict[str, tuple[str, ...]] = {
 # PowerPoint names one Latin and one East Asian typeface per run.
 LATIN_FONT = "Lato"
 EAST_ASIAN_FONT = "IPAexGothic"
+# Families shipped in fonts/: the PDF and the charts embed only these, so a company's
+# font list starts with one of them; the names after it are fallbacks for PowerPoint.
+SHIPPED_FONTS = ("Lato", "IPAexGothic")
 
 
 def hex_rgb(color: str) -> str:
@@ -52,18 +65,99 @@ def hex_rgb(color: str) -> str:
     return color.removeprefix("#").upper()
 
 
+def _shipped(families: tuple[str, ...]) -> tuple[str, ...]:
+    """The families of a stack that fonts/ ships, in order: what the PDF and charts use."""
+    return tuple(name for name in families if name in SHIPPED_FONTS)
+
+
+@dataclass(frozen=True, slots=True)
+class ChartLook:
+    """What a chart is drawn with: part of its spec, so of its cache key."""
+
+    palette: tuple[str, ...] = PALETTE
+    line_colors: tuple[str, ...] = LINE_COLORS
+    ink: str = INK
+    grid: str = GRID
+    bridge_up: str = BRIDGE_UP
+    bridge_down: str = BRIDGE_DOWN
+    bridge_connector: str = BRIDGE_CONNECTOR
+    fonts: tuple[str, ...] = _shipped(FONTS["en"])
+
+
+DEFAULT_LOOK = ChartLook()
+
+
+@dataclass(frozen=True, slots=True)
+class Brand:
+    """A company's look: the defaults above with its ``brand:`` applied."""
+
+    colors: Mapping[str, str] = field(default_factory=lambda: dict(COLORS))
+    palette: tuple[str, ...] = PALETTE
+    fonts: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: dict(FONTS))
+    # The logo's SVG file name and bytes (read with the data set, so checked at load).
+    logo_name: str = ""
+    logo: bytes = b""
+    # The footer text of every slide; empty: the company's display name, as before.
+    footer: str = ""
+
+    @property
+    def navy(self) -> str:
+        return self.colors["navy"]
+
+    @property
+    def ink(self) -> str:
+        return self.colors["ink"]
+
+    @property
+    def grid(self) -> str:
+        return self.colors["grid"]
+
+    @property
+    def latin_font(self) -> str:
+        return self.fonts["en"][0]
+
+    @property
+    def east_asian_font(self) -> str:
+        return self.fonts["ja"][0]
+
+    def chart_look(self) -> ChartLook:
+        """The charts' colours and fonts (the default look when nothing is overridden)."""
+        look = ChartLook(
+            palette=self.palette,
+            ink=self.ink,
+            grid=self.grid,
+            fonts=_shipped(self.fonts["en"])[:2],
+        )
+        return DEFAULT_LOOK if look == DEFAULT_LOOK else look
+
+    def stylesheet_root(self) -> str:
+        """The CSS that carries these colours and font stacks (``:root`` properties)."""
+        props = "\n".join(f"  --{name}: {value};" for name, value in self.colors.items())
+        props += "\n" + "\n".join(
+            f"  --palette-{index}: {value};" for index, value in enumerate(self.palette)
+        )
+
+        def stack(language: str) -> str:
+            return ", ".join(f'"{name}"' for name in _shipped(self.fonts[language])[:2])
+
+        css = (
+            f":root {{\n{props}\n}}\n"
+            f"html {{ font-family: {stack('en')}; }}\n"
+            f":lang(ja) {{ font-family: {stack('ja')}; }}\n"
+        )
+        if self.logo:
+            # Only a deck with a logo carries its rules: every other deck's CSS is unchanged.
+            css += (
+                ".brand-logo { display: block; height: 100%; width: auto; }\n"
+                ".cover-logo { height: 14mm; margin-bottom: 6mm; }\n"
+                ".footer-logo { height: 4mm; margin-right: 3mm; }\n"
+            )
+        return css
+
+
+DEFAULT = Brand()
+
+
 def stylesheet_root() -> str:
-    """The CSS that carries these colours and font stacks (``:root`` properties)."""
-    props = "\n".join(f"  --{name}: {value};" for name, value in COLORS.items())
-    props += "\n" + "\n".join(
-        f"  --palette-{index}: {value};" for index, value in enumerate(PALETTE)
-    )
-
-    def stack(language: str) -> str:
-        return ", ".join(f'"{name}"' for name in FONTS[language][:2])
-
-    return (
-        f":root {{\n{props}\n}}\n"
-        f"html {{ font-family: {stack('en')}; }}\n"
-        f":lang(ja) {{ font-family: {stack('ja')}; }}\n"
-    )
+    """The default brand's CSS (``Brand.stylesheet_root``)."""
+    return DEFAULT.stylesheet_root()

@@ -31,6 +31,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from reportgen import brand, formatting
+from reportgen.data.items import JPY_M
 from reportgen.errors import QuarterError
 from reportgen.model.figures import Document, Figure, label_of
 from reportgen.quarters import Period
@@ -84,6 +85,7 @@ class Record:
     slide: str
     title: str
     shown: Shown
+    money: formatting.Money = formatting.JPY_MILLION
 
     @property
     def figure(self) -> Figure:
@@ -111,7 +113,7 @@ class Record:
             "period": figure.period,
             "value": figure.value,
             "shown": self.shown.text,
-            "unit": self.shown.unit,
+            "unit": unit_in(self.shown.unit, self.money),
             "status": figure.status,
             "formula": figure.formula,
             "as_of": figure.as_of,
@@ -123,12 +125,20 @@ class Record:
         }
 
 
+def unit_in(unit: str, money: formatting.Money) -> str:
+    """An item's unit in the company's money: ``JPY million`` is ``EUR thousand`` for a
+    company reporting in EUR thousand, a per-share ``JPY`` is ``EUR``."""
+    if unit == JPY_M:
+        return formatting.money_unit(money, "en")
+    return money.currency if unit == "JPY" else unit
+
+
 def records(deck: Deck) -> Iterator[Record]:
     """Every figure on every slide, in slide order (``shown.figures_of``)."""
     for slide in deck.slides:
         number = slide.number or slide.kind
         for shown in figures_of(slide):
-            yield Record(number, slide.title, shown)
+            yield Record(number, slide.title, shown, deck.messages.money)
 
 
 def figures_csv(deck: Deck) -> str:
@@ -151,7 +161,11 @@ def figures_csv(deck: Deck) -> str:
 # Excel refuses these in a sheet name (and XML control characters anywhere).
 _SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
 _SHEET_TRIM = " '"
-_HEADER_FILL = PatternFill("solid", fgColor=brand.hex_rgb(brand.NAVY))
+
+
+def _header_fill(deck: Deck) -> PatternFill:
+    """Header cells in the company's navy."""
+    return PatternFill("solid", fgColor=brand.hex_rgb(deck.dataset.brand.navy))
 
 
 def _sheet_name(slide: Slide, used: set[str]) -> str:
@@ -173,7 +187,7 @@ def write_xlsx(deck: Deck, target: Path) -> None:
     created = datetime.combine(deck.spec.release_date, datetime.min.time())
     book.properties.creator = deck.dataset.company.name
     book.properties.title = deck.messages("deck.datapack_title", title=deck.title)
-    numbers = formatting.numbers_for(deck.messages.language)
+    numbers = formatting.numbers_for(deck.messages.language, deck.messages.money)
     million = numbers.excel_format("million")
     book.properties.created = book.properties.modified = created
     used: set[str] = set()
@@ -197,7 +211,7 @@ def write_xlsx(deck: Deck, target: Path) -> None:
                 for column in range(1, len(header) + 1):
                     cell = sheet.cell(row=sheet.max_row, column=column)
                     cell.font = Font(bold=True, color="FFFFFF")
-                    cell.fill = _HEADER_FILL
+                    cell.fill = _header_fill(deck)
             for row in table.rows:
                 _append(sheet, [row.label, *(c.text for c in row.cells)])
                 line = sheet.max_row
@@ -239,7 +253,8 @@ def write_xlsx(deck: Deck, target: Path) -> None:
             for cell in sheet[sheet.max_row]:
                 cell.font = Font(bold=True)
             for f in others:
-                _append(sheet, [f.row, f.column, f.text, f.figure.value, f.unit])
+                unit = unit_in(f.unit, deck.messages.money)
+                _append(sheet, [f.row, f.column, f.text, f.figure.value, unit])
                 if f.figure.value is not None:
                     value_cell = sheet.cell(sheet.max_row, 4)
                     value_cell.value = f.figure.value * f.scale
@@ -290,7 +305,7 @@ def _data_sheet(book: Workbook, deck: Deck, used: set[str]) -> None:
     _append(sheet, list(DATA_COLUMNS))
     for cell in sheet[1]:
         cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = _HEADER_FILL
+        cell.fill = _header_fill(deck)
     for (key, period), (r, slides) in sorted(rows.items(), key=lambda kv: _order(*kv[0])):
         f = r.fields
         _append(
@@ -344,7 +359,7 @@ def _figures_sheet(book: Workbook, deck: Deck, used: set[str]) -> None:
     _append(sheet, list(CSV_COLUMNS))
     for cell in sheet[1]:
         cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = _HEADER_FILL
+        cell.fill = _header_fill(deck)
     for r in records(deck):
         _append(sheet, list(r.fields.values()))
     sheet.freeze_panes = "A2"

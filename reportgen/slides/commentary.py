@@ -82,12 +82,18 @@ def _outcome(now: float, then: float) -> str:
 # fictional company into docs/placeholders.md, and its test fails on a filter or name
 # without an entry here. Every figure filter takes a period too: ``m(year_ago_quarter)``.
 FILTER_HELP: dict[str, tuple[str, str]] = {
-    "m": ("the figure in JPY million", "{{ 'revenue'|m }}"),
+    "m": (
+        "the figure in the reporting unit (company.yaml `reporting:`; JPY million by default)",
+        "{{ 'revenue'|m }}",
+    ),
     "m_abs": (
-        "its size in JPY million, without sign (the words say which way: a benefit of)",
+        "its size in the reporting unit, without sign (the words say which way: a benefit of)",
         "{{ 'cf_financing'|m_abs }}",
     ),
-    "bn": ("the figure in JPY billion (億円 in Japanese)", "{{ 'revenue'|bn }}"),
+    "bn": (
+        "the figure in the large unit (`large_scale`: JPY billion by default, 億円 in Japanese)",
+        "{{ 'revenue'|bn }}",
+    ),
     "count": ("a count, such as employees or subscribers", "{{ 'employees'|count }}"),
     "yoy": (
         "the change from a year earlier, in % (words such as turned to a loss, 赤字転落, "
@@ -118,11 +124,11 @@ FILTER_HELP: dict[str, tuple[str, str]] = {
         "{{ 'employees'|qoq_change_dir }}",
     ),
     "yoy_change_m_dir": (
-        "the difference from a year earlier, in JPY million and words",
+        "the difference from a year earlier, in the reporting unit and words",
         "{{ 'sga'|yoy_change_m_dir }}",
     ),
     "qoq_change_m_dir": (
-        "the difference from the previous quarter, in JPY million and words",
+        "the difference from the previous quarter, in the reporting unit and words",
         "{{ 'sga'|qoq_change_m_dir }}",
     ),
     "has": (

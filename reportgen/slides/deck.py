@@ -84,7 +84,10 @@ def deck_context(
     prints what a deck prints. ``lenient``: see ``build_deck``.
     """
     language = messages.language
-    numbers = numbers or numbers_for(language)
+    # Amounts and unit words in the company's currency and scale (company.yaml ``reporting:``).
+    money = dataset.company.reporting.money
+    numbers = numbers or numbers_for(language, money)
+    messages = messages.with_money(money)
     # The company's name, contact and disclaimer as this edition prints them.
     dataset = replace(dataset, company=dataset.company.in_language(language))
     deck = read_deck(dataset, quarter, language, messages)
@@ -121,6 +124,7 @@ def build_deck(
         log.warning("%s: %s translation from %s awaits review", where, language, source)
     ctx, deck = deck_context(dataset, quarter, messages, numbers, lenient=lenient)
     spec, commentary, model = deck.spec, ctx.commentary, ctx.model
+    messages = ctx.messages  # with the company's money units
     # Numbers typed where a placeholder belongs: a warning in every build, not only `check`.
     for typed in typed_numbers(spec, model):
         log.warning("%s: %s", deck.slide(typed.index).of(typed.text), typed.message)
