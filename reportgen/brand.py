@@ -18,6 +18,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
+# The logo's file name in the HTML preview folder (beside index.html; the PDF reads it there).
+LOGO_FILE = "brand-logo.svg"
+
 # Named colours of the slides (CSS custom properties ``--<name>``).
 COLORS: dict[str, str] = {
     "navy": "#1f3b73",
@@ -66,8 +69,13 @@ def hex_rgb(color: str) -> str:
 
 
 def _shipped(families: tuple[str, ...]) -> tuple[str, ...]:
-    """The families of a stack that fonts/ ships, in order: what the PDF and charts use."""
-    return tuple(name for name in families if name in SHIPPED_FONTS)
+    """The shipped families of a stack in its order, then the other shipped ones.
+
+    What the PDF and charts use: Lato has no Japanese glyphs (nor △), so IPAexGothic
+    always follows it, whatever the stack names after it.
+    """
+    ordered = dict.fromkeys(name for name in (*families, *SHIPPED_FONTS) if name in SHIPPED_FONTS)
+    return tuple(ordered)
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,10 +155,13 @@ class Brand:
         )
         if self.logo:
             # Only a deck with a logo carries its rules: every other deck's CSS is unchanged.
+            # The footer's logo is a background: decoration, an artifact in the tagged PDF
+            # (an <img> there would need alt text read out on every page).
             css += (
-                ".brand-logo { display: block; height: 100%; width: auto; }\n"
-                ".cover-logo { height: 14mm; margin-bottom: 6mm; }\n"
-                ".footer-logo { height: 4mm; margin-right: 3mm; }\n"
+                ".cover-logo { position: absolute; right: 0.8in; top: 0.7in; height: 0.5in; }\n"
+                ".footer-company::before { content: ''; display: inline-block; width: 0.5in;"
+                f" height: 0.14in; background: url({LOGO_FILE}) no-repeat left center / contain;"
+                " margin-right: 6pt; vertical-align: middle; }\n"
             )
         return css
 

@@ -492,6 +492,8 @@ def _logo(path: Path, root: Path, log_to: InputLog) -> bytes:
     where = shown(path)
     if path.suffix.lower() != ".svg":
         raise DataError(f"{where}: the brand logo is not an SVG file; expected logo: <name>.svg")
+    if not path.exists():
+        raise DataError(f"{where}: the brand logo is not found; expected an SVG file there")
     raw = read_bytes(path, root, log_to)
     try:
         tag = ElementTree.fromstring(raw).tag

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, replace
 
+from reportgen.brand import DEFAULT_LOOK
 from reportgen.data.commentary_check import typed_numbers
 from reportgen.data.load import Dataset, shown
 from reportgen.data.schema import DeckSpec
@@ -129,6 +130,7 @@ def build_deck(
     for typed in typed_numbers(spec, model):
         log.warning("%s: %s", deck.slide(typed.index).of(typed.text), typed.message)
     label = quarter_label(messages, ctx.dataset, quarter)
+    look = dataset.brand.chart_look()
 
     slides = []
     for index, slide_spec in enumerate(spec.slides):
@@ -138,6 +140,10 @@ def build_deck(
         site = deck.slide(index)
         ctx = replace(ctx, commentary=commentary.at(site))
         body, charts = kind.build(ctx, slide_spec)
+        if look != DEFAULT_LOOK:
+            # The company's colours and fonts: builders describe what a chart shows,
+            # the brand how it looks (and the chart cache keys on both).
+            charts = tuple(replace(c, spec=replace(c.spec, look=look)) for c in charts)
         if not slide_spec.keep_empty and _every_figure_missing(body, charts):
             raise DataError(
                 f"{site.at()}: every figure is missing for {quarter.name}; expected figures, "
