@@ -18,7 +18,7 @@ from pydantic import (
 
 from reportgen import brand
 from reportgen.data.items import ITEMS, MEASURES
-from reportgen.formatting import SCALES, Money
+from reportgen.formatting import SCALES, Money, money_unit
 from reportgen.suggest import did_you_mean
 
 FIGURE_COLUMNS = ("item", "value", "source", "status", "note")
@@ -191,6 +191,10 @@ class Company(Strict):
     editions: dict[str, CompanyText] = Field(default_factory=dict)
     reporting: Reporting = Field(default_factory=Reporting)
     brand: BrandSpec = Field(default_factory=BrandSpec)
+
+    def money_unit(self, edition: str, *, large: bool = False) -> str:
+        """The money unit text of an edition: ``JPY million``, 百万円, ``EUR thousand``..."""
+        return money_unit(self.reporting.money, edition, large=large)
 
     def in_language(self, language: str) -> Company:
         """This company as the ``language`` edition prints it (English is the base)."""
