@@ -54,6 +54,23 @@ def scratch_company(target: Path) -> Path:
     with (target / "company.yaml").open("a", encoding="utf-8") as company:
         company.write(COMPANY)
     (target / "logo.svg").write_text(LOGO, encoding="utf-8")
+    # A deck file names the unit with the commentary's unit names, for any company.
+    for name, old, new in (
+        (
+            "1Q25.yaml",
+            "JPY {{ 'revenue_recurring'|m }} million",
+            "{{ currency }} {{ 'revenue_recurring'|m }} {{ scale }}",
+        ),
+        (
+            "1Q25.ja.yaml",
+            "{{ 'revenue_recurring'|m }}百万円",
+            "{{ 'revenue_recurring'|m }}{{ money }}",
+        ),
+    ):
+        deck = target / "decks" / name
+        text = deck.read_text(encoding="utf-8")
+        assert old in text
+        deck.write_text(text.replace(old, new), encoding="utf-8")
     return target
 
 
@@ -88,6 +105,7 @@ def test_english_amounts_are_in_the_reporting_currency_and_scale(
     # Commentary filters put the unit in the words: "up EUR 137 thousand".
     assert re.search(r"up EUR [0-9,]+ thousand", text)
     assert "Unrealized revenue: about EUR" in text
+    assert "Recurring revenues in 1Q25: EUR 15,066 thousand" in text
     # A per-share amount has the currency's minor units.
     assert re.search(r"EUR[0-9,]+\.[0-9]{2}\b", text)
 
@@ -97,6 +115,7 @@ def test_japanese_units_are_derived_from_the_same_keys(built: dict[str, BuildRes
     unit = "単位\N{FULLWIDTH COLON}"
     assert units(text) == {f"{unit}千ユーロ", f"{unit}百万ユーロ"}
     assert re.search(r"[0-9,]+千ユーロ増", text)
+    assert "ストック型売上高\N{FULLWIDTH COLON}15,066千ユーロ" in text
     # (The deck file's own words may name a unit: only what the code prints is checked.)
     assert f"{unit}百万円" not in text
 

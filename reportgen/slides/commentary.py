@@ -149,6 +149,13 @@ NAME_HELP: dict[str, tuple[str, str]] = {
     "quarter": ("the deck's quarter, as a code", "{{ quarter }}"),
     "prior_quarter": ("the quarter before it", "{{ prior_quarter }}"),
     "year_ago_quarter": ("the same quarter a year earlier", "{{ year_ago_quarter }}"),
+    "money": (
+        "the reporting unit as the edition writes it (company.yaml `reporting:`)",
+        "{{ 'revenue'|m }} {{ money }}",
+    ),
+    "money_large": ("the large unit (`large_scale`) as the edition writes it", "{{ money_large }}"),
+    "currency": ("the reporting currency (JPY; 円 in Japanese)", "{{ currency }}"),
+    "scale": ("the scale of the figures (million; 百万 in Japanese)", "{{ scale }}"),
 }
 
 
@@ -340,6 +347,13 @@ class Commentary:
             "quarter": model.quarter.name,
             "prior_quarter": model.quarter.previous.name,
             "year_ago_quarter": model.quarter.year_ago.name,
+            # The unit words, so a deck file can write "{{ currency }} {{ 'x'|m }} {{ scale }}"
+            # for any company (the catalogue's own texts take the same words).
+            **{
+                name: unit
+                for name, unit in formatting.money_units(messages.money, messages.language).items()
+                if name != "large_scale"
+            },
         }
         self._language = Language(filters, names, self._marked)
 
