@@ -31,7 +31,6 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from reportgen import brand, formatting
-from reportgen.data.items import JPY_M
 from reportgen.errors import QuarterError
 from reportgen.model.figures import Document, Figure, label_of
 from reportgen.quarters import Period
@@ -85,7 +84,6 @@ class Record:
     slide: str
     title: str
     shown: Shown
-    money: formatting.Money = formatting.JPY_MILLION
 
     @property
     def figure(self) -> Figure:
@@ -113,7 +111,7 @@ class Record:
             "period": figure.period,
             "value": figure.value,
             "shown": self.shown.text,
-            "unit": unit_in(self.shown.unit, self.money),
+            "unit": self.shown.unit,
             "status": figure.status,
             "formula": figure.formula,
             "as_of": figure.as_of,
@@ -125,20 +123,12 @@ class Record:
         }
 
 
-def unit_in(unit: str, money: formatting.Money) -> str:
-    """An item's unit in the company's money: ``JPY million`` is ``EUR thousand`` for a
-    company reporting in EUR thousand, a per-share ``JPY`` is ``EUR``."""
-    if unit == JPY_M:
-        return formatting.money_unit(money, "en")
-    return money.currency if unit == "JPY" else unit
-
-
 def records(deck: Deck) -> Iterator[Record]:
     """Every figure on every slide, in slide order (``shown.figures_of``)."""
     for slide in deck.slides:
         number = slide.number or slide.kind
         for shown in figures_of(slide):
-            yield Record(number, slide.title, shown, deck.messages.money)
+            yield Record(number, slide.title, shown)
 
 
 def figures_csv(deck: Deck) -> str:
@@ -253,8 +243,7 @@ def write_xlsx(deck: Deck, target: Path) -> None:
             for cell in sheet[sheet.max_row]:
                 cell.font = Font(bold=True)
             for f in others:
-                unit = unit_in(f.unit, deck.messages.money)
-                _append(sheet, [f.row, f.column, f.text, f.figure.value, unit])
+                _append(sheet, [f.row, f.column, f.text, f.figure.value, f.unit])
                 if f.figure.value is not None:
                     value_cell = sheet.cell(sheet.max_row, 4)
                     value_cell.value = f.figure.value * f.scale
@@ -312,7 +301,7 @@ def _data_sheet(book: Workbook, deck: Deck, used: set[str]) -> None:
             sheet,
             [
                 key,
-                label_of(key),
+                label_of(key, deck.dataset.catalogue),
                 period,
                 f["unit"],
                 r.value,

@@ -40,7 +40,9 @@ from reportgen.data.schema import (
     quote,
 )
 from reportgen.errors import DataError, QuarterError
+from reportgen.model.catalogue import Catalogue
 from reportgen.model.figures import Document, Figure, Figures
+from reportgen.model.targets import Target
 from reportgen.quarters import FiscalCalendar, Period
 
 log = logging.getLogger(__name__)
@@ -56,14 +58,6 @@ Model = TypeVar("Model", bound=BaseModel)
 
 
 @dataclass(frozen=True, slots=True)
-class Target:
-    """A forecast figure for a period as announced on a date."""
-
-    figure: Figure
-    announced: str
-
-
-@dataclass(frozen=True, slots=True)
 class Dataset:
     """A company's validated data: records and figures, ready for the model."""
 
@@ -75,6 +69,8 @@ class Dataset:
     calendar: FiscalCalendar
     # The files and bytes it was loaded from: the key of anything cached about it.
     inputs: Inputs
+    # The company's chart of accounts (items.yaml): the items its figures may hold.
+    catalogue: Catalogue
     # The company's look (company.yaml ``brand:`` over reportgen/brand.py's defaults).
     brand: brand.Brand = brand.DEFAULT
 
@@ -252,9 +248,12 @@ def describe_each(exc: ValidationError) -> tuple[str, ...]:
     return tuple(described)
 
 
-def parse_record(path: Path, model: type[Model], data: Any, where: str = "") -> Model:
+def parse_record(
+    path: Path, model: type[Model], data: Any, where: str = "", catalogue: Catalogue | None = None
+) -> Model:
+    """Validate ``data``; item keys in it are checked against ``catalogue`` (see schema)."""
     try:
-        return model.model_validate(data)
+        return model.model_validate(data, context={"catalogue": catalogue})
     except ValidationError as exc:
         prefix = f"{shown(path)}{where}: "
         raise DataError(
@@ -344,11 +343,11 @@ def document(source_id: str, sources: Mapping[str, Source]) -> Document:
 
 
 def _figure(
-    row: FigureRow, period: str, sources: Mapping[str, Source], key: str | None = None
+    row: FigureRow, period: str, sources: Mapping[str, Source], catalogue: Catalogue
 ) -> Figure:
     value, uncertainty = (None, 0.0) if row.status == "undisclosed" else parse_number(row.value)
     return Figure(
-        key=key or row.item,
+        key=row.item,
         period=period,
         value=value,
         status=row.status,
@@ -357,6 +356,7 @@ def _figure(
         note=row.note,
         as_of=row.as_of.isoformat() if row.as_of else "",
         documents=(document(row.source, sources),) if row.source else (),
+        catalogue=catalogue,
     )
 
 
@@ -405,15 +405,17 @@ def figure_files(root: Path, log_to: InputLog | None = None) -> list[Path]:
 
 
 def load_figures(
-    root: Path, sources: dict[str, Source], log_to: InputLog | None = None
+    root: Path, sources: dict[str, Source], catalogue: Catalogue
 ) -> dict[tuple[str, str], Figure]:
     """Read every ``figures/<period>.csv``: the latest version of each item and period."""
-    return dict(Figures.from_versions(load_figure_versions(root, sources, log_to=log_to)).stored)
+    versions = load_figure_versions(root, sources, catalogue)
+    return dict(Figures.from_versions(versions, catalogue).stored)
 
 
 def load_figure_versions(
     root: Path,
     sources: dict[str, Source],
+    catalogue: Catalogue,
     calendar: FiscalCalendar | None = None,
     log_to: InputLog | None = None,
 ) -> list[Figure]:
@@ -432,7 +434,9 @@ def load_figure_versions(
             path, FIGURE_COLUMNS, root, FIGURE_OPTIONAL_COLUMNS, log_to=log_to
         ):
             line = table_row.line
-            row = parse_record(path, FigureRow, table_row.cells, f", line {line} ({period})")
+            row = parse_record(
+                path, FigureRow, table_row.cells, f", line {line} ({period})", catalogue
+            )
             version = (row.item, row.as_of)
             if version in lines:
                 release = f"as of {row.as_of}" if row.as_of else "with no as_of"
@@ -449,12 +453,12 @@ def load_figure_versions(
                     "restated the figure"
                 )
             _check_source(path, line, row, sources)
-            stored.append(_figure(row, period, sources))
+            stored.append(_figure(row, period, sources, catalogue))
     return stored
 
 
 def load_targets(
-    root: Path, sources: dict[str, Source], log_to: InputLog | None = None
+    root: Path, sources: dict[str, Source], catalogue: Catalogue, log_to: InputLog | None = None
 ) -> tuple[Target, ...]:
     path = root / "targets.csv"
     if not path.exists():
@@ -465,7 +469,7 @@ def load_targets(
     seen: dict[tuple[str, str, str], int] = {}
     for table_row in read_table(path, TARGET_COLUMNS, root, log_to=log_to):
         line = table_row.line
-        row = parse_record(path, TargetRow, table_row.cells, f", line {line}")
+        row = parse_record(path, TargetRow, table_row.cells, f", line {line}", catalogue)
         try:
             period = Period.parse(row.period).name
         except QuarterError as exc:
@@ -478,7 +482,7 @@ def load_targets(
             )
         seen[key] = line
         _check_source(path, line, row, sources)
-        targets.append(Target(_figure(row, period, sources), row.announced.isoformat()))
+        targets.append(Target(_figure(row, period, sources, catalogue), row.announced.isoformat()))
     return tuple(targets)
 
 
@@ -534,17 +538,29 @@ def load_dataset(root: Path) -> Dataset:
         str(key): parse_record(sources_path, Source, value, f" ({quote(key)[1:-1]})")
         for key, value in raw_sources.items()
     }
+    # Imported here: the catalogue's reader uses this module's YAML reader.
+    from reportgen.data.catalogue import load_catalogue
+
+    # Money items print in the company's currency and scale (company.yaml ``reporting:``).
+    catalogue = load_catalogue(
+        root,
+        company.editions,
+        log_to,
+        money_unit=company.money_unit("en"),
+        per_share_unit=company.reporting.currency,
+    )
     calendar = FiscalCalendar(company.fiscal_year_start_month)
-    stored = load_figure_versions(root, sources, calendar, log_to)
-    targets = load_targets(root, sources, log_to)
+    stored = load_figure_versions(root, sources, catalogue, calendar, log_to)
+    targets = load_targets(root, sources, catalogue, log_to)
     brand_ = load_brand(root, company, log_to)
     return Dataset(
         root=root,
         company=company,
         sources=sources,
-        figures=Figures.from_versions(stored),
+        figures=Figures.from_versions(stored, catalogue),
         targets=targets,
         calendar=calendar,
         inputs=log_to.inputs(),
+        catalogue=catalogue,
         brand=brand_,
     )

@@ -87,8 +87,8 @@ def deck_context(
     language = messages.language
     # Amounts and unit words in the company's currency and scale (company.yaml ``reporting:``).
     money = dataset.company.reporting.money
+    messages = messages.with_catalogue(dataset.catalogue).with_money(money)
     numbers = numbers or numbers_for(language, money)
-    messages = messages.with_money(money)
     # The company's name, contact and disclaimer as this edition prints them.
     dataset = replace(dataset, company=dataset.company.in_language(language))
     deck = read_deck(dataset, quarter, language, messages)
@@ -98,7 +98,7 @@ def deck_context(
     model = QuarterModel(dataset.figures, quarter, dataset.calendar)
     where = shown(deck_path(dataset, quarter, language))
     periods = PeriodNames(messages, dataset.calendar)
-    targets = targets_in_force(dataset.targets, spec.release_date)
+    targets = targets_in_force(dataset.targets, spec.release_date, dataset.catalogue)
     commentary = Commentary(model, where, messages, numbers, periods, targets.get, lenient=lenient)
     context = BuildContext(dataset, model, spec.release_date, commentary, messages, numbers)
     return context, deck
@@ -119,6 +119,7 @@ def build_deck(
     keeps the error line every other build fails with.
     """
     language = messages.language
+    messages = messages.with_catalogue(dataset.catalogue)
     text = dataset.company.editions.get(language)
     if text is not None and text.review == "pending":
         where, source = shown(dataset.root / "company.yaml"), text.translated_from
