@@ -143,6 +143,10 @@ NAME_HELP: dict[str, tuple[str, str]] = {
     "quarter": ("the deck's quarter, as a code", "{{ quarter }}"),
     "prior_quarter": ("the quarter before it", "{{ prior_quarter }}"),
     "year_ago_quarter": ("the same quarter a year earlier", "{{ year_ago_quarter }}"),
+    "quarter_label": (
+        "the deck's quarter as slide titles name it (not a period to read figures of)",
+        "{{ quarter_label }}",
+    ),
 }
 
 
@@ -335,6 +339,9 @@ class Commentary:
             "prior_quarter": model.quarter.previous.name,
             "year_ago_quarter": model.quarter.year_ago.name,
         }
+        if periods is not None:
+            # A slide title names its quarter in words: ``Results for {{ quarter_label }}``.
+            names["quarter_label"] = periods.quarter_label(model.quarter)
         self._language = Language(filters, names, self._marked)
 
     @property

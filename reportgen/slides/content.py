@@ -52,7 +52,7 @@ def check_content_keys(site: Site, spec: SlideSpec, model: type[BaseModel] | Non
     Checked when the deck file is read, for every slide, so a key on the wrong kind
     (or misspelt) fails the build instead of being silently left off the slide.
     """
-    accepted = list(model.model_fields) if model is not None else []
+    accepted = field_names(model) if model is not None else []
     unknown = [key for key in spec.content if key not in accepted]
     if not unknown:
         return
@@ -95,14 +95,24 @@ def keys_at(model: type[BaseModel], path: tuple[int | str, ...]) -> list[str]:
     candidates = [model]
     for part in path:
         named = [c for c in candidates if c.__name__ == part]
-        fields = [c.model_fields[part] for c in candidates if part in c.model_fields]
+        fields = [
+            field
+            for c in candidates
+            for name, field in c.model_fields.items()
+            if part in (name, field.alias)
+        ]
         if named:
             candidates = named
         elif fields:
             candidates = _models(fields[0].annotation)
         elif not isinstance(part, int):
             return []
-    return [key for c in candidates for key in c.model_fields]
+    return [key for c in candidates for key in field_names(c)]
+
+
+def field_names(model: type[BaseModel]) -> list[str]:
+    """The keys a model reads, as written in the deck file (``from``, not ``from_``)."""
+    return [field.alias or name for name, field in model.model_fields.items()]
 
 
 def _models(annotation: object) -> list[type[BaseModel]]:

@@ -68,12 +68,7 @@ def default_title(
 
 def quarter_label(messages: Messages, dataset: Dataset, quarter: Quarter) -> str:
     """``1Q FY2025``: how the default slide titles name the deck's quarter."""
-    return messages(
-        "deck.quarter_label",
-        number=quarter.number,
-        fiscal_year=quarter.fiscal_year,
-        name=PeriodNames(messages, dataset.calendar).name(quarter),
-    )
+    return PeriodNames(messages, dataset.calendar).quarter_label(quarter)
 
 
 def read_deck(
