@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar, get_args
+from typing import Literal, TypeVar, get_args, get_origin
 
 from markupsafe import Markup
 from pydantic import BaseModel, Field, ValidationError, model_validator
+from pydantic.fields import FieldInfo
 
 from reportgen.data.load import Dataset, describe_each, shown
 from reportgen.data.marks import Site
@@ -75,7 +76,8 @@ def parse_content(ctx: BuildContext, spec: SlideSpec, model: type[Content]) -> C
             where = slide_where(ctx, spec, "content", *unknown[0], key=True)
             raise DataError(f"{where}: {_unknown_key(model, unknown[0])}") from None
         lines = [
-            f"{slide_where(ctx, spec, 'content', *e['loc'])}: content.{each}"
+            f"{slide_where(ctx, spec, 'content', *e['loc'])}: content."
+            + (_missing(model, e["loc"]) if e["type"] == "missing" else each)
             for e, each in zip(errors, describe_each(exc), strict=True)
         ]
         more = f" (and {len(lines) - 1} more)" if len(lines) > 1 else ""
@@ -92,22 +94,47 @@ def _unknown_key(model: type[BaseModel], loc: tuple[int | str, ...]) -> str:
 
 def keys_at(model: type[BaseModel], path: tuple[int | str, ...]) -> list[str]:
     """The keys allowed at ``path`` (field names, list indexes, union member names)."""
+    return [key for c in _models_at(model, path) for key in field_names(c)]
+
+
+def _models_at(model: type[BaseModel], path: tuple[int | str, ...]) -> list[type[BaseModel]]:
     candidates = [model]
     for part in path:
         named = [c for c in candidates if c.__name__ == part]
-        fields = [
-            field
-            for c in candidates
-            for name, field in c.model_fields.items()
-            if part in (name, field.alias)
-        ]
+        fields = _fields(candidates, part)
         if named:
             candidates = named
         elif fields:
             candidates = _models(fields[0].annotation)
         elif not isinstance(part, int):
             return []
-    return [key for c in candidates for key in field_names(c)]
+    return candidates
+
+
+def _fields(models: list[type[BaseModel]], key: int | str) -> list[FieldInfo]:
+    return [
+        field
+        for c in models
+        for name, field in c.model_fields.items()
+        if key in (name, field.alias)
+    ]
+
+
+def _missing(model: type[BaseModel], loc: tuple[int | str, ...]) -> str:
+    """``compare: missing; expected one of year_ago, prior_quarter, year_start``."""
+    where = ".".join(str(part) for part in loc)
+    fields = _fields(_models_at(model, loc[:-1]), loc[-1])
+    if not fields:
+        return f"{where}: missing"
+    field = fields[0]
+    choices = [a for a in get_args(field.annotation) if isinstance(a, str)]
+    if field.description:
+        expected = field.description
+    elif get_origin(field.annotation) is Literal:
+        expected = f"one of {', '.join(choices)}"
+    else:
+        expected = "a value"
+    return f"{where}: missing; expected {expected}"
 
 
 def field_names(model: type[BaseModel]) -> list[str]:

@@ -42,7 +42,7 @@ def _no_stray(rows: tuple[str, ...], among: tuple[str, ...], what: str) -> None:
 class StatementContent(Strict):
     """A table of any items: the quarter against another period."""
 
-    items: tuple[ItemKey, ...] = Field(min_length=1)
+    items: tuple[ItemKey, ...] = Field(min_length=1, description="a list of item keys")
     compare: Compare
     # Each amount gets a column of its ratio to its ratio base ("% of Revenues").
     ratios: bool = False
@@ -189,7 +189,9 @@ class SummaryRow(Strict):
 
 
 class PeriodSummaryContent(Strict):
-    items: tuple[ItemKey | SummaryRow, ...] = Field(min_length=1)
+    items: tuple[ItemKey | SummaryRow, ...] = Field(
+        min_length=1, description="a list of item keys (or {item: key, parts: [keys]})"
+    )
     totals: tuple[ItemKey, ...] = ()  # rows set in bold
     # A per-share item declared for a half or a year (the dividend), shown last.
     dividend: ItemKey | None = None
@@ -310,7 +312,9 @@ class RatioLine(Strict):
 class MarginContent(Strict):
     """Bars of items over the last quarters, their ratios as lines, a table under them."""
 
-    items: tuple[ItemKey | Bar, ...] = Field(min_length=1)
+    items: tuple[ItemKey | Bar, ...] = Field(
+        min_length=1, description="a list of item keys (or {item: key, color: n})"
+    )
     lines: tuple[ItemKey | RatioLine, ...] = ()
     # Items shown by quarter in a table under the chart (JPY million).
     table: tuple[ItemKey, ...] = ()

@@ -48,7 +48,9 @@ class ForecastItem(Strict):
 class ForecastContent(Strict):
     """The forecast's rows, and comments beside them; placeholders read the targets shown."""
 
-    items: tuple[ItemKey | ForecastItem, ...] = Field(min_length=1)
+    items: tuple[ItemKey | ForecastItem, ...] = Field(
+        min_length=1, description="a list of item keys (or {item: key, annual: true})"
+    )
     comments: dict[str, str] = Field(default_factory=dict)
 
     @property

@@ -52,9 +52,11 @@ class BridgeStep(Strict):
 class BridgeContent(Strict):
     """From an item in one period to the same item now, over the changes in others."""
 
-    item: ItemKey
+    item: ItemKey = Field(description="the key of the item bridged")
     from_: Literal["year_ago", "prior_quarter"] = Field("year_ago", alias="from")
-    steps: tuple[BridgeStep, ...] = Field(min_length=1)
+    steps: tuple[BridgeStep, ...] = Field(
+        min_length=1, description="a list of steps ({item: key, subtract, up, down})"
+    )
     # Items beside the chart, then and now (default: the steps' items, then the item).
     table: tuple[ItemKey, ...] = ()
     impacts: tuple[Impact, ...] = ()
@@ -63,8 +65,10 @@ class BridgeContent(Strict):
 class CashFlowContent(Strict):
     """The three cash-flow items, the cash they explain, and commentary under each chart."""
 
-    items: dict[Literal["operating", "investing", "financing"], ItemKey]
-    cash: ItemKey
+    items: dict[Literal["operating", "investing", "financing"], ItemKey] = Field(
+        description="an item key for each of operating, investing and financing"
+    )
+    cash: ItemKey = Field(description="the key of the cash item the sections explain")
     operating: tuple[str, ...] = ()
     investing: tuple[str, ...] = ()
     financing: tuple[str, ...] = ()
@@ -83,7 +87,9 @@ class CashFlowContent(Strict):
 class QuarterChartsContent(Strict):
     """One small bar chart per item over the last quarters."""
 
-    items: tuple[ItemKey, ...] = Field(min_length=1, max_length=4)
+    items: tuple[ItemKey, ...] = Field(
+        min_length=1, max_length=4, description="a list of up to 4 item keys"
+    )
     quarters: int = Field(default=5, ge=2, le=8)
 
 
