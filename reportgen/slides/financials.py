@@ -95,7 +95,6 @@ def statement(ctx: BuildContext, spec: SlideSpec) -> tuple[StatementBody, tuple]
     content = parse_content(ctx, spec, StatementContent)
     t, model, now = ctx.messages, ctx.model, ctx.quarter
     amount = _amount_style(ctx, content.scale)
-    pct = t("column.pct_of_revenues")
     if content.compare == "year_start":
         then = Quarter(now.fiscal_year - 1, 4)
         names = (ctx.end_date_label(now), ctx.end_date_label(then))
@@ -123,18 +122,12 @@ def statement(ctx: BuildContext, spec: SlideSpec) -> tuple[StatementBody, tuple]
         )
         for key in content.items
     )
-    column = (pct, "ratio") if content.ratios else None
-    header: list[str] = [""]
-    classes: list[str] = ["label"]
-    for name in names:
-        if column:
-            header.append(column[0])
-            classes.append(column[1])
-        header.append(name)
-        classes.append("num")
-    header.append(last)
-    classes.append("num")
-    table = Table((tuple(header),), rows, tuple(classes))
+    # With ratios, each amount column follows its "% of Revenues" column.
+    ratio = (t("column.pct_of_revenues"),) if content.ratios else ()
+    ratio_class = ("ratio",) if content.ratios else ()
+    header = ("", *ratio, names[0], *ratio, names[1], last)
+    classes = ("label", *ratio_class, "num", *ratio_class, "num", "num")
+    table = Table((header,), rows, classes)
     return StatementBody(table, _unit(ctx, content.scale), content.bullet_columns), ()
 
 
