@@ -5,7 +5,6 @@ No item of one company is named here: the deck file's ``content:`` lists them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import Field, model_validator
@@ -19,7 +18,7 @@ from reportgen.model.figures import Figure, Figures
 from reportgen.model.targets import targets_in_force
 from reportgen.quarters import Period, Quarter
 from reportgen.slides.base import BuildContext, Chart, SlideKind
-from reportgen.slides.bodies import PeriodSummaryBody, TableBody
+from reportgen.slides.bodies import PeriodSummaryBody, StatementBody, TableBody
 from reportgen.slides.cells import Cell, Row, Style, Table, blank, cell, signed
 from reportgen.slides.charts import alt_text, gap_note
 from reportgen.slides.content import parse_content, slide_where
@@ -54,15 +53,6 @@ class StatementContent(Strict):
     def _totals_shown(self) -> StatementContent:
         _no_stray(self.totals, self.items, "total")
         return self
-
-
-@dataclass(frozen=True, slots=True)
-class StatementBody:
-    """A statement table, its unit, and how its bullets are set."""
-
-    table: Table
-    unit: str
-    bullet_columns: int = 1
 
 
 def _own_base(key: str) -> bool:
