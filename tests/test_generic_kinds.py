@@ -26,7 +26,7 @@ from reportgen.quarters import Quarter
 from reportgen.slides.base import Slide
 from reportgen.slides.cells import Table
 from reportgen.slides.deck import Deck
-from tests.conftest import EXAMPLE, IIJ, ROOT, written_at
+from tests.conftest import EXAMPLE, IIJ, ROOT, catalogue_of, written_at
 
 Q = Quarter.parse("1Q08")
 BUILDERS = ("financials.py", "statements.py", "reference.py")
@@ -179,9 +179,10 @@ def test_a_bridge_without_steps_says_what_is_expected(data_copy: Path) -> None:
 
 
 def _item_keys() -> set[str]:
-    """Every item key the repository's companies use: in their figures and deck files."""
+    """Every item key the repository's companies use: their catalogues, figures, decks."""
     keys: set[str] = set()
     for company in (IIJ, EXAMPLE):
+        keys |= set(catalogue_of(company).items)
         for path in (company / "figures").glob("*.csv"):
             with path.open(encoding="utf-8") as rows:
                 keys |= {row["item"].split(":")[0] for row in csv.DictReader(rows)}

@@ -16,7 +16,15 @@ from pypdf.generic import DictionaryObject
 
 from reportgen import __version__
 from reportgen.model.quarter import QuarterModel
-from tests.conftest import ROOT, BuiltDeck, cli_command, content_items, require_tool
+from tests.conftest import (
+    IIJ,
+    ROOT,
+    BuiltDeck,
+    catalogue_of,
+    cli_command,
+    content_items,
+    require_tool,
+)
 
 
 @pytest.fixture(scope="module")
@@ -164,9 +172,7 @@ def test_data_pack_has_numbers_with_formats(iij_1q08: BuiltDeck, iij_model: Quar
 
 
 def _label(key: str) -> str:
-    from reportgen.data.items import ITEMS
-
-    return ITEMS[key].label
+    return catalogue_of(IIJ).label(key)
 
 
 def test_two_builds_are_byte_identical(tmp_path: Path) -> None:

@@ -36,7 +36,7 @@ def deck_path(dataset: Dataset, quarter: Quarter, language: str = "en") -> Path:
 def slide_where(ctx: BuildContext, spec: SlideSpec, *path: str | int, key: bool = False) -> str:
     """Where ``path`` of the slide being built is written, then the slide's name.
 
-    ``decks/1Q25.yaml:64:9, slide 6 (operating_income_bridge, 1Q25) "Title"``: the
+    ``decks/1Q25.yaml:64:9, slide 6 (bridge, 1Q25) "Title"``: the
     deck builder names the slide (``Commentary.at``); ``spec`` names it otherwise.
     """
     site = ctx.commentary.site
@@ -67,7 +67,7 @@ def check_content_keys(site: Site, spec: SlideSpec, model: type[BaseModel] | Non
 def parse_content(ctx: BuildContext, spec: SlideSpec, model: type[Content]) -> Content:
     """Check a slide's ``content`` against ``model``; raise ``DataError`` naming the slide."""
     try:
-        return model.model_validate(spec.content)
+        return model.model_validate(spec.content, context={"catalogue": ctx.dataset.catalogue})
     except ValidationError as exc:
         errors = exc.errors()
         # A misspelt key is also a missing one: name the misspelling, which explains both.

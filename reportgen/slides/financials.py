@@ -10,7 +10,6 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from reportgen.charts.spec import ChartSpec, Series
-from reportgen.data.items import ITEMS
 from reportgen.data.schema import ItemKey, SlideSpec, Strict
 from reportgen.errors import DataError
 from reportgen.model import measures
@@ -55,10 +54,10 @@ class StatementContent(Strict):
         return self
 
 
-def _own_base(key: str) -> bool:
+def _own_base(ctx: BuildContext, key: str) -> bool:
     """Whether the item is its own ratio base (revenue): its ratio column stays blank."""
-    item = ITEMS.get(key)
-    return item is not None and item.ratio_base == key
+    catalogue = ctx.dataset.catalogue
+    return key in catalogue and catalogue[key].ratio_base == key
 
 
 def _amount_style(ctx: BuildContext, scale: str) -> Style:
@@ -70,7 +69,9 @@ def _unit(ctx: BuildContext, scale: str) -> str:
 
 
 def _ratio_cell(ctx: BuildContext, key: str, period: Shown) -> Cell:
-    return blank() if _own_base(key) else cell(ctx.model.ratio(key, period), ctx.styles.percent)
+    if _own_base(ctx, key):
+        return blank()
+    return cell(ctx.model.ratio(key, period), ctx.styles.percent)
 
 
 def statement(ctx: BuildContext, spec: SlideSpec) -> tuple[StatementBody, tuple]:
@@ -181,7 +182,10 @@ class PeriodSummaryContent(Strict):
 
     @property
     def rows(self) -> tuple[SummaryRow, ...]:
-        return tuple(SummaryRow(item=r) if isinstance(r, str) else r for r in self.items)
+        # Already validated: a bare key becomes a row without checking it again.
+        return tuple(
+            SummaryRow.model_construct(item=r) if isinstance(r, str) else r for r in self.items
+        )
 
     @model_validator(mode="after")
     def _totals_shown(self) -> PeriodSummaryContent:
@@ -238,7 +242,7 @@ def period_summary(ctx: BuildContext, spec: SlideSpec) -> tuple[PeriodSummaryBod
     prior = Period(period.kind, period.number, period.fiscal_year - 1)
     goal = period if period.kind != "9M" else Period("FY", 0, period.fiscal_year)
     title_key, target_key, versus_key, note_key = _PERIOD_VIEWS[period.kind]
-    targets = targets_in_force(ctx.dataset.targets, ctx.release_date)
+    targets = targets_in_force(ctx.dataset.targets, ctx.release_date, ctx.dataset.catalogue)
     header = ((*_summary_header(ctx, period, prior), t(target_key), t(versus_key)),)
     rows = []
     for row in content.rows:
@@ -310,8 +314,11 @@ def margin(ctx: BuildContext, spec: SlideSpec) -> tuple[TableBody, tuple[Chart, 
     content = parse_content(ctx, spec, MarginContent)
     quarters = ctx.quarter.trailing(content.quarters)
     names = tuple(ctx.short_period(q) for q in quarters)
-    bars = tuple(Bar(item=b) if isinstance(b, str) else b for b in content.items)
-    lines = tuple(RatioLine(item=r) if isinstance(r, str) else r for r in content.lines)
+    # The keys are validated: a bare one becomes a row without checking it again.
+    bars = tuple(Bar.model_construct(item=b) if isinstance(b, str) else b for b in content.items)
+    lines = tuple(
+        RatioLine.model_construct(item=r) if isinstance(r, str) else r for r in content.lines
+    )
     figures = (
         *(tuple(model.value(b.item, q) for q in quarters) for b in bars),
         *(tuple(model.ratio(r.item, q) for q in quarters) for r in lines),
