@@ -81,6 +81,11 @@ class BuiltDeck:
         """Text of the page of the first slide of ``kind``."""
         return self.pages[self.kinds.index(kind)]
 
+    def numbered(self, number: str) -> str:
+        """Text of the page of the slide printed as ``number`` (``"7"``, ``"Ref. 1"``): a
+        generic kind (``breakdown``, ``panels``) serves many slides of a deck."""
+        return self.pages[[slide.number for slide in self.slides].index(number)]
+
     @property
     def kinds(self) -> list[str]:
         return [s.split('data-kind="')[1].split('"')[0] for s in self.html.split("<section")[1:]]

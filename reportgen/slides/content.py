@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar, get_args
+from typing import Literal, TypeVar, get_args
 
 from markupsafe import Markup
 from pydantic import BaseModel, Field, ValidationError, model_validator
@@ -151,6 +151,8 @@ class PanelsContent(Strict):
 
     lead: str = ""
     sections: tuple[Section, ...] = Field(min_length=1)
+    # ``large``: a size up, for a slide of fewer, longer points.
+    text_size: Literal["normal", "large"] = "normal"
 
 
 @dataclass(frozen=True, slots=True)
