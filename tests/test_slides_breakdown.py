@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import textwrap
 from datetime import date
 from html import escape
 from pathlib import Path
 
 import pytest
+import yaml
 
 from reportgen import formatting
 from reportgen.build import prepare
@@ -472,3 +474,30 @@ def test_breakdown_over_another_node_draws_and_prints_its_figures(tmp_path: Path
     for series, key in zip(chart.spec.series, names, strict=False):
         assert series.values == tuple(model.value(key, q).value for q in quarters)
     assert "1Q24" not in chart.spec.categories
+
+
+def test_the_readme_example_is_a_breakdown_slide_of_iij_items() -> None:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = text.split("  ```yaml\n  - kind: breakdown\n")[1].split("  ```")[0]
+    (slide,) = yaml.safe_load(textwrap.dedent("  - kind: breakdown\n" + block))
+    content = breakdown.BreakdownContent.model_validate(slide["content"])
+    named = [content.total, *(p if isinstance(p, str) else p.item for p in content.parts)]
+    named += [line if isinstance(line, str) else line.item for line in content.lines]
+    assert set(named) <= company_item_keys()
+
+
+def test_layout_variants_of_the_deck_file_reach_the_page(iij_1q08: BuiltDeck) -> None:
+    """Slide 7's narrower chart and smaller title, slide 12's larger text: classes the
+    deck file asks for (``text_column``, ``title_size``, ``text_size``), styled by CSS."""
+
+    def classes(number: str) -> list[str]:
+        section = iij_1q08.html.split(f'data-label="{number}. ')[0].rsplit("<section", 1)[1]
+        return section.split('class="')[1].split('"')[0].split()
+
+    assert classes("7") == ["slide", "slide-breakdown", "text-wide", "title-small"]
+    assert classes("2") == ["slide", "slide-breakdown"]
+    assert classes("12") == ["slide", "slide-panels", "text-large"]
+    assert classes("11") == ["slide", "slide-panels"]
+    css = "".join(p.read_text(encoding="utf-8") for p in (TEMPLATES / "css").glob("*.css"))
+    for name in ("text-wide", "title-small", "text-large"):
+        assert f".{name} " in css
