@@ -17,6 +17,7 @@ from pydantic import Field, field_validator
 from reportgen.data.items import ITEMS
 from reportgen.data.schema import SlideSpec, Strict
 from reportgen.errors import DataError
+from reportgen.model.figures import Figure
 from reportgen.slides.base import BuildContext, Chart, SlideKind
 from reportgen.slides.bodies import BreakdownBody, Callout, Factors
 from reportgen.slides.breakdown_charts import QUARTERS_SHOWN, Line, Part, breakdown_chart
@@ -50,6 +51,8 @@ class LineSpec(Strict):
     # which); ``row``: shown as a row of figures under the chart instead, ``n/a`` where
     # missing, so a slide whose title names the series always shows it.
     if_incomplete: Literal["gap", "row"] = "gap"
+    # A value drawn as is (not a ratio) with one decimal (bandwidth in Gbps), or none.
+    decimals: Literal[0, 1] = 0
 
 
 class CalloutLine(Strict):
@@ -156,12 +159,15 @@ def item_keys(ctx: BuildContext) -> tuple[str, ...]:
     return tuple(ITEMS)
 
 
-def item_of_line(ctx: BuildContext, key: str) -> tuple[bool, str]:
-    """Whether a line draws ``key``'s ratio to its base, and the chart unit it is labelled in."""
-    item = ITEMS[key]
+def item_of_line(ctx: BuildContext, spec: LineSpec) -> tuple[bool, str]:
+    """Whether a line draws its item's ratio to its base, and the chart unit it is labelled in
+    (``charts/labels.py``: ``pct``; ``gbps``, a number with one decimal; ``number``)."""
+    item = ITEMS[spec.item]
     if item.ratio_base is not None:
         return True, "pct"
-    return False, "pct" if item.unit in ("%", "percent") else "gbps"
+    if item.unit in ("%", "percent"):
+        return False, "pct"
+    return False, "gbps" if spec.decimals == 1 else "number"
 
 
 def resolve_parts(
@@ -215,15 +221,17 @@ def check_items(ctx: BuildContext, spec: SlideSpec, content: BreakdownContent) -
 
 
 def _line(ctx: BuildContext, spec: LineSpec) -> Line:
-    ratio, unit = item_of_line(ctx, spec.item)
+    ratio, unit = item_of_line(ctx, spec)
     return Line(spec.item, spec.label or ctx.messages.item(spec.item), unit, ratio)
 
 
-def _row(ctx: BuildContext, line: Line, figures: list) -> Row:
+def _row(ctx: BuildContext, line: Line, figures: list[Figure]) -> Row:
     """A line some quarter lacks, as figures under the chart: ``n/a`` where missing."""
     t = ctx.messages
     fmt: Callable[[float], str] = (
-        ctx.numbers.percent if line.unit == "pct" else lambda v: ctx.numbers.number(v, 1)
+        ctx.numbers.percent
+        if line.unit == "pct"
+        else lambda v: ctx.numbers.number(v, 1 if line.unit == "gbps" else 0)
     )
     return Row(
         line.label,
