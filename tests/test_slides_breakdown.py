@@ -226,7 +226,8 @@ def test_si_cost(iij_1q08: BuiltDeck, iij_model: QuarterModel) -> None:
 
 
 def test_chart_with_no_data_becomes_the_no_data_panel(iij: Dataset, t: Messages) -> None:
-    empty = QuarterModel(Figures({}), Quarter.parse("1Q08"), iij.calendar)
+    empty = QuarterModel(Figures({}, iij.catalogue), Quarter.parse("1Q08"), iij.calendar)
+    t = t.with_catalogue(iij.catalogue)
     ctx = BuildContext(iij, empty, date(2008, 8, 12), Commentary(empty, "test", t), t)
     parts = [Part(key, i, key) for i, key in enumerate(("cost_si_purchasing", "cost_si_other"))]
     chart = breakdown_chart(ctx, total="cost_si", parts=parts)
@@ -269,7 +270,8 @@ def complete_context(dataset: Dataset, t: Messages) -> BuildContext:
         for key, value in COMPLETE_PARTS.items():
             figure = Figure(key, q.name, value * (1 + 0.05 * step), "published", "T")
             stored[(key, q.name)] = figure
-    model = QuarterModel(Figures(stored), quarter, dataset.calendar)
+    model = QuarterModel(Figures(stored, dataset.catalogue), quarter, dataset.calendar)
+    t = t.with_catalogue(dataset.catalogue)
     return BuildContext(dataset, model, date(2008, 8, 12), Commentary(model, "test", t), t)
 
 
@@ -460,7 +462,7 @@ def test_breakdown_over_another_node_draws_and_prints_its_figures(tmp_path: Path
     quarters = ["2Q24", "3Q24", "4Q24", "1Q25"]
     assert chart.spec.categories == tuple(quarters)
     labels = [s.label for s in chart.spec.series]
-    t = Messages.load(TEMPLATES, "en")
+    t = Messages.load(TEMPLATES, "en").with_catalogue(built.dataset.catalogue)
     names = ("sga_rnd", "sga_general_admin", "sga_sales_marketing")
     assert labels == [*(t.item(k) for k in names), t.item("sga_general_admin")]
     assert [s.color for s in chart.spec.series[:3]] == [0, 1, 2]

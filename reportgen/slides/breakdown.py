@@ -14,7 +14,6 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from reportgen.data.items import ITEMS
 from reportgen.data.schema import SlideSpec, Strict
 from reportgen.errors import DataError
 from reportgen.model.figures import Figure
@@ -155,17 +154,18 @@ def breakdown(ctx: BuildContext, spec: SlideSpec) -> tuple[BreakdownBody, tuple[
 
 
 def item_keys(ctx: BuildContext) -> tuple[str, ...]:
-    """The items the company's figures may hold: what ``content:`` may name."""
-    return tuple(ITEMS)
+    """The items of the company's catalogue (items.yaml): what ``content:`` may name."""
+    return tuple(ctx.dataset.catalogue)
 
 
 def item_of_line(ctx: BuildContext, spec: LineSpec) -> tuple[bool, str]:
     """Whether a line draws its item's ratio to its base, and the chart unit it is labelled in
     (``charts/labels.py``: ``pct``; ``gbps``, a number with one decimal; ``number``)."""
-    item = ITEMS[spec.item]
+    item = ctx.dataset.catalogue.get(spec.item)
+    assert item is not None, "check_items let an unknown item through"
     if item.ratio_base is not None:
         return True, "pct"
-    if item.unit in ("%", "percent"):
+    if item.unit == "percent":
         return False, "pct"
     return False, "gbps" if spec.decimals == 1 else "number"
 
@@ -186,7 +186,10 @@ def resolve_parts(
     parts = []
     for index, part in enumerate(written):
         part = PartSpec(item=part) if isinstance(part, str) else part
-        color = index if part.color is None else part.color
+        # The deck file's colour, else the catalogue's for the item, else its place.
+        item = ctx.dataset.catalogue.get(part.item)
+        default = item.color if item is not None and item.color is not None else index
+        color = default if part.color is None else part.color
         parts.append(Part(part.item, color, part.label or ctx.messages.item(part.item)))
     return tuple(parts)
 
