@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import textwrap
 from datetime import date
 from html import escape
 from pathlib import Path
