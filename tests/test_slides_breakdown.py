@@ -378,7 +378,8 @@ def deck_where(deck: Path, needle: str) -> str:
     return f"{shown(deck)}:{column_of(deck, needle)}"
 
 
-def test_missing_parts_and_total_say_what_is_expected(data_copy: Path) -> None:
+def test_parts_default_to_the_totals_children_in_the_catalogue(data_copy: Path) -> None:
+    """Without ``parts`` a breakdown stacks the total's children (``parent:`` in items.yaml)."""
     deck = data_copy / "decks" / "1Q08.yaml"
     text = deck.read_text(encoding="utf-8")
     parts = (
@@ -387,10 +388,26 @@ def test_missing_parts_and_total_say_what_is_expected(data_copy: Path) -> None:
         + "\n"
     )
     edit(deck, parts, "\n")
+    dataset, built, _ = prepare(data_copy, Quarter.parse("1Q08"))
+    (slide,) = [s for s in built.slides if s.number == "10"]
+    children = dataset.catalogue.children("cost_si")
+    assert len(children) > 1
+    labels = [series.label for series in slide.charts[0].spec.series if series.kind == "bar"]
+    assert labels == [dataset.catalogue.label(key) for key in children]
+
+
+def test_missing_parts_and_total_say_what_is_expected(data_copy: Path) -> None:
+    deck = data_copy / "decks" / "1Q08.yaml"
+    # A total without children in the catalogue needs its parts written.
+    text = deck.read_text(encoding="utf-8")
+    start = text.index("      parts:\n        - {item: cost_si_purchasing, ")
+    block = text[start : text.index("\n\n", start) + 1]
+    edit(deck, "      total: cost_si\n" + block, "      total: cost_si_purchasing\n")
     line = deck_error(data_copy)
     assert "slide 10 (breakdown, 1Q08)" in line
     assert line.endswith(
-        "content.parts: missing; expected the items that make up 'cost_si', "
+        "content.parts: missing, and no item of items.yaml has 'cost_si_purchasing' as its "
+        "parent; expected the items that make up the total, "
         "e.g. parts: [revenue_a, revenue_b, {item: revenue_c, color: 3}]"
     )
     edit(deck, "      total: cost_connectivity_outsourcing\n", "")

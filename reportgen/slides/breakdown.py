@@ -173,13 +173,18 @@ def item_of_line(ctx: BuildContext, spec: LineSpec) -> tuple[bool, str]:
 def resolve_parts(
     ctx: BuildContext, spec: SlideSpec, content: BreakdownContent
 ) -> tuple[Part, ...]:
-    """The parts stacked, in order, each with its colour (default: its place) and label."""
-    written = content.parts
+    """The parts stacked, in order, each with its colour (default: its place) and label.
+
+    Without ``parts`` the chart stacks the total's children in the segment tree
+    (``parent:`` in items.yaml), in the catalogue's order.
+    """
+    written = content.parts or ctx.dataset.catalogue.children(content.total)
     if not written:
         raise content_error(
             ctx,
             spec,
-            f"content.parts: missing; expected the items that make up {content.total!r}, "
+            f"content.parts: missing, and no item of items.yaml has {content.total!r} as its "
+            "parent; expected the items that make up the total, "
             "e.g. parts: [revenue_a, revenue_b, {item: revenue_c, color: 3}]",
             "content",
         )
