@@ -22,16 +22,20 @@ from reportgen.slides.cells import Cell, note_keys
 from reportgen.slides.deck import Deck
 from reportgen.slides.periods import PeriodNames
 from reportgen.slides.reference import fiscal_quarter
-from reportgen.slides.statements import CASH_FLOW_SECTIONS
 from tests.conftest import IIJ, BuiltDeck, catalogue_of
 
 RELEASE = date(2008, 8, 12)
+# IIJ's cash-flow items, as its deck files name them (content.items of cash_flows).
+CASH_FLOW_SECTIONS = (
+    ("operating", "cf_operating"),
+    ("investing", "cf_investing"),
+    ("financing", "cf_financing"),
+)
 MY_KINDS = (
-    "operating_income_bridge",
-    "new_business",
-    "seil_smf",
+    "bridge",
+    "panels",
     "cash_flows",
-    "other_financial_data",
+    "quarter_charts",
     "forecast",
     "medium_term_target",
     "group_companies",
@@ -69,7 +73,7 @@ def test_slides_sit_at_their_seed_positions(iij_1q08: BuiltDeck, deck: Deck) -> 
 
 
 def test_bridge_steps_come_from_the_model(deck: Deck, iij_model: QuarterModel) -> None:
-    slide = next(s for s in deck.slides if s.kind == "operating_income_bridge")
+    slide = next(s for s in deck.slides if s.kind == "bridge")
     steps = slide.charts[0].spec.steps
     start = iij_model.value("operating_income", "1Q07").value
     end = iij_model.value("operating_income", "1Q08").value
@@ -85,7 +89,7 @@ def test_bridge_steps_come_from_the_model(deck: Deck, iij_model: QuarterModel) -
 
 
 def test_bridge_page(iij_1q08: BuiltDeck, iij_model: QuarterModel) -> None:
-    page = iij_1q08.page("operating_income_bridge")
+    page = iij_1q08.page("bridge")
     assert "Operating Income YoY Comparison" in page
     assert "Negative Impact on 1Q08 Operating Income" in page
     margin = iij_model.change("gross_margin", "1Q08", "1Q07").value
@@ -107,7 +111,7 @@ def test_bridge_page(iij_1q08: BuiltDeck, iij_model: QuarterModel) -> None:
 
 
 def test_new_business_panels(iij_1q08: BuiltDeck) -> None:
-    page = iij_1q08.page("new_business")
+    page = iij_1q08.numbered("11")
     assert "「TSUTAYA TV」" in page
     assert "IIJ Mobile Service" in page
     # Ownership and founding month come from group_companies.csv, as on Ref. 3.
@@ -120,7 +124,7 @@ def test_new_business_panels(iij_1q08: BuiltDeck) -> None:
 def test_japanese_text_uses_the_shipped_font(iij_1q08: BuiltDeck) -> None:
     assert iij_1q08.result.output.pdf is not None
     reader = PdfReader(iij_1q08.result.output.pdf)
-    page = reader.pages[iij_1q08.kinds.index("new_business")]
+    page = reader.pages[iij_1q08.kinds.index("panels")]
     fonts = page["/Resources"]["/Font"]
     names = {str(fonts[name].get_object()["/BaseFont"]) for name in fonts}
     assert any("IPAexGothic" in name for name in names), names
@@ -138,7 +142,7 @@ def test_only_shipped_fonts_are_embedded(iij_1q08: BuiltDeck) -> None:
 
 
 def test_seil_smf(iij_1q08: BuiltDeck) -> None:
-    page = iij_1q08.page("seil_smf")
+    page = iij_1q08.numbered("12")
     assert "IIJ In-house Developed “SEIL/SMF”" in page
     assert "UNIVERGE IX2005-Z" in page
     assert "Patent No. 3774433" in page
@@ -147,10 +151,10 @@ def test_seil_smf(iij_1q08: BuiltDeck) -> None:
 def test_bad_panel_content_names_the_file_and_slide(data_copy: Path) -> None:
     path = data_copy / "decks" / "1Q08.yaml"
     spec = yaml.safe_load(path.read_text(encoding="utf-8"))
-    slide = next(s for s in spec["slides"] if s["kind"] == "new_business")
+    slide = next(s for s in spec["slides"] if s.get("number") == "11")
     slide["content"]["sections"][0]["panels"][0]["colour"] = "red"
     path.write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
-    where = r"decks/1Q08\.yaml:\d+:\d+, slide 11 \(new_business, 1Q08\) \"[^\"]+\": .*colour"
+    where = r"decks/1Q08\.yaml:\d+:\d+, slide 11 \(panels, 1Q08\) \"[^\"]+\": .*colour"
     with pytest.raises(DataError, match=where):
         prepare(data_copy, Quarter.parse("1Q08"))
 
@@ -204,11 +208,11 @@ def test_cash_flow_gap_is_computed(iij_1q08: BuiltDeck, iij_model: QuarterModel)
 
 
 def test_other_financial_data_says_not_disclosed(iij_1q08: BuiltDeck) -> None:
-    page = iij_1q08.page("other_financial_data")
+    page = iij_1q08.page("quarter_charts")
     for title in ("CAPEX", "Adjusted EBITDA", "Depreciation and Amortization"):
         assert title in page
     assert page.count("Not available in this data set") == 3
-    section = iij_1q08.html.split('data-kind="other_financial_data"')[1].split("</section>")[0]
+    section = iij_1q08.html.split('data-kind="quarter_charts"')[1].split("</section>")[0]
     assert "<img" not in section
     assert "n/a" not in page  # no empty axes with gap marks
 

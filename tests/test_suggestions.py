@@ -48,16 +48,16 @@ def test_did_you_mean(word: str, hint: str) -> None:
         ),
         (
             "decks/1Q08.yaml",
-            "kind: balance_sheet",
-            "kind: balance_shet",
-            "unknown kind 'balance_shet' (did you mean 'balance_sheet'?); expected one of",
+            "kind: quarter_charts",
+            "kind: quarter_chart",
+            "unknown kind 'quarter_chart' (did you mean 'quarter_charts'?); expected one of",
         ),
         (
             "decks/1Q08.yaml",
             "      sections:",
             "      sectons:",
             "content.sectons: unknown key (did you mean 'sections'?); "
-            "the new_business slide reads lead, sections",
+            "the panels slide reads lead, sections, text_size",
         ),
         (
             "decks/1Q08.yaml",

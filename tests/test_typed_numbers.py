@@ -35,6 +35,7 @@ def variants(shown: str) -> dict[str, str]:
         "full-width-in-placeholder": f"{{{{ '{shown.translate(FULL_WIDTH)}' }}}}",
         # As formatting prints a per-share amount: glued to the currency, not a name.
         "glued-to-currency": f"{formatting.NumberStyle().yen_prefix}{shown}",
+        "glued-to-another-currency": f"EUR{shown}",
     }
 
 
@@ -55,6 +56,7 @@ def shown_recurring(iij_model: QuarterModel) -> str:
         "full-width",
         "full-width-in-placeholder",
         "glued-to-currency",
+        "glued-to-another-currency",
     ],
 )
 def test_a_typed_figure_is_found_however_it_is_typed(
@@ -121,7 +123,7 @@ def test_the_build_warns_naming_the_slide_as_printed(
     # Each names the line and column of the text, then the slide as printed, with its title.
     recurring, dividends = written_at(deck, shown), written_at(deck, paid)
     assert warnings == [
-        f'WARNING: {deck}:{recurring}, slide 2 (revenues, 1Q08) "Revenues": typed number '
+        f'WARNING: {deck}:{recurring}, slide 2 (breakdown, 1Q08) "Revenues": typed number '
         f"{shown!r} equals revenue_recurring 1Q08; use a placeholder so it cannot drift from "
         "the data",
         f'WARNING: {deck}:{dividends}, slide 14 (cash_flows, 1Q08) "Consolidated Cash Flows": '

@@ -157,7 +157,7 @@ def slide_blocks(slide: Slide, deck: Deck) -> SlideBlocks:
                 ),
             )
         )
-    if kind in ("results_summary", "period_summary", "balance_sheet"):
+    if kind in ("statement", "period_summary"):
         table = body.table
         extra = [body.target_note] if kind == "period_summary" else []
         return SlideBlocks(
@@ -169,7 +169,7 @@ def slide_blocks(slide: Slide, deck: Deck) -> SlideBlocks:
             bottom=_keep(_notes(slide, deck, extra, [table])),
             sources=_sources(slide),
         )
-    if kind == "operating_net_income":
+    if kind == "margin":
         table = body.table
         return SlideBlocks(
             columns=(
@@ -184,7 +184,7 @@ def slide_blocks(slide: Slide, deck: Deck) -> SlideBlocks:
             bottom=_keep(_notes(slide, deck, tables=[table])),
             sources=_sources(slide),
         )
-    if kind == "operating_income_bridge":
+    if kind == "bridge":
         table, impacts = body.table, body.impacts
         return SlideBlocks(
             columns=(
@@ -217,7 +217,7 @@ def slide_blocks(slide: Slide, deck: Deck) -> SlideBlocks:
             bottom=_keep(_notes(slide, deck, body.notes)),
             sources=_sources(slide),
         )
-    if kind == "other_financial_data":
+    if kind == "quarter_charts":
         charts = _charts(slide)
         return SlideBlocks(
             top=_keep(text("Unit", body.unit, role="unit")),
@@ -226,7 +226,7 @@ def slide_blocks(slide: Slide, deck: Deck) -> SlideBlocks:
             bottom=_keep(bullets_block("Bullets", slide.bullets), _notes(slide, deck)),
             sources=_sources(slide),
         )
-    if isinstance(body, BreakdownBody):  # the breakdown slides (revenues, costs, SG&A, services)
+    if isinstance(body, BreakdownBody):  # the breakdown kind
         left: list[Block | None] = [text("Unit", body.unit, role="unit"), *_charts(slide)]
         if body.series_table is not None:
             left.append(table_block("Table 1", body.series_table))
@@ -306,7 +306,7 @@ def slide_blocks(slide: Slide, deck: Deck) -> SlideBlocks:
             bottom=_keep(*(market if body.market else ()), _notes(slide, deck)),
             sources=_sources(slide),
         )
-    if isinstance(body, PanelsBody):  # panels (new business, products)
+    if isinstance(body, PanelsBody):  # the panels kind
         top: list[Block | None] = [text("Lead", body.lead, role="lead")]
         columns: list[tuple[Block, ...]] = []
         for s, section in enumerate(body.sections, 1):

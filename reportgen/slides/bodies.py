@@ -32,10 +32,19 @@ class CoverBody:
 
 @dataclass(frozen=True, slots=True)
 class TableBody:
-    """A statement table (results summary, balance sheet, tax items) and its unit."""
+    """A table and its unit (the margin slide's items by quarter)."""
 
     table: Table
     unit: str
+
+
+@dataclass(frozen=True, slots=True)
+class StatementBody:
+    """A statement table of any items, its unit, and how its bullets are set."""
+
+    table: Table
+    unit: str
+    bullet_columns: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +59,7 @@ class PeriodSummaryBody:
 
 @dataclass(frozen=True, slots=True)
 class Callout:
-    """A box of figures beside the chart (SI work in process)."""
+    """A box of figures beside the chart (a deck file's ``callout:``)."""
 
     title: str
     lines: tuple[FigureText, ...]
@@ -74,6 +83,8 @@ class BreakdownBody:
     # A series the chart cannot show, as a row of figures under it.
     series_table: Table | None = None
     series_note: str = ""
+    # Layout variants the deck file asks for, as classes of the slide (``slide.html``).
+    classes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +126,8 @@ class PanelsBody:
 
     lead: Markup
     sections: tuple[RenderedSection, ...]
+    # Layout variants the deck file asks for, as classes of the slide (``slide.html``).
+    classes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
