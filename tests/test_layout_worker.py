@@ -43,8 +43,8 @@ def test_worker_reports_an_overflowing_slide_and_keeps_the_last_deck(
     long_text = "Long commentary. " * 120
     edit(
         deck,
-        "  - kind: balance_sheet\n",
-        f"  - kind: balance_sheet\n    bullets:\n      - '{long_text}'\n",
+        "    title: Consolidated Balance Sheets\n",
+        f"    title: Consolidated Balance Sheets\n    bullets:\n      - '{long_text}'\n",
     )
     result = subprocess.run(
         cli_command(out, data=data_copy), cwd=ROOT, capture_output=True, text=True
@@ -52,8 +52,9 @@ def test_worker_reports_an_overflowing_slide_and_keeps_the_last_deck(
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     (line,) = [line for line in result.stderr.splitlines() if line.startswith("error:")]
-    row = written_at(deck, "kind: balance_sheet").split(":")[0]
-    where = f'1Q08.yaml:{row}:5, slide 13 (balance_sheet, 1Q08) "Consolidated Balance Sheets"'
+    # As tests/test_bad_input.py::test_long_bullet_fails_clearly: the slide's ``- kind:`` line.
+    row = int(written_at(deck, "title: Consolidated Balance Sheets").split(":")[0]) - 2
+    where = f'1Q08.yaml:{row}:5, slide 13 (statement, 1Q08) "Consolidated Balance Sheets"'
     assert f"{where}: does not fit on one page (23 pages for 22 slides)" in line
     assert _sha(out / PDF) == before
 
