@@ -172,6 +172,9 @@ class Pending:
                 return self._worker.receive()
             except (EOFError, OSError):
                 pass
+            except Exception as exc:  # an answer that cannot be unpickled here
+                error = RenderError(f"{self._job.target.name}: unreadable layout result: {exc!r}")
+                return LayoutResult(error=error)
         return self._worker.ended(self._job)
 
 
