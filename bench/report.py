@@ -112,7 +112,7 @@ def _batch_table(batch: dict[str, Any]) -> list[str]:
         speedup = serial / parallel
         lines.append(
             f"| {label} | {len(decks)} | {_s(serial)} | {_s(parallel)} | {speedup:.2f}x "
-            f"| {bound:.2f}x | | |"
+            f"| {bound:.2f}x | ≥ 1.6x | {'yes' if speedup >= 1.6 else '**no**'} |"
         )
     together = [label for label in TOGETHER if label in batch]
     if len(together) == len(TOGETHER):

@@ -5,7 +5,16 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from bench.report import KEEP, Row, _batch_table, _makespan, write_report
+from bench.report import (
+    KEEP,
+    TOGETHER,
+    Row,
+    _batch_table,
+    _makespan,
+    _new_process_table,
+    _scale_table,
+    write_report,
+)
 from reportgen.build import ValidatedData
 from reportgen.charts.cache import ChartJob
 from reportgen.charts.spec import ChartSpec, Series
@@ -29,6 +38,49 @@ def test_batch_speed_up_is_bounded_by_the_largest_deck() -> None:
     batch = {"IIJ": {"jobs1": [8.0], "jobs2": [6.4], "decks": {"a": 4.0, "b": 1.0, "c": 1.0}}}
     row = _batch_table(batch)[2]
     assert row == "| IIJ | 3 | 8.00 | 6.40 | 1.25x | 1.33x | ≥ 1.6x | **no** |"
+
+
+def test_batch_goal_sums_both_companies_batches() -> None:
+    """Issue 21's batch goal: the IIJ and Example batches together, 1 process over 2."""
+    iij, example = TOGETHER
+    batch = {
+        iij: {"jobs1": [10.0], "jobs2": [6.0], "decks": {"a": 4.0, "b": 4.0}},
+        example: {"jobs1": [8.0], "jobs2": [4.0], "decks": {"c": 3.0, "d": 3.0}},
+    }
+    together = _batch_table(batch)[4]
+    assert together.startswith("| IIJ and Example together")
+    assert "| 4 | 18.00 | 10.00 | 1.80x | | ≥ 1.8x | yes |" in together
+
+
+def _runs(*times: float, mib: float = 100.0) -> dict[str, list[float]]:
+    return {"times": list(times), "peak_mib": [mib] * len(times)}
+
+
+def test_new_process_ratios_are_to_the_weasyprint_command_line() -> None:
+    decks = {
+        "IIJ 1Q08": {
+            "new_process": {
+                "floor": _runs(2.0, 2.0, 9.0),
+                "warm": _runs(2.0, 2.2, 2.4, mib=130),
+                "cold": _runs(2.6, 2.6, 2.6),
+                "warm_in_process": _runs(3.0),
+            }
+        }
+    }
+    rows = _new_process_table(decks)[2:6]
+    assert "| 2.20 | 2.40 | 1.10 | 130 | ≤ 1.0 x floor | **no** |" in rows[1]
+    assert "| 1.30 | 100 | ≤ 1.3 x floor | yes |" in rows[2]
+    assert rows[3].endswith("| 1.50 | 100 |  |  |")
+
+
+def test_scale_reports_growth_per_added_slide() -> None:
+    scale = {
+        "22": {"cold": _runs(3.0, mib=120), "warm": _runs(2.2, mib=120), "floor": _runs(2.0)},
+        "88": {"cold": _runs(9.0, mib=220), "warm": _runs(8.8, mib=219), "floor": _runs(8.0)},
+    }
+    lines = _scale_table(scale)
+    assert lines[2].endswith("| peak RSS ≤ 300 MiB: yes |")
+    assert "22 → 88 slides: warm build 100 ms, floor 91 ms, peak RSS 1.50 MiB" in lines[-1]
 
 
 def test_report_keeps_the_history_section(tmp_path: Path) -> None:
