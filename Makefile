@@ -75,7 +75,7 @@ diff: $(COMPILED)
 
 ## items: list the line items data files and placeholders may name (with the periods DATA stores)
 items: $(COMPILED)
-	@$(PY) -m reportgen items --company "$(DATA)"
+	@$(PY) -m reportgen items --data "$(DATA)"
 
 ## placeholders: regenerate docs/placeholders.md, every commentary filter with an example in each edition
 placeholders: $(COMPILED)

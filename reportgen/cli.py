@@ -173,12 +173,13 @@ def _parser() -> argparse.ArgumentParser:
         "units and identities",
     )
     items.add_argument(
-        "--company",
         "--data",
-        dest="company",
+        "--company",
+        dest="data",
         type=Path,
-        default=None,
-        help="company data folder: also list the periods its data stores each item for",
+        default=Path("data/iij"),
+        help="company data folder whose items.yaml to list, with the periods its data stores "
+        "each item for (default: data/iij)",
     )
     placeholders = commands.add_parser(
         "placeholders",
@@ -422,20 +423,14 @@ def _diff(args: argparse.Namespace, stdout: TextIO) -> int:
 
 
 def _items(args: argparse.Namespace, stdout: TextIO) -> int:
-    from reportgen.render import TEMPLATES
+    from reportgen.data.load import load_dataset
     from reportgen.report_items import format_items
-    from reportgen.slides.messages import Messages
 
-    japanese = Messages.load(TEMPLATES, "ja").entries
-    labels = {k.removeprefix("item."): v for k, v in japanese.items() if k.startswith("item.")}
-    stored: dict[str, list[str]] | None = None
-    if args.company is not None:
-        from reportgen.data.load import load_dataset
-
-        stored = {}
-        for key, period in load_dataset(args.company).figures.stored:
-            stored.setdefault(key, []).append(period)
-    stdout.write(format_items(labels, stored))
+    dataset = load_dataset(args.data)
+    stored: dict[str, list[str]] = {}
+    for key, period in dataset.figures.stored:
+        stored.setdefault(key, []).append(period)
+    stdout.write(format_items(dataset.catalogue, stored))
     return EXIT_OK
 
 

@@ -297,7 +297,7 @@ def _data_sheet(book: Workbook, deck: Deck, used: set[str]) -> None:
             sheet,
             [
                 key,
-                label_of(key),
+                label_of(key, deck.dataset.catalogue),
                 period,
                 f["unit"],
                 r.value,

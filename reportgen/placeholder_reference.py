@@ -65,7 +65,7 @@ _ACTUAL_YEAR = Period("FY", 0, QUARTER.fiscal_year - 1)
 
 def _forecast_comments(ctx: BuildContext) -> _Comments:
     """The forecast slide's comments, as the deck's forecast slide renders them."""
-    targets = targets_in_force(ctx.dataset.targets, ctx.release_date)
+    targets = targets_in_force(ctx.dataset.targets, ctx.release_date, ctx.dataset.catalogue)
     where = str(OUTPUT)  # an example that fails names the reference, whatever the text
     return _Comments(targets, ctx, _TARGET_YEAR.name, _ACTUAL_YEAR.name, lambda _: where)
 

@@ -1,4 +1,4 @@
-"""Text table of the line-item catalogue, as ``reportgen items`` prints it."""
+"""Text table of a company's line-item catalogue, as ``reportgen items`` prints it."""
 
 from __future__ import annotations
 
@@ -6,33 +6,33 @@ from collections.abc import Mapping, Sequence
 
 from rich.cells import cell_len
 
-from reportgen.data.items import IDENTITIES, ITEMS, MEASURES
+from reportgen.model.catalogue import Catalogue
 from reportgen.quarters import chronological
 
 
-def format_items(
-    japanese: Mapping[str, str], stored: Mapping[str, Sequence[str]] | None = None
-) -> str:
-    """The catalogue: one row per item, then the identities and the measures.
+def format_items(catalogue: Catalogue, stored: Mapping[str, Sequence[str]] | None = None) -> str:
+    """The catalogue: one row per item, then the identities, movements and measures.
 
-    ``japanese`` maps an item key to its Japanese label; ``stored`` (given for a
-    company) maps it to the periods the company's data stores it for.
+    ``stored`` (given for a company's data) maps an item to the periods it is stored for.
     """
-    identities: dict[str, list[str]] = {key: [] for key in ITEMS}
-    for identity in IDENTITIES:
+    identities: dict[str, list[str]] = {key: [] for key in catalogue}
+    for identity in catalogue.identities:
         for key in dict.fromkeys(identity.items):
             identities[key].append(identity.name)
-    header = ["item", "label", "Japanese label", "unit", "kind", "stored", "identities"]
+    languages = sorted({lang for item in catalogue.items.values() for lang in item.labels} - {"en"})
+    header = ["item", "label", *(f"{lang} label" for lang in languages)]
+    header += ["unit", "kind", "parent", "stored", "identities"]
     if stored is not None:
         header.append("periods in the data")
     rows = []
-    for key, item in ITEMS.items():
+    for key, item in catalogue.items.items():
         row = [
             key,
             item.label,
-            japanese.get(key, "(missing)"),
-            item.unit,
+            *(item.labels.get(lang, "(missing)") for lang in languages),
+            catalogue.unit_of(key),
             item.kind,
+            item.parent or "-",
             "yes" if item.storable else "no, derived",
             ", ".join(identities[key]) or "-",
         ]
@@ -41,10 +41,20 @@ def format_items(
         rows.append(row)
     lines = _aligned([header, *rows])
     lines += ["", "identities (tie-outs; the one missing term is derived from the others):"]
-    lines += _aligned([[f"  {i.name}", i.equation] for i in IDENTITIES])
+    lines += _aligned([[f"  {i.name}", i.equation] for i in catalogue.identities])
+    if catalogue.movements:
+        lines += ["", "movements (a stock's change against the flows that explain it):"]
+        lines += _aligned(
+            [[f"  {m.name}", _movement(m.stock, m.flows)] for m in catalogue.movements]
+        )
     lines += ["", "measures a source may publish, stored as item:measure (revenue:yoy):"]
-    lines += _aligned([[f"  {name}", text] for name, text in MEASURES.items()])
+    lines += _aligned([[f"  {name}", text] for name, text in catalogue.measures.items()])
     return "\n".join(lines) + "\n"
+
+
+def _movement(stock: str, flows: Sequence[tuple[int, str]]) -> str:
+    text = " ".join(("+ " if sign > 0 else "− ") + key for sign, key in flows)
+    return f"Δ{stock} = {text.removeprefix('+ ')}"
 
 
 def _periods(names: Sequence[str]) -> str:

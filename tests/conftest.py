@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import fcntl
+import functools
 import hashlib
 import os
 import pickle
@@ -35,7 +36,9 @@ from pypdf import PdfReader
 
 from reportgen.build import BuildResult, build
 from reportgen.charts.spec import ChartSpec
+from reportgen.data.catalogue import load_catalogue
 from reportgen.data.load import Dataset, load_dataset
+from reportgen.model.catalogue import Catalogue
 from reportgen.model.quarter import QuarterModel
 from reportgen.quarters import Quarter
 from reportgen.slides.base import Slide
@@ -45,6 +48,12 @@ IIJ = ROOT / "data" / "iij"
 EXAMPLE = ROOT / "data" / "examples" / "fictional"
 # The second example company (issue 20): a fictional IFRS retailer.
 RETAILER = ROOT / "data" / "examples" / "retailer"
+
+
+@functools.cache
+def catalogue_of(data: Path = IIJ) -> Catalogue:
+    """A company's items.yaml as its dataset loads it (labels and keys for tests)."""
+    return load_catalogue(data, ("ja",))
 
 
 @dataclass(frozen=True)

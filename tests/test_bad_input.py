@@ -24,7 +24,7 @@ from reportgen.data.load import load_figures
 from reportgen.data.schema import Source
 from reportgen.errors import DataError, RenderError, SlideError
 from reportgen.quarters import Quarter
-from tests.conftest import IIJ, ROOT, BuiltDeck, cli_command, written_at
+from tests.conftest import IIJ, ROOT, BuiltDeck, catalogue_of, cli_command, written_at
 
 Q = Quarter.parse("1Q08")
 
@@ -286,7 +286,7 @@ def test_loader_loads_the_number_written_or_fails_cleanly(
         )
         (figures / "1Q08.csv").write_text(buffer.getvalue(), encoding="utf-8")
         try:
-            stored = load_figures(Path(folder), sources)
+            stored = load_figures(Path(folder), sources, catalogue_of(IIJ))
         except DataError as exc:
             error = str(exc)
         else:

@@ -157,3 +157,21 @@ def test_a_resource_that_fails_to_load_fails_the_build(
     assert error.endswith("; no deck was written")
     assert pdf_of(out).read_bytes() == good
     assert not list(out.glob(".1Q08-*"))
+
+
+def test_chart_names_follow_the_chart_code_not_its_file_times() -> None:
+    """Two checkouts of one commit name their charts alike (byte-identical HTML).
+
+    The chart cache's salt covers the chart code; it reads the code's bytes, so a
+    fresh clone, whose files all have new times, still finds the same names.
+    """
+    from reportgen.charts import cache
+
+    code = Path(cache.__file__).with_name("draw.py")
+    before = cache._salt()
+    times = code.stat()
+    try:
+        os.utime(code, ns=(times.st_atime_ns, times.st_mtime_ns + 10**9))
+        assert cache._salt() == before
+    finally:
+        os.utime(code, ns=(times.st_atime_ns, times.st_mtime_ns))

@@ -135,7 +135,7 @@ def test_period_view_against_prior_period_and_target_in_force(
     assert title in page
     model = _model(dataset, quarter)
     release = deck.result.deck.spec.release_date
-    targets = targets_in_force(dataset.targets, release)
+    targets = targets_in_force(dataset.targets, release, dataset.catalogue)
     table = next(s for s in deck.slides if s.kind == "period_summary").body.table
     assert isinstance(table, Table)
     # The totals; revenue by type (sub rows) and the dividend are checked in test_quarters_decks.
@@ -433,4 +433,6 @@ def test_the_data_supports_the_decks_words(
     dataset: Dataset, quarter: str, claim: str, check: Claim
 ) -> None:
     release = load_deck_spec(dataset, Quarter.parse(quarter)).release_date
-    assert check(_model(dataset, quarter), targets_in_force(dataset.targets, release)), claim
+    assert check(
+        _model(dataset, quarter), targets_in_force(dataset.targets, release, dataset.catalogue)
+    ), claim

@@ -7,12 +7,8 @@ import io
 import subprocess
 from pathlib import Path
 
-import yaml
-
 from reportgen.cli import main
-from tests.conftest import IIJ, ROOT
-
-JA_ITEMS = ROOT / "templates" / "i18n" / "ja" / "items.yaml"
+from tests.conftest import EXAMPLE, IIJ, ROOT, catalogue_of
 
 
 def run(*argv: str) -> tuple[int, str, str]:
@@ -28,23 +24,27 @@ def row(out: str, key: str) -> list[str]:
 
 
 def test_items_lists_labels_units_kinds_and_identities() -> None:
-    code, out, err = run("-q", "items")
+    code, out, err = run("-q", "items", "--data", str(EXAMPLE))
     assert (code, err) == (0, "")
-    japanese = yaml.safe_load(JA_ITEMS.read_text(encoding="utf-8"))["item"]
-    assert row(out, "gross_margin") == [
+    assert row(out, "gross_margin")[:-1] == [
         "gross_margin",
         "Gross Margin",
-        japanese["gross_margin"],
+        catalogue_of(EXAMPLE).label("gross_margin", "ja"),
         "JPY million",
         "flow",
+        "-",
         "no, derived",
         "gross margin, operating income",
     ]
-    assert row(out, "employees")[3:] == ["employees", "stock", "yes", "-"]
+    assert row(out, "employees")[3:-1] == ["employees", "stock", "-", "yes", "-"]
+    assert row(out, "revenue_ip_service")[5] == "revenue_corporate"
     assert "  operating income" in out
     assert "gross_margin = sga + operating_income" in out
     assert "net_income = income_before_tax − income_tax + minority_interests" in out
     assert "  ratio_yoy_pt  change of the ratio from a year earlier, points" in out
+    assert (
+        "  cash movement vs cash flows   Δcash = cf_operating + cf_investing + cf_financing" in out
+    )
 
 
 def _periods_storing(company: Path, key: str) -> set[str]:
@@ -57,7 +57,7 @@ def _periods_storing(company: Path, key: str) -> set[str]:
 
 
 def test_items_for_a_company_lists_the_periods_it_stores() -> None:
-    code, out, _ = run("-q", "items", "--company", str(IIJ))
+    code, out, _ = run("-q", "items", "--data", str(IIJ))
     assert code == 0
     revenue = row(out, "revenue")
     assert set(revenue[-1].split(", ")) == _periods_storing(IIJ, "revenue")

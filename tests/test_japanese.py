@@ -100,8 +100,8 @@ def _reversed_in_japanese(deck: BuiltDeck) -> set[str]:
     losses, "minority interests in losses" in English, is △ in Japanese.
     """
     model = deck.result.deck
-    ja = Messages.load(TEMPLATES, "ja")
-    keys = [k.removeprefix("item_sign.") for k, v in ja.entries.items() if v == "reversed"]
+    catalogue = model.dataset.catalogue
+    keys = [k for k in catalogue if catalogue.sign(k, "ja") == "reversed"]
     assert keys == ["minority_interests"]
     digits = set()
     for key in keys:

@@ -17,7 +17,7 @@ from pypdf.generic import DictionaryObject
 from reportgen import __version__
 from reportgen.model.quarter import QuarterModel
 from reportgen.slides.financials import SUMMARY_ITEMS
-from tests.conftest import ROOT, BuiltDeck, cli_command, require_tool
+from tests.conftest import IIJ, ROOT, BuiltDeck, catalogue_of, cli_command, require_tool
 
 
 @pytest.fixture(scope="module")
@@ -165,9 +165,7 @@ def test_data_pack_has_numbers_with_formats(iij_1q08: BuiltDeck, iij_model: Quar
 
 
 def _label(key: str) -> str:
-    from reportgen.data.items import ITEMS
-
-    return ITEMS[key].label
+    return catalogue_of(IIJ).label(key)
 
 
 def test_two_builds_are_byte_identical(tmp_path: Path) -> None:

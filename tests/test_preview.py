@@ -23,7 +23,6 @@ from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwr
 from pypdf import PdfReader
 
 from reportgen import formatting
-from reportgen.data.items import ITEMS
 from reportgen.data.load import load_dataset
 from reportgen.data.validate import validate
 from reportgen.errors import CommentaryError, InputError, PreviewError, TieOutError
@@ -35,7 +34,7 @@ from reportgen.render import TEMPLATES
 from reportgen.slides.commentary import Commentary
 from reportgen.slides.deck import load_deck_spec
 from reportgen.slides.messages import Messages
-from tests.conftest import EXAMPLE, IIJ, edit, require_tool, written_at
+from tests.conftest import EXAMPLE, IIJ, catalogue_of, edit, require_tool, written_at
 from tests.test_chart_hotspots import label_points
 from tests.test_cli import run
 from tests.test_signs import drop_rows
@@ -768,7 +767,9 @@ def test_only_a_placeholder_whose_figure_is_missing_is_lenient() -> None:
     # SG&A for 1Q25 only: its year-ago figure (1Q24) is missing.
     figure = Figure("sga", "1Q25", 100.0, "published", "S1")
     model = QuarterModel(
-        Figures({("sga", "1Q25"): figure}), Quarter.parse("1Q25"), FiscalCalendar(4)
+        Figures({("sga", "1Q25"): figure}, catalogue_of(EXAMPLE)),
+        Quarter.parse("1Q25"),
+        FiscalCalendar(4),
     )
     messages = Messages.load(TEMPLATES, "en")
     strict = Commentary(model, "deck.yaml", messages)
@@ -820,14 +821,14 @@ def test_browser_chart_value_hovers_and_links_its_document(
     hovered = page.locator(".hotspot:hover")
     expect(hovered).to_have_count(1)
     title = hovered.get_attribute("title") or ""
-    assert title.startswith(f"{ITEMS['revenue_si'].label}, 1Q08 · published · ")
+    assert title.startswith(f"{catalogue_of(IIJ).label('revenue_si')}, 1Q08 · published · ")
     assert f"Source: {document['title']}, {document['date']}" in title
     assert (hovered.get_attribute("aria-label") or "").startswith(f"{value}: {title}")
     # Focused (Tab, or a click), it opens the popover: the same facts and the link.
     hovered.focus()
     popover = page.locator(".figure-popover")
     expect(popover).to_be_visible()
-    expect(popover).to_contain_text(f"{ITEMS['revenue_si'].label}, 1Q08")
+    expect(popover).to_contain_text(f"{catalogue_of(IIJ).label('revenue_si')}, 1Q08")
     link = popover.locator(f"a[href='{document['url']}']")
     expect(link).to_have_text(f"{document['title']}, {document['date']}")
     page.keyboard.press("Escape")

@@ -35,7 +35,7 @@ from reportgen.slides.cells import Styles, Table, cell
 from reportgen.slides.commentary import Commentary
 from reportgen.slides.messages import Messages
 from reportgen.slides.periods import PeriodNames
-from tests.conftest import EXAMPLE, BuiltDeck, build_and_read, written_at
+from tests.conftest import EXAMPLE, BuiltDeck, build_and_read, catalogue_of, written_at
 
 NOW, THEN = "1Q25", "1Q24"
 
@@ -213,7 +213,9 @@ def commentary(figures: dict[tuple[str, str], float], language: str = "en") -> C
     stored_figures = {
         key: Figure(key[0], key[1], value, "published", "S1") for key, value in figures.items()
     }
-    model = QuarterModel(Figures(stored_figures), Quarter.parse(NOW), CALENDAR)
+    model = QuarterModel(
+        Figures(stored_figures, catalogue_of(EXAMPLE)), Quarter.parse(NOW), CALENDAR
+    )
     messages = Messages.load(TEMPLATES, language)
     return Commentary(
         model,
@@ -243,7 +245,11 @@ def test_has_and_is_loss_let_commentary_test_first() -> None:
 
 def test_an_undisclosed_figure_is_named_as_such() -> None:
     undisclosed = Figure("sga_rnd", NOW, None, "undisclosed", "S1")
-    model = QuarterModel(Figures({("sga_rnd", NOW): undisclosed}), Quarter.parse(NOW), CALENDAR)
+    model = QuarterModel(
+        Figures({("sga_rnd", NOW): undisclosed}, catalogue_of(EXAMPLE)),
+        Quarter.parse(NOW),
+        CALENDAR,
+    )
     styles = Styles.of(formatting.numbers_for("en"))
     shown = cell(model.value("sga_rnd"), styles.million)
     gap = cell(model.value("sga"), styles.million)

@@ -212,7 +212,8 @@ def test_si_cost(iij_1q08: BuiltDeck, iij_model: QuarterModel) -> None:
 
 
 def test_chart_with_no_data_becomes_the_no_data_panel(iij: Dataset, t: Messages) -> None:
-    empty = QuarterModel(Figures({}), Quarter.parse("1Q08"), iij.calendar)
+    empty = QuarterModel(Figures({}, iij.catalogue), Quarter.parse("1Q08"), iij.calendar)
+    t = t.with_catalogue(iij.catalogue)
     ctx = BuildContext(iij, empty, date(2008, 8, 12), Commentary(empty, "test", t), t)
     chart = breakdown_chart(ctx, total="cost_si", parts=revenue.SI_COST_PARTS)
     assert chart.spec.empty
@@ -254,7 +255,8 @@ def complete_context(dataset: Dataset, t: Messages) -> BuildContext:
         for key, value in COMPLETE_PARTS.items():
             figure = Figure(key, q.name, value * (1 + 0.05 * step), "published", "T")
             stored[(key, q.name)] = figure
-    model = QuarterModel(Figures(stored), quarter, dataset.calendar)
+    model = QuarterModel(Figures(stored, dataset.catalogue), quarter, dataset.calendar)
+    t = t.with_catalogue(dataset.catalogue)
     return BuildContext(dataset, model, date(2008, 8, 12), Commentary(model, "test", t), t)
 
 

@@ -23,7 +23,7 @@ from reportgen.slides.deck import Deck
 from reportgen.slides.periods import PeriodNames
 from reportgen.slides.reference import fiscal_quarter
 from reportgen.slides.statements import CASH_FLOW_SECTIONS
-from tests.conftest import IIJ, BuiltDeck
+from tests.conftest import IIJ, BuiltDeck, catalogue_of
 
 RELEASE = date(2008, 8, 12)
 MY_KINDS = (
@@ -268,13 +268,19 @@ def test_a_target_set_through_its_terms_is_derived() -> None:
         return Target(Figure(key, "FY25", value, "published", "E1"), "2025-05-14")
 
     both = (t("revenue", 76000), t("cost", 61600))
-    margin = targets_in_force(both, date(2025, 5, 14)).get("gross_margin", "FY25")
+    margin = targets_in_force(both, date(2025, 5, 14), catalogue_of(IIJ)).get(
+        "gross_margin", "FY25"
+    )
     assert margin.value == 76000 - 61600
     assert margin.status == "derived"
     assert "revenue FY25" in margin.formula
     assert "cost FY25" in margin.formula
     # Without a cost target the gross margin target stays missing, never an estimate.
-    assert targets_in_force(both[:1], date(2025, 5, 14)).get("gross_margin", "FY25").missing
+    assert (
+        targets_in_force(both[:1], date(2025, 5, 14), catalogue_of(IIJ))
+        .get("gross_margin", "FY25")
+        .missing
+    )
 
 
 def test_bad_forecast_comment_is_an_error(data_copy: Path) -> None:

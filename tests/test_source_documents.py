@@ -17,9 +17,8 @@ import yaml
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from reportgen.data.items import ITEMS
 from reportgen.data.load import Dataset
-from tests.conftest import IIJ, BuiltDeck
+from tests.conftest import IIJ, BuiltDeck, catalogue_of
 from tests.test_cli import run
 
 # A word with an underscore is an internal key (revenue_recurring), never a reader's word.
@@ -67,7 +66,7 @@ def titles(iij_1q08: BuiltDeck) -> list[str]:
 
 def test_hover_names_the_document_by_title_and_date(titles: list[str]) -> None:
     doc = source_document("revenue", "1Q08")
-    label = f"{ITEMS['revenue'].label}, 1Q08"
+    label = f"{catalogue_of(IIJ).label('revenue')}, 1Q08"
     revenue = [t for t in titles if t.startswith(f"{label} ·")]
     assert revenue, f"no figure hover starts with {label!r}"
     for title in revenue:
@@ -92,7 +91,7 @@ def test_derived_figures_name_the_documents_of_all_inputs(iij: Dataset) -> None:
     assert half["title"] != first["title"]
     assert [d.title for d in fig.documents] == [half["title"], first["title"]]
     hover = fig.provenance
-    assert hover.startswith(f"{ITEMS['revenue'].label}, 2Q07 · derived: 2Q07 = 1H07 (")
+    assert hover.startswith(f"{catalogue_of(IIJ).label('revenue')}, 2Q07 · derived: 2Q07 = 1H07 (")
     assert f"{half['title']}, {half['date']}" in hover
     assert f"{first['title']}, {first['date']}" in hover
 
@@ -111,7 +110,7 @@ def _revenue_1q08(rows: list[dict[str, object]]) -> dict[str, object]:
         r
         for r in rows
         if str(r["slide"]) == "1"
-        and r["row"] == ITEMS["revenue"].label
+        and r["row"] == catalogue_of(IIJ).label("revenue")
         and str(r["column"]).startswith("1Q08")
     ]
     return row

@@ -40,7 +40,9 @@ def example() -> QuarterModel:
 def found(model: QuarterModel, language: str, source: str) -> list[str]:
     """The words a rendered text contradicts its figures with."""
     dataset = load_dataset(EXAMPLE)
-    targets = targets_in_force(dataset.targets, Quarter.parse("4Q25").end_date(dataset.calendar))
+    targets = targets_in_force(
+        dataset.targets, Quarter.parse("4Q25").end_date(dataset.calendar), dataset.catalogue
+    )
     commentary = Commentary(
         model, "deck.yaml", Messages.load(TEMPLATES, language), target=targets.get
     )
@@ -120,7 +122,9 @@ def test_japanese_words_against_the_figure(
 
 def test_exceeded_the_target_is_checked_against_the_target(example: QuarterModel) -> None:
     dataset = load_dataset(EXAMPLE)
-    targets = targets_in_force(dataset.targets, Quarter.parse("4Q25").end_date(dataset.calendar))
+    targets = targets_in_force(
+        dataset.targets, Quarter.parse("4Q25").end_date(dataset.calendar), dataset.catalogue
+    )
     actual = example.value("revenue", "1H25").value
     target = targets.get("revenue", "1H25").value
     assert actual is not None

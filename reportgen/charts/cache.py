@@ -38,9 +38,13 @@ _SEAL_END = b" -->\n"
 
 
 def _salt() -> str:
-    """Anything that changes a drawing changes the salt: matplotlib or chart code."""
+    """Anything that changes a drawing changes the salt: matplotlib or chart code.
+
+    The code is hashed by content, not by modification time, so two checkouts of the
+    same commit name their charts alike and build byte-identical HTML.
+    """
     stamps = sorted(
-        f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in _CODE.glob("*.py")
+        f"{p.name}:{hashlib.sha256(p.read_bytes()).hexdigest()}" for p in _CODE.glob("*.py")
     )
     # The installed version, read without importing matplotlib: a build whose charts
     # are all cached never needs it.

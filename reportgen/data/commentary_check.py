@@ -19,7 +19,6 @@ from jinja2 import TemplateSyntaxError, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from reportgen import formatting
-from reportgen.data.items import ITEMS
 from reportgen.data.schema import Bullet, DeckSpec, SlideSpec, fold_full_width
 from reportgen.model.quarter import QuarterModel
 
@@ -125,7 +124,7 @@ def _known_figures(model: QuarterModel) -> dict[tuple[Decimal, bool], str]:
             known.setdefault(key, name)
 
     quarters = (model.quarter, model.quarter.previous, model.quarter.year_ago)
-    for key in ITEMS:
+    for key in model.figures.catalogue:
         for quarter in quarters:
             value = model.value(key, quarter).value
             if value is not None and abs(value) >= 10:

@@ -39,7 +39,9 @@ from reportgen.data.schema import (
     quote,
 )
 from reportgen.errors import DataError, QuarterError
+from reportgen.model.catalogue import Catalogue
 from reportgen.model.figures import Document, Figure, Figures
+from reportgen.model.targets import Target
 from reportgen.quarters import FiscalCalendar, Period
 
 log = logging.getLogger(__name__)
@@ -55,14 +57,6 @@ Model = TypeVar("Model", bound=BaseModel)
 
 
 @dataclass(frozen=True, slots=True)
-class Target:
-    """A forecast figure for a period as announced on a date."""
-
-    figure: Figure
-    announced: str
-
-
-@dataclass(frozen=True, slots=True)
 class Dataset:
     """A company's validated data: records and figures, ready for the model."""
 
@@ -74,6 +68,8 @@ class Dataset:
     calendar: FiscalCalendar
     # The files and bytes it was loaded from: the key of anything cached about it.
     inputs: Inputs
+    # The company's chart of accounts (items.yaml): the items its figures may hold.
+    catalogue: Catalogue
 
 
 def shown(path: Path) -> str:
@@ -249,9 +245,12 @@ def describe_each(exc: ValidationError) -> tuple[str, ...]:
     return tuple(described)
 
 
-def parse_record(path: Path, model: type[Model], data: Any, where: str = "") -> Model:
+def parse_record(
+    path: Path, model: type[Model], data: Any, where: str = "", catalogue: Catalogue | None = None
+) -> Model:
+    """Validate ``data``; item keys in it are checked against ``catalogue`` (see schema)."""
     try:
-        return model.model_validate(data)
+        return model.model_validate(data, context={"catalogue": catalogue})
     except ValidationError as exc:
         prefix = f"{shown(path)}{where}: "
         raise DataError(
@@ -341,11 +340,11 @@ def document(source_id: str, sources: Mapping[str, Source]) -> Document:
 
 
 def _figure(
-    row: FigureRow, period: str, sources: Mapping[str, Source], key: str | None = None
+    row: FigureRow, period: str, sources: Mapping[str, Source], catalogue: Catalogue
 ) -> Figure:
     value, uncertainty = (None, 0.0) if row.status == "undisclosed" else parse_number(row.value)
     return Figure(
-        key=key or row.item,
+        key=row.item,
         period=period,
         value=value,
         status=row.status,
@@ -354,6 +353,7 @@ def _figure(
         note=row.note,
         as_of=row.as_of.isoformat() if row.as_of else "",
         documents=(document(row.source, sources),) if row.source else (),
+        catalogue=catalogue,
     )
 
 
@@ -402,15 +402,17 @@ def figure_files(root: Path, log_to: InputLog | None = None) -> list[Path]:
 
 
 def load_figures(
-    root: Path, sources: dict[str, Source], log_to: InputLog | None = None
+    root: Path, sources: dict[str, Source], catalogue: Catalogue
 ) -> dict[tuple[str, str], Figure]:
     """Read every ``figures/<period>.csv``: the latest version of each item and period."""
-    return dict(Figures.from_versions(load_figure_versions(root, sources, log_to=log_to)).stored)
+    versions = load_figure_versions(root, sources, catalogue)
+    return dict(Figures.from_versions(versions, catalogue).stored)
 
 
 def load_figure_versions(
     root: Path,
     sources: dict[str, Source],
+    catalogue: Catalogue,
     calendar: FiscalCalendar | None = None,
     log_to: InputLog | None = None,
 ) -> list[Figure]:
@@ -429,7 +431,9 @@ def load_figure_versions(
             path, FIGURE_COLUMNS, root, FIGURE_OPTIONAL_COLUMNS, log_to=log_to
         ):
             line = table_row.line
-            row = parse_record(path, FigureRow, table_row.cells, f", line {line} ({period})")
+            row = parse_record(
+                path, FigureRow, table_row.cells, f", line {line} ({period})", catalogue
+            )
             version = (row.item, row.as_of)
             if version in lines:
                 release = f"as of {row.as_of}" if row.as_of else "with no as_of"
@@ -446,12 +450,12 @@ def load_figure_versions(
                     "restated the figure"
                 )
             _check_source(path, line, row, sources)
-            stored.append(_figure(row, period, sources))
+            stored.append(_figure(row, period, sources, catalogue))
     return stored
 
 
 def load_targets(
-    root: Path, sources: dict[str, Source], log_to: InputLog | None = None
+    root: Path, sources: dict[str, Source], catalogue: Catalogue, log_to: InputLog | None = None
 ) -> tuple[Target, ...]:
     path = root / "targets.csv"
     if not path.exists():
@@ -462,7 +466,7 @@ def load_targets(
     seen: dict[tuple[str, str, str], int] = {}
     for table_row in read_table(path, TARGET_COLUMNS, root, log_to=log_to):
         line = table_row.line
-        row = parse_record(path, TargetRow, table_row.cells, f", line {line}")
+        row = parse_record(path, TargetRow, table_row.cells, f", line {line}", catalogue)
         try:
             period = Period.parse(row.period).name
         except QuarterError as exc:
@@ -475,7 +479,7 @@ def load_targets(
             )
         seen[key] = line
         _check_source(path, line, row, sources)
-        targets.append(Target(_figure(row, period, sources), row.announced.isoformat()))
+        targets.append(Target(_figure(row, period, sources, catalogue), row.announced.isoformat()))
     return tuple(targets)
 
 
@@ -493,15 +497,20 @@ def load_dataset(root: Path) -> Dataset:
         str(key): parse_record(sources_path, Source, value, f" ({quote(key)[1:-1]})")
         for key, value in raw_sources.items()
     }
+    # Imported here: the catalogue's reader uses this module's YAML reader.
+    from reportgen.data.catalogue import load_catalogue
+
+    catalogue = load_catalogue(root, company.editions, log_to)
     calendar = FiscalCalendar(company.fiscal_year_start_month)
-    stored = load_figure_versions(root, sources, calendar, log_to)
-    targets = load_targets(root, sources, log_to)
+    stored = load_figure_versions(root, sources, catalogue, calendar, log_to)
+    targets = load_targets(root, sources, catalogue, log_to)
     return Dataset(
         root=root,
         company=company,
         sources=sources,
-        figures=Figures.from_versions(stored),
+        figures=Figures.from_versions(stored, catalogue),
         targets=targets,
         calendar=calendar,
         inputs=log_to.inputs(),
+        catalogue=catalogue,
     )

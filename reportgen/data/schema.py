@@ -16,7 +16,7 @@ from pydantic import (
     field_validator,
 )
 
-from reportgen.data.items import ITEMS, MEASURES
+from reportgen.model.catalogue import MEASURES, Catalogue
 from reportgen.suggest import did_you_mean
 
 FIGURE_COLUMNS = ("item", "value", "source", "status", "note")
@@ -218,8 +218,8 @@ class FigureRow(Strict):
 
     @field_validator("item")
     @classmethod
-    def _known_item(cls, key: str) -> str:
-        return check_item_key(key)
+    def _known_item(cls, key: str, info: ValidationInfo) -> str:
+        return check_item_key(key, catalogue_of(info))
 
     @field_validator("value")
     @classmethod
@@ -239,28 +239,41 @@ class TargetRow(FigureRow):
     announced: Day
 
 
-def check_item_key(key: str) -> str:
+def catalogue_of(info: ValidationInfo) -> Catalogue:
+    """The company's catalogue the data is validated against (``context={"catalogue": ...}``)."""
+    catalogue = (info.context or {}).get("catalogue")
+    if not isinstance(catalogue, Catalogue):
+        # A programming error: every caller that validates item keys passes the catalogue.
+        raise TypeError("item keys are validated against a catalogue; none was given")
+    return catalogue
+
+
+def check_item_key(key: str, catalogue: Catalogue) -> str:
     """Accept ``item`` or ``item:measure`` if both are known; else raise ValueError."""
     item, measure = split_item(key)
-    known_item(item)
+    known_item(item, catalogue)
     if measure is not None and measure not in MEASURES:
         raise ValueError(
             f"unknown measure {quote(measure)} (expected one of {', '.join(MEASURES)})"
         )
-    if measure is None and not ITEMS[item].storable:
+    if measure is None and not catalogue[item].storable:
         raise ValueError(f"{quote(item)} is derived by the model and may not be stored")
     return key
 
 
-def known_item(key: str) -> str:
+def known_item(key: str, catalogue: Catalogue) -> str:
     """Accept a plain item key of the catalogue (no measure); else raise ValueError."""
-    if key not in ITEMS:
-        raise ValueError(f"unknown item {quote(key)}{did_you_mean(key, ITEMS)}")
+    if key not in catalogue:
+        raise ValueError(f"unknown item {quote(key)}{did_you_mean(key, catalogue)}")
     return key
 
 
+def _known_item_key(key: str, info: ValidationInfo) -> str:
+    return known_item(key, catalogue_of(info))
+
+
 # An item key in a slide's content (the forecast's targets, the bridge's impacts).
-ItemKey = Annotated[str, AfterValidator(known_item)]
+ItemKey = Annotated[str, AfterValidator(_known_item_key)]
 
 
 class Bullet(Strict):

@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Literal
 
 from reportgen import formatting
-from reportgen.data.items import IDENTITIES, ITEMS, JPY_M, Identity, unit_of
 from reportgen.data.load import Dataset, shown
 from reportgen.data.schema import split_item
 from reportgen.errors import TieOutError
+from reportgen.model.catalogue import MONEY_UNIT, Identity
 from reportgen.model.figures import Figure, Figures
 from reportgen.model.quarter import computed_measure, quarter_earlier, year_earlier
 from reportgen.quarters import Period
@@ -41,7 +41,7 @@ class Check:
     compared: bool = True
     # What the table prints: ``label`` names the comparison (the name if empty).
     label: str = ""
-    unit: str = JPY_M
+    unit: str = MONEY_UNIT
 
     @property
     def difference(self) -> float:
@@ -81,7 +81,7 @@ def _terms_text(parts: list[tuple[int, Figure]]) -> str:
 def identity_checks(root: Path, figures: Figures, periods: list[str]) -> Iterator[Check]:
     """Every identity whose terms are all known independently of it."""
     for period in periods:
-        for identity in IDENTITIES:
+        for identity in figures.catalogue.identities:
             yield from _identity_check(root, figures, identity, period)
 
 
@@ -101,7 +101,7 @@ def _identity_check(
     yield Check(
         name=f"tie-out '{identity.name}'",
         label=f"tie-out '{identity.name}': {identity.equation}",
-        unit=unit_of(identity.total),
+        unit=figures.catalogue.unit_of(identity.total),
         period=period,
         expected=expected,
         actual=actual,
@@ -130,7 +130,7 @@ def period_checks(root: Path, figures: Figures) -> Iterator[Check]:
                 expected = total.value or 0.0
                 yield Check(
                     name=f"period sum '{key}'",
-                    unit=unit_of(key),
+                    unit=figures.catalogue.unit_of(key),
                     period=name,
                     expected=expected,
                     actual=actual,
@@ -181,7 +181,7 @@ def measure_checks(root: Path, figures: Figures) -> Iterator[Check]:
             base = _base(figures, item, measure, Period.parse(name))
             if base is None or base.value is None or base.value <= 0:
                 # No percentage of a zero or negative base: an input error.
-                yield _not_meaningful(root, key, name, published, computed)
+                yield _not_meaningful(root, figures, key, name, published, computed)
             else:
                 # A percentage from or to a loss reads as a fall or rise it is not; the
                 # deck shows n.m. instead, and the data should not carry the row.
@@ -203,7 +203,7 @@ def measure_checks(root: Path, figures: Figures) -> Iterator[Check]:
         tolerance = published.uncertainty + computed.uncertainty
         yield Check(
             name=f"published {key}",
-            unit=unit_of(key),
+            unit=figures.catalogue.unit_of(key),
             period=name,
             expected=published.value,
             actual=computed.value,
@@ -220,12 +220,13 @@ def _base(figures: Figures, item: str, measure: str, period: Period) -> Figure |
     if measure in ("yoy", "qoq"):
         earlier = year_earlier(period) if measure == "yoy" else quarter_earlier(period)
         return figures.get(item, earlier)
-    ratio_base = ITEMS[item].ratio_base if item in ITEMS else None
+    found = figures.catalogue.get(item)
+    ratio_base = found.ratio_base if found is not None else None
     return figures.get(ratio_base, period) if measure == "ratio" and ratio_base else None
 
 
 def _not_meaningful(
-    root: Path, key: str, period: str, published: Figure, computed: Figure
+    root: Path, figures: Figures, key: str, period: str, published: Figure, computed: Figure
 ) -> Check:
     """A published change or ratio over a base that is zero or negative: cannot be checked.
 
@@ -235,7 +236,7 @@ def _not_meaningful(
     value = published.value or 0.0
     return Check(
         name=f"published {key}",
-        unit=unit_of(key),
+        unit=figures.catalogue.unit_of(key),
         period=period,
         expected=value,
         actual=value,
@@ -250,45 +251,32 @@ def _not_meaningful(
 
 
 def balance_checks(root: Path, figures: Figures, periods: list[str]) -> Iterator[Check]:
-    """Balance-sheet movements against the flows that explain them."""
+    """Balance-sheet movements against the flows that explain them (items.yaml ``movements``)."""
     for name in periods:
         period = Period.parse(name)
         quarter = period.quarter
         if quarter is None:
             continue
         before = quarter.previous.name
-        rules = (
-            # The deficit grows by dividends and shrinks by net income.
-            (
-                "accumulated deficit movement",
-                "error",
-                1.0,
-                [(1, "accumulated_deficit", name), (-1, "accumulated_deficit", before)],
-                [(1, "cf_dividends_paid", name), (-1, "net_income", name)],
-            ),
-            # Exchange-rate effects are not in the three sections, so a gap is a warning.
-            (
-                "cash movement vs cash flows",
-                "warning",
-                1.0,
-                [(1, "cash", name), (-1, "cash", before)],
-                [(1, "cf_operating", name), (1, "cf_investing", name), (1, "cf_financing", name)],
-            ),
-        )
-        for rule, failing, tolerance, lhs, rhs in rules:
-            left = [(s, figures.get(k, p)) for s, k, p in lhs]
-            right = [(s, figures.get(k, p)) for s, k, p in rhs]
+        for movement in figures.catalogue.movements:
+            left = [
+                (1, figures.get(movement.stock, name)),
+                (-1, figures.get(movement.stock, before)),
+            ]
+            right = [(s, figures.get(k, name)) for s, k in movement.flows]
             if any(f.missing for _, f in (*left, *right)):
                 continue
             expected = sum(s * (f.value or 0.0) for s, f in left)
             actual = sum(s * (f.value or 0.0) for s, f in right)
+            failing: Severity = "warning" if movement.severity == "warning" else "error"
             yield Check(
-                name=rule,
+                name=movement.name,
+                unit=figures.catalogue.unit_of(movement.stock),
                 period=name,
                 expected=expected,
                 actual=actual,
-                tolerance=tolerance,
-                severity=_outcome(actual - expected, tolerance, failing),  # type: ignore[arg-type]
+                tolerance=movement.tolerance,
+                severity=_outcome(actual - expected, movement.tolerance, failing),
                 where=_file(root, name),
                 detail=f"change {formatting.number(expected)} ≠ {_terms_text(right)} "
                 f"= {formatting.number(actual)}",

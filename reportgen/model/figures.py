@@ -21,12 +21,12 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
 from reportgen import formatting
-from reportgen.data.items import IDENTITIES, ITEMS, Identity
+from reportgen.model.catalogue import Catalogue, Identity
 from reportgen.quarters import Period, Quarter
 
 # "missing": not in our data set; "undisclosed": the company stated it does not
@@ -73,25 +73,25 @@ _MEASURE_WORDS = {
 _KEY_RE = re.compile(r"\b[a-z][a-z0-9_]*\b ?")
 
 
-def label_of(key: str) -> str:
+def label_of(key: str, catalogue: Catalogue | None) -> str:
     """A reader's words for an item or ``item:measure`` key, never the key itself."""
     base, _, measure = key.partition(":")
-    item = ITEMS.get(base)
+    item = catalogue.get(base) if catalogue is not None else None
     words = item.label if item is not None else base.replace("_", " ")
     if measure:
         words += ", " + _MEASURE_WORDS.get(measure, measure.replace("_", " "))
     return words
 
 
-def _in_words(formula: str, own: str) -> str:
+def _in_words(formula: str, own: str, catalogue: Catalogue | None) -> str:
     """A formula with item keys as labels; the figure's own item goes without saying."""
 
     def word(match: re.Match[str]) -> str:
         text = match.group(0)
         key = text.rstrip(" ")
-        if key not in ITEMS:
+        if catalogue is None or key not in catalogue:
             return text
-        return "" if key == own else label_of(key) + text[len(key) :]
+        return "" if key == own else label_of(key, catalogue) + text[len(key) :]
 
     return _KEY_RE.sub(word, formula)
 
@@ -112,6 +112,9 @@ class Figure:
     as_of: str = ""
     # The documents ``source`` names (a derived figure: those of all its inputs).
     documents: tuple[Document, ...] = ()
+    # The company's catalogue, for the labels the provenance names items by. Not part of
+    # the figure's value: two figures alike but for it are equal.
+    catalogue: Catalogue | None = field(default=None, compare=False, repr=False)
 
     @property
     def missing(self) -> bool:
@@ -123,7 +126,7 @@ class Figure:
 
         Item labels, not keys; the documents by title and date, not by source id.
         """
-        what = f"{label_of(self.key)}, {self.period}"
+        what = f"{label_of(self.key, self.catalogue)}, {self.period}"
         # A measure's formula names its own item (gross_margin / revenue): keep it there.
         own = "" if ":" in self.key else self.key
         if self.status == "missing":
@@ -133,10 +136,10 @@ class Figure:
                 p for p in (f"{what}: not disclosed by the company", cite(self.documents)) if p
             )
         if self.status == "not_meaningful":
-            return f"{what}: not meaningful ({_in_words(self.formula, own)})"
+            return f"{what}: not meaningful ({_in_words(self.formula, own, self.catalogue)})"
         status = self.status
         if self.formula:
-            status += f": {self.period} = {_in_words(self.formula, own)}"
+            status += f": {self.period} = {_in_words(self.formula, own, self.catalogue)}"
         parts = [what, status]
         if self.as_of:
             parts.append(f"as restated {self.as_of}")
@@ -150,8 +153,8 @@ class Figure:
         return " · ".join(parts)
 
 
-def missing(key: str, period: str) -> Figure:
-    return Figure(key, period, None, "missing")
+def missing(key: str, period: str, catalogue: Catalogue | None = None) -> Figure:
+    return Figure(key, period, None, "missing", catalogue=catalogue)
 
 
 def _fmt(value: float) -> str:
@@ -221,7 +224,8 @@ def _latest(versions: Mapping[str, Figure]) -> Figure:
 class Figures:
     """All of a company's figures, stored and derivable, keyed by item and period."""
 
-    def __init__(self, stored: Mapping[tuple[str, str], Figure]) -> None:
+    def __init__(self, stored: Mapping[tuple[str, str], Figure], catalogue: Catalogue) -> None:
+        self.catalogue = catalogue
         self._stored = dict(stored)
         self._all: tuple[Figure, ...] = tuple(self._stored.values())
         self._versions: Versions = {key: {fig.as_of: fig} for key, fig in self._stored.items()}
@@ -231,19 +235,21 @@ class Figures:
         # The shallowest open call that a cycle was cut at, while resolving (see _resolve).
         self._cut = 0
         self._identities: dict[str, list[Identity]] = {}
-        for identity in IDENTITIES:
+        for identity in catalogue.identities:
             for key in (identity.total, *(term for _, term in identity.terms)):
                 self._identities.setdefault(key, []).append(identity)
 
     @classmethod
-    def from_versions(cls, figures: Iterable[Figure], day: date | None = None) -> Figures:
+    def from_versions(
+        cls, figures: Iterable[Figure], catalogue: Catalogue, day: date | None = None
+    ) -> Figures:
         """A resolver over every version of each figure, as a release dated ``day`` shows them.
 
         Without ``day``, the latest version of every figure (the data set as it stands).
         """
         every = tuple(figures)
         versions = _visible(every, day)
-        resolver = cls({key: _latest(found) for key, found in versions.items()})
+        resolver = cls({key: _latest(found) for key, found in versions.items()}, catalogue)
         resolver._all, resolver._versions = every, versions
         resolver._restated = {
             key for (key, _), found in versions.items() if any(as_of for as_of in found)
@@ -254,7 +260,7 @@ class Figures:
         """The figures as a deck released on ``day`` shows them."""
         if not any(fig.as_of for fig in self._all):
             return self  # nothing restated: every deck sees the same figures
-        return Figures.from_versions(self._all, day)
+        return Figures.from_versions(self._all, self.catalogue, day)
 
     @property
     def stored(self) -> Mapping[tuple[str, str], Figure]:
@@ -324,15 +330,15 @@ class Figures:
             return stored
         here = f"{key}@{name}" if basis is None else f"{key}@{name}@{basis}"
         if ":" in key:
-            return missing(key, name)
+            return missing(key, name, self.catalogue)
         if here in stack:
             # A cycle: the result being computed depends on the open call at this depth.
             self._cut = min(self._cut, stack.index(here))
-            return missing(key, name)
+            return missing(key, name, self.catalogue)
         depth = len(stack)
         outer_cut, self._cut = self._cut, depth
         stack = (*stack, here)
-        result = missing(key, name)
+        result = missing(key, name, self.catalogue)
         bases = [basis] if basis is not None else self._bases(key, period.fiscal_year)
         for one in bases:
             result = self._from_periods(key, period, exclude, stack, one)
@@ -358,9 +364,9 @@ class Figures:
         basis: str | None,
     ) -> Figure:
         """Sum or subtract other periods of ``key``; with a ``basis``, of that version only."""
-        item = ITEMS.get(key)
+        item = self.catalogue.get(key)
         if item is None or item.kind != "flow":
-            return missing(key, period.name)
+            return missing(key, period.name, self.catalogue)
         wanted = _span(period)
         if period.kind != "Q":
             parts = self._cover(key, wanted, exclude, stack, period, basis)
@@ -374,7 +380,7 @@ class Figures:
             rest = self._cover(key, outer - wanted, exclude, stack, period, basis)
             if rest is not None:
                 return self._combine(key, period, [(1, total), *((-1, p) for p in rest)])
-        return missing(key, period.name)
+        return missing(key, period.name, self.catalogue)
 
     def _cover(
         self,
@@ -428,10 +434,9 @@ class Figures:
                 others.append((-sign * own, fig))
             else:
                 return self._combine(key, period, others)
-        return missing(key, period.name)
+        return missing(key, period.name, self.catalogue)
 
-    @staticmethod
-    def _combine(key: str, period: Period, parts: list[tuple[int, Figure]]) -> Figure:
+    def _combine(self, key: str, period: Period, parts: list[tuple[int, Figure]]) -> Figure:
         value = sum(sign * (fig.value or 0.0) for sign, fig in parts)
         text = ""
         for i, (sign, fig) in enumerate(parts):
@@ -447,6 +452,7 @@ class Figures:
             formula=text,
             uncertainty=sum(fig.uncertainty for _, fig in parts),
             as_of=_basis(fig for _, fig in parts),
+            catalogue=self.catalogue,
         )
 
 

@@ -11,7 +11,13 @@ from collections.abc import Callable
 from itertools import product
 
 from reportgen.formatting import sign
+from reportgen.model.catalogue import Catalogue
 from reportgen.model.figures import Figure, documents_of, missing
+
+
+def _catalogue(*inputs: Figure) -> Catalogue | None:
+    """The catalogue a figure computed from ``inputs`` names items by: theirs."""
+    return next((fig.catalogue for fig in inputs if fig.catalogue is not None), None)
 
 
 def _interval(fig: Figure) -> tuple[float, float]:
@@ -36,6 +42,7 @@ def _derived(
         formula,
         spread,
         documents=documents_of(inputs),
+        catalogue=_catalogue(*inputs),
     )
 
 
@@ -55,9 +62,11 @@ def _quotient(
     """
     numerator, denominator = top.value, bottom.value
     if numerator is None or denominator is None:
-        return missing(key, top.period)
+        return missing(key, top.period, _catalogue(top, bottom))
     if sign(denominator) <= 0:
-        return Figure(key, top.period, None, "not_meaningful", formula=formula)
+        return Figure(
+            key, top.period, None, "not_meaningful", formula=formula, catalogue=_catalogue(top)
+        )
     value = scale(numerator / denominator)
     corners = [scale(t / b) for t, b in product(_interval(top), _interval(bottom)) if b > 0]
     spread = max(abs(c - value) for c in corners) if corners else 0.0
@@ -75,7 +84,14 @@ def change(current: Figure, base: Figure, key: str) -> Figure:
     formula = f"{current.period} / {base.period} − 1"
     now = current.value
     if now is not None and base.value is not None and sign(now) <= 0:
-        return Figure(key, current.period, None, "not_meaningful", formula=formula)
+        return Figure(
+            key,
+            current.period,
+            None,
+            "not_meaningful",
+            formula=formula,
+            catalogue=_catalogue(current, base),
+        )
     return _quotient(current, base, key, formula, lambda q: (q - 1) * 100)
 
 
@@ -88,7 +104,7 @@ def difference(current: Figure, base: Figure, key: str) -> Figure:
     """``current − base``: a balance-sheet change, or a ratio's change in points."""
     now, then = current.value, base.value
     if now is None or then is None:
-        return missing(key, current.period)
+        return missing(key, current.period, _catalogue(current, base))
     return _derived(
         key,
         current.period,

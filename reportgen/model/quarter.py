@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reportgen.data.items import ITEMS
 from reportgen.model import measures
 from reportgen.model.figures import Figure, Figures, missing
 from reportgen.quarters import FiscalCalendar, Period, Quarter
@@ -42,22 +41,23 @@ def computed_measure(figures: Figures, key: str, measure: str, period: Period) -
     name = f"{key}:{measure}"
     if measure in ("yoy", "qoq"):
         if measure == "qoq" and period.kind != "Q":
-            return missing(name, period.name)
+            return missing(name, period.name, figures.catalogue)
         base = year_earlier(period) if measure == "yoy" else quarter_earlier(period)
         return measures.change(figures.get(key, period), figures.get(key, base), name)
     if measure in ("yoy_change", "qoq_change"):
         if measure == "qoq_change" and period.kind != "Q":
-            return missing(name, period.name)
+            return missing(name, period.name, figures.catalogue)
         base = year_earlier(period) if measure == "yoy_change" else quarter_earlier(period)
         return measures.difference(figures.get(key, period), figures.get(key, base), name)
-    ratio_base = ITEMS[key].ratio_base if key in ITEMS else None
+    item = figures.catalogue.get(key)
+    ratio_base = item.ratio_base if item is not None else None
     if ratio_base is None:
-        return missing(name, period.name)
+        return missing(name, period.name, figures.catalogue)
     if measure == "ratio":
         return measures.ratio(figures.get(key, period), figures.get(ratio_base, period), name)
     if measure in ("ratio_yoy_pt", "ratio_qoq_pt"):
         if measure == "ratio_qoq_pt" and period.kind != "Q":
-            return missing(name, period.name)
+            return missing(name, period.name, figures.catalogue)
         base = year_earlier(period) if measure == "ratio_yoy_pt" else quarter_earlier(period)
         now = shown_measure(figures, key, "ratio", period)
         then = shown_measure(figures, key, "ratio", base)

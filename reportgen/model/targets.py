@@ -8,14 +8,22 @@ then, never a later revision.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 
-from reportgen.data.load import Target
+from reportgen.model.catalogue import Catalogue
 from reportgen.model.figures import Figure, Figures
 
 
-def targets_in_force(targets: Iterable[Target], as_of: date) -> Figures:
+@dataclass(frozen=True, slots=True)
+class Target:
+    """A forecast figure for a period as announced on a date."""
+
+    figure: Figure
+    announced: str
+
+
+def targets_in_force(targets: Iterable[Target], as_of: date, catalogue: Catalogue) -> Figures:
     """The targets a deck released on ``as_of`` shows, as a resolver.
 
     A target not stored is derived from those its terms give, by the same
@@ -23,7 +31,7 @@ def targets_in_force(targets: Iterable[Target], as_of: date) -> Figures:
     sets revenue and cost targets has set its gross margin target); what no target
     implies stays missing.
     """
-    return Figures(latest_targets(targets, as_of))
+    return Figures(latest_targets(targets, as_of), catalogue)
 
 
 def latest_targets(targets: Iterable[Target], as_of: date) -> dict[tuple[str, str], Figure]:

@@ -15,7 +15,6 @@ from dataclasses import dataclass, replace
 from markupsafe import Markup
 
 from reportgen import formatting
-from reportgen.data.items import ITEMS, JPY_M
 from reportgen.data.marks import Site
 from reportgen.data.schema import Bullet
 from reportgen.errors import CommentaryError, MissingFigureError
@@ -160,6 +159,7 @@ def _filters(
     checked against it (``wording.py``).
     """
     periods = PeriodNames(t, model.calendar)
+    catalogue = model.figures.catalogue
 
     def span(figure: Figure, text: str, kind: str = "") -> Markup:
         shown = _span(figure, text, kind)
@@ -169,9 +169,9 @@ def _filters(
 
     def key_of(key: str) -> str:
         item = key.partition(":")[0]
-        if item not in ITEMS:
+        if item not in catalogue:
             raise CommentaryError(
-                f"unknown item {key!r}{did_you_mean(item, ITEMS)} in a placeholder"
+                f"unknown item {key!r}{did_you_mean(item, catalogue)} in a placeholder"
             )
         return key
 
@@ -229,7 +229,9 @@ def _filters(
 
         def size(value: float) -> str:
             text = numbers.magnitude(value)
-            return t("commentary.amount_jpy_m", size=text) if ITEMS[item].unit == JPY_M else text
+            return (
+                t("commentary.amount_jpy_m", size=text) if catalogue[item].unit == "money" else text
+            )
 
         return t(
             f"commentary.{_outcome(now.value, then.value)}",
@@ -335,7 +337,7 @@ class Commentary:
             "prior_quarter": model.quarter.previous.name,
             "year_ago_quarter": model.quarter.year_ago.name,
         }
-        self._language = Language(filters, names, self._marked)
+        self._language = Language(filters, names, self._marked, items=model.figures.catalogue)
 
     @property
     def language(self) -> Language:

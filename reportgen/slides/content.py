@@ -66,7 +66,7 @@ def check_content_keys(site: Site, spec: SlideSpec, model: type[BaseModel] | Non
 def parse_content(ctx: BuildContext, spec: SlideSpec, model: type[Content]) -> Content:
     """Check a slide's ``content`` against ``model``; raise ``DataError`` naming the slide."""
     try:
-        return model.model_validate(spec.content)
+        return model.model_validate(spec.content, context={"catalogue": ctx.dataset.catalogue})
     except ValidationError as exc:
         errors = exc.errors()
         # A misspelt key is also a missing one: name the misspelling, which explains both.

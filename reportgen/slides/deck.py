@@ -84,6 +84,7 @@ def deck_context(
     prints what a deck prints. ``lenient``: see ``build_deck``.
     """
     language = messages.language
+    messages = messages.with_catalogue(dataset.catalogue)
     numbers = numbers or numbers_for(language)
     # The company's name, contact and disclaimer as this edition prints them.
     dataset = replace(dataset, company=dataset.company.in_language(language))
@@ -94,7 +95,7 @@ def deck_context(
     model = QuarterModel(dataset.figures, quarter, dataset.calendar)
     where = shown(deck_path(dataset, quarter, language))
     periods = PeriodNames(messages, dataset.calendar)
-    targets = targets_in_force(dataset.targets, spec.release_date)
+    targets = targets_in_force(dataset.targets, spec.release_date, dataset.catalogue)
     commentary = Commentary(model, where, messages, numbers, periods, targets.get, lenient=lenient)
     context = BuildContext(dataset, model, spec.release_date, commentary, messages, numbers)
     return context, deck
@@ -115,6 +116,7 @@ def build_deck(
     keeps the error line every other build fails with.
     """
     language = messages.language
+    messages = messages.with_catalogue(dataset.catalogue)
     text = dataset.company.editions.get(language)
     if text is not None and text.review == "pending":
         where, source = shown(dataset.root / "company.yaml"), text.translated_from

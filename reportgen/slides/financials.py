@@ -163,7 +163,7 @@ def period_summary(ctx: BuildContext, spec: SlideSpec) -> tuple[PeriodSummaryBod
     prior = Period(period.kind, period.number, period.fiscal_year - 1)
     goal = period if period.kind != "9M" else Period("FY", 0, period.fiscal_year)
     title_key, target_key, versus_key, note_key = _PERIOD_VIEWS[period.kind]
-    targets = targets_in_force(ctx.dataset.targets, ctx.release_date)
+    targets = targets_in_force(ctx.dataset.targets, ctx.release_date, ctx.dataset.catalogue)
     header = ((*_summary_header(ctx, period, prior), t(target_key), t(versus_key)),)
     rows = []
     for key in SUMMARY_ITEMS:

@@ -6,9 +6,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from reportgen.data.items import ITEMS
 from reportgen.data.load import read_yaml
 from reportgen.errors import SlideError
+from reportgen.model.catalogue import Catalogue
 from reportgen.model.figures import Figure
 from reportgen.slides.plain import plain
 
@@ -19,6 +19,8 @@ class Messages:
 
     language: str
     entries: dict[str, str]
+    # The company's items (items.yaml): their labels in this language.
+    catalogue: Catalogue | None = None
 
     @classmethod
     def load(cls, templates: Path, language: str) -> Messages:
@@ -37,6 +39,10 @@ class Messages:
                 entries[key] = text
         return cls(language, entries)
 
+    def with_catalogue(self, catalogue: Catalogue) -> Messages:
+        """These messages, with the item labels of a company's catalogue."""
+        return self if self.catalogue is catalogue else replace(self, catalogue=catalogue)
+
     def __call__(self, key: str, **values: object) -> str:
         try:
             text = self.entries[key]
@@ -52,10 +58,15 @@ class Messages:
         return text.format(**{k: plain(v) if isinstance(v, str) else v for k, v in values.items()})
 
     def item(self, key: str) -> str:
-        """The display label of a line item (English falls back to the catalogue of items)."""
-        if f"item.{key}" in self.entries or self.language != "en":
-            return self(f"item.{key}")
-        return ITEMS[key].label
+        """The display label of a line item in this language, from the company's items.yaml."""
+        if self.catalogue is None:
+            raise SlideError(f"item {key!r}: no catalogue of items to label it with")
+        item = self.catalogue.get(key)
+        if item is None or self.language not in item.labels:
+            raise SlideError(
+                f"item {key!r} has no {self.language!r} label in the company's items.yaml"
+            )
+        return item.labels[self.language]
 
 
 def as_shown(figure: Figure, t: Messages) -> Figure:
@@ -63,10 +74,12 @@ def as_shown(figure: Figure, t: Messages) -> Figure:
 
     Japanese statements show 少数株主損益 from the minority shareholders' side: their
     share of subsidiaries' losses (which adds to net income, and English labels
-    "minority interests in losses") is a loss, △. The catalogue says which items
-    (``item_sign.<key>: reversed``); every figure of the item is shown through here.
+    "minority interests in losses") is a loss, △. The company's items.yaml says which
+    items (``sign: {ja: reversed}``); every figure of the item is shown through here.
     """
-    if figure.value is None or t.entries.get(f"item_sign.{figure.key}") != "reversed":
+    if figure.value is None or t.catalogue is None:
+        return figure
+    if t.catalogue.sign(figure.key, t.language) != "reversed":
         return figure
     return replace(figure, value=-figure.value)
 

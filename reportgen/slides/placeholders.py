@@ -19,14 +19,13 @@ keeps that line, so the sentence shows marked instead of the build failing.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Container, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Literal, TypeVar
 
 from jinja2 import Environment, TemplateSyntaxError, nodes
 from markupsafe import Markup, escape
 
-from reportgen.data.items import ITEMS
 from reportgen.errors import CommentaryError, MissingFigureError
 from reportgen.suggest import did_you_mean
 
@@ -391,6 +390,8 @@ class Language:
     filters: Mapping[str, Callable[..., object]]
     names: Mapping[str, str]
     marked: list[str] | None = None
+    # The company's item keys: an item written without its quotes gets a hint.
+    items: Container[str] = frozenset()
 
     def _value(self, arg: Arg) -> Constant:
         if not isinstance(arg, Name):
@@ -399,7 +400,7 @@ class Language:
             # {{ revenue|m }}: an item written without its quotes.
             hint = (
                 f" (an item is quoted: '{arg.name}')"
-                if arg.name in ITEMS
+                if arg.name in self.items
                 else did_you_mean(arg.name, self.names)
             )
             raise CommentaryError(

@@ -10,7 +10,6 @@ from pydantic import Field, field_validator
 
 from reportgen import formatting
 from reportgen.data.companies import GroupCompany, load_group_companies
-from reportgen.data.items import ITEMS
 from reportgen.data.schema import Day, ItemKey, SlideSpec, Strict
 from reportgen.errors import CommentaryError
 from reportgen.model import measures
@@ -110,6 +109,7 @@ class _Comments:
     ) -> None:
         self._where = where
         numbers, t = ctx.numbers, ctx.messages
+        catalogue = ctx.dataset.catalogue
         # The figures the comment being rendered prints, for the slide's list of figures.
         self._printed: list[tuple[Figure, str]] = []
 
@@ -118,8 +118,8 @@ class _Comments:
             return text
 
         def figure(key: str, period: str | None) -> Figure:
-            if key not in ITEMS:
-                raise CommentaryError(f"unknown item {key!r}{did_you_mean(key, ITEMS)}")
+            if key not in catalogue:
+                raise CommentaryError(f"unknown item {key!r}{did_you_mean(key, catalogue)}")
             return targets.get(key, period or year)
 
         # Magnitudes: the comment's words ("loss", "benefit") carry the sense.
@@ -142,14 +142,14 @@ class _Comments:
             way = numbers.direction(change, "up", "down", "flat")
             amount = (
                 numbers.jpy(abs(change))
-                if ITEMS[key].unit == "JPY"
+                if catalogue[key].unit == "per_share"
                 else (numbers.jpy_billion(abs(change)))
             )
             return t(f"forecast.change_{way}", amount=printed(difference, amount))
 
         # The commentary's language: the comment's own text is escaped, not only its values.
         filters = {"target_bn": target_bn, "target_jpy": target_jpy, "change_dir": change_dir}
-        self._language = Language(filters, {})
+        self._language = Language(filters, {}, items=catalogue)
 
     @property
     def language(self) -> Language:
@@ -174,7 +174,7 @@ def forecast(ctx: BuildContext, spec: SlideSpec) -> tuple[ForecastBody, tuple]:
     # reported (decks up to its 2Q); from the 3Q deck on it is history, not a target.
     show_interim = ctx.quarter <= interim.quarters[-1]
     actual_year = Period("FY", 0, year.fiscal_year - 1)
-    targets = targets_in_force(ctx.dataset.targets, ctx.release_date)
+    targets = targets_in_force(ctx.dataset.targets, ctx.release_date, ctx.dataset.catalogue)
     comments = _Comments(targets, ctx, year.name, actual_year.name, ctx.commentary.where_of)
     numbers, styles, periods = ctx.numbers, ctx.styles, ctx.periods
     rows = []
@@ -256,7 +256,7 @@ def medium_term_target(ctx: BuildContext, spec: SlideSpec) -> tuple[MediumTermBo
     """Ref. 2: the growth stages, the medium-term targets, and the market around them."""
     t = ctx.messages
     content = parse_content(ctx, spec, MediumTermContent)
-    targets = targets_in_force(ctx.dataset.targets, ctx.release_date)
+    targets = targets_in_force(ctx.dataset.targets, ctx.release_date, ctx.dataset.catalogue)
     shown = []
     for index, ref in enumerate(content.targets):
         fig = targets.get(ref.item, ref.period)

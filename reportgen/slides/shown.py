@@ -19,7 +19,6 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup, escape
 
-from reportgen.data.items import ITEMS, unit_of
 from reportgen.model.figures import Document, Figure
 
 if TYPE_CHECKING:
@@ -63,7 +62,10 @@ class Shown:
     def unit(self) -> str:
         """The figure's unit: ``JPY million``, ``%``, ``pt``, ``employees``..."""
         item = self.figure.key.partition(":")[0]
-        return unit_of(self.figure.key) if item in ITEMS else _OTHER_UNITS.get(item, "")
+        catalogue = self.figure.catalogue
+        if catalogue is not None and item in catalogue:
+            return catalogue.unit_of(self.figure.key)
+        return _OTHER_UNITS.get(item, "")
 
 
 class FigureMarkup(Markup):

@@ -12,15 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.data.items import ITEMS
 from reportgen.data.load import Dataset, load_dataset
 from reportgen.data.validate import run_checks
 from reportgen.render import TEMPLATES
 from reportgen.slides.financials import BALANCE_SHEET_ITEMS
 from reportgen.slides.messages import Messages
-from tests.conftest import ROOT, BuiltDeck
+from tests.conftest import EXAMPLE, BuiltDeck, catalogue_of
 
-EXAMPLE = ROOT / "data" / "examples" / "fictional"
 QUARTERS = tuple(f"{n}Q{year}" for year in ("24", "25") for n in range(1, 5))
 OPENING = "4Q23"
 
@@ -34,6 +32,7 @@ LEFT_OUT = {
 }
 # Of those, the ones the model derives: they must resolve in every quarter all the same.
 DERIVED_INSTEAD = ("gross_margin_co", "gross_margin_si")
+ITEMS = catalogue_of(EXAMPLE).items
 STORED_ITEMS = tuple(k for k, item in ITEMS.items() if item.storable and k not in LEFT_OUT)
 BALANCE_SHEET = BALANCE_SHEET_ITEMS
 ASSETS = BALANCE_SHEET[:8]  # the asset lines, before borrowings
@@ -85,7 +84,7 @@ def test_every_derived_item_resolves(example: Dataset, quarter: str) -> None:
 
 @pytest.mark.parametrize("quarter", [OPENING, *QUARTERS])
 def test_total_assets_is_the_sum_of_asset_lines(example: Dataset, quarter: str) -> None:
-    # Not an identity of items.py (liabilities are not itemised), but the example keeps it.
+    # Not an identity of items.yaml (liabilities are not itemised), but the example keeps it.
     lines = sum(example.figures.get(key, quarter).value or 0.0 for key in ASSETS)
     assert example.figures.get("total_assets", quarter).value == lines
 
@@ -127,7 +126,7 @@ def test_example_deck_has_no_gaps(example_1q25: BuiltDeck) -> None:
 
 
 def test_example_folder_layout() -> None:
-    for name in ("company.yaml", "sources.yaml", "targets.csv", "decks/1Q25.yaml"):
+    for name in ("company.yaml", "sources.yaml", "items.yaml", "targets.csv", "decks/1Q25.yaml"):
         assert (EXAMPLE / name).is_file()
     periods = sorted(p.stem for p in Path(EXAMPLE / "figures").glob("*.csv"))
     assert periods == sorted((OPENING, *QUARTERS))

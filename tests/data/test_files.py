@@ -209,7 +209,7 @@ def test_figure_files_that_differ_only_in_case(tmp_path: Path, data_copy: Path) 
 def test_the_inputs_are_what_the_loader_reads(data_copy: Path) -> None:
     inputs = load_dataset(data_copy).inputs.items
     names = [i.path.relative_to(data_copy).as_posix() for i in inputs if i.kind == "file"]
-    assert names[:2] == ["company.yaml", "sources.yaml"]
+    assert names[:3] == ["company.yaml", "sources.yaml", "items.yaml"]
     assert "figures/1Q08.csv" in names
     assert names[-1] == "targets.csv"
     assert not any(n.startswith("decks/") for n in names)

@@ -123,9 +123,9 @@ HEADER = "item,value,source,status,note\n"
 
 
 def tiny(root: Path, figures: dict[str, str]) -> Dataset:
-    """A data folder with IIJ's company and sources and only the figure rows given."""
+    """A data folder with IIJ's company, sources and items and only the figure rows given."""
     root.mkdir()
-    for name in ("company.yaml", "sources.yaml"):
+    for name in ("company.yaml", "sources.yaml", "items.yaml"):
         (root / name).write_text((IIJ / name).read_text(encoding="utf-8"), encoding="utf-8")
     (root / "figures").mkdir()
     for period, rows in figures.items():
