@@ -20,6 +20,8 @@ import yaml
 from reportgen.cli import main
 from reportgen.data.load import load_dataset
 from reportgen.data.schema import fold_full_width
+from reportgen.model.quarter import QuarterModel
+from reportgen.quarters import Quarter
 from reportgen.slides.shown import figures_of
 from tests.conftest import RETAILER, BuiltDeck, DeckShelf, undisclosed_columns
 
@@ -159,3 +161,19 @@ def test_report_all_builds_the_retailer_beside_the_others(tmp_path: Path) -> Non
     for quarter, edition in DECKS:
         suffix = "en" if edition == "en" else edition
         assert (out / quarter / f"{short}-{quarter}-results-{suffix}.pdf").is_file()
+
+
+def test_a_percent_item_is_its_own_ratio() -> None:
+    """Same-store sales growth is a rate the company reports (unit percent): ``|ratio``
+    prints it as stored and ``|ratio_yoy_pt_dir`` its change in points."""
+    data = load_dataset(RETAILER)
+    model = QuarterModel(data.figures, Quarter.parse("4Q25"), data.calendar)
+    stored = _stored(RETAILER)
+    assert (
+        model.ratio("same_store_sales_growth").value == stored[("same_store_sales_growth", "4Q25")]
+    )
+    change = model.ratio_yoy_pt("same_store_sales_growth").value
+    expected = (
+        stored[("same_store_sales_growth", "4Q25")] - stored[("same_store_sales_growth", "4Q24")]
+    )
+    assert change == pytest.approx(expected)
