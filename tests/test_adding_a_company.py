@@ -104,7 +104,9 @@ def test_adding_a_company_works_as_written(tmp_path: Path) -> None:
     assert revenue is not None
     assert change is not None
     worded = f"{'up' if change > 0 else 'down'} {formatting.magnitude_percent(change)}"
-    first = f"Revenue was EUR {formatting.number(revenue)} thousand, {worded} from 4Q24."
+    reporting = data.company.reporting
+    amount = f"{reporting.currency} {formatting.number(revenue)} {reporting.scale}"
+    first = f"Revenue was {amount}, {worded} from 4Q24."
     assert first in text
     members = model.value("loyalty_members").value
     assert members is not None
