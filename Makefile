@@ -92,15 +92,17 @@ test: $(COMPILED)
 	@$(VENV)/bin/ruff format --check .
 	@$(VENV)/bin/pytest -n $(WORKERS) --dist loadgroup
 
-## bench: measure cold, warm, preview and batch builds against WeasyPrint alone; writes BENCHMARKS.md
+## bench: measure cold, warm, preview and batch builds against WeasyPrint alone, and the preview in Chromium; writes BENCHMARKS.md
 bench: $(COMPILED)
 	@$(PY) bench/run.py --reps $(or $(REPS),5)
 	@$(PY) bench/compare_chromium.py
 	@$(PY) bench/compare_typst.py
+	@$(PY) bench/preview_browser.py --reps $(or $(REPS),10)
 
-## bench-smoke: one repetition of every measurement, into a temporary file (CI keeps it working)
+## bench-smoke: one repetition of every measurement, into a temporary file (CI keeps it working; the browser part says so and skips without /usr/bin/chromium)
 bench-smoke: $(COMPILED)
 	@$(PY) bench/run.py --smoke --out "$$(mktemp -d)/BENCHMARKS.md"
+	@$(PY) bench/preview_browser.py --smoke --out "$$(mktemp -d)/preview.md"
 
 lint: $(STAMP)
 	@$(VENV)/bin/ruff check .

@@ -1,13 +1,15 @@
-"""Live preview: watch data/ and templates/, rebuild through ``build()``, push a reload.
+"""Live preview: watch data/ and templates/, rebuild through ``build()``, tell the page.
 
 This module only watches and serves. Every rebuild calls the same
 ``reportgen.build.build`` that ``make report`` runs (HTML only, into a private
 temporary folder; charts come from the shared content-hash cache). After each
 rebuild, good or bad, an :class:`Epoch` advances and the browsers waiting on it
-over server-sent events reload. A failed rebuild keeps the last good slides on
-disk and shows the error above them; the next good one clears it. Rebuilds are
-lenient (and only they): a figure missing inside a sentence shows marked on the
-new slides, and the panel lists the line the distribution build fails with.
+over server-sent events update (``templates/preview/live.js`` swaps in the slides
+that changed; it reloads only when the page's shape changes). A failed rebuild
+keeps the last good slides on disk and shows the error above them; the next good
+one clears it. Rebuilds are lenient (and only they): a figure missing inside a
+sentence shows marked on the new slides, and the panel lists the line the
+distribution build fails with.
 
 The HTTP side is in ``reportgen/preview_http.py``; it binds 127.0.0.1 only.
 """
@@ -37,6 +39,10 @@ log = logging.getLogger(__name__)
 
 DEFAULT_PORT = 8708  # "87" for reportgen's preview, "08" as in 1Q08: clear of 8000/8080/8888
 DEBOUNCE_MS = 300  # an editor's save is often a burst of writes: rebuild once it settles
+# A burst counts as settled after this long without a change (watchfiles' default is
+# 50 ms): an editor's save (write, or write and rename) takes a few milliseconds, and
+# a burst cut in two costs one more rebuild whose result is the same.
+STEP_MS = 20
 # The watcher wakes this often while idle; its first wake-up proves it is watching.
 WATCH_TIMEOUT_MS = 250
 
@@ -272,6 +278,7 @@ def _watch_until_replaced(
     changes_seen = watchfiles.watch(
         *watched,
         debounce=DEBOUNCE_MS,
+        step=STEP_MS,
         stop_event=stop,
         rust_timeout=WATCH_TIMEOUT_MS,
         yield_on_timeout=True,
@@ -286,6 +293,7 @@ def _watch_until_replaced(
                 preview.rebuild()
                 built = True
                 ready.set()
+                _load_chart_drawing()
             elif changes:
                 names = sorted({Path(path).name for _, path in changes})
                 log.info("changed: %s; rebuilding", ", ".join(names))
@@ -296,6 +304,17 @@ def _watch_until_replaced(
             if deleted & roots or _identities(watched) != identities:
                 log.info("a watched folder was replaced; watching it again")
                 return
+
+
+def _load_chart_drawing() -> None:
+    """Import matplotlib here, once, while the preview waits for the first edit.
+
+    A rebuild that redraws two charts or more draws them in forked workers; the first
+    build drew every chart there, so this process had not imported matplotlib, and
+    each worker imported it again (0.3-0.5 s of every figure edit). Forked from here
+    now, the workers find it loaded.
+    """
+    import reportgen.charts.draw  # noqa: F401  (imported for its side effect)
 
 
 class PreviewServer:

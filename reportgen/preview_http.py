@@ -1,14 +1,19 @@
-"""The preview's HTTP side: 127.0.0.1 only, files of the last good build, reloads over SSE.
+"""The preview's HTTP side: 127.0.0.1 only, files of the last good build, updates over SSE.
 
 Routes:
 
     /, /index.html        the deck, with the preview bar (and error panel) inserted
     /<file>               a file under the build output folder, nothing else
-    /_preview/events      server-sent events: ``reload`` after each rebuild
+    /_preview/events      server-sent events: ``reload`` after each rebuild (live.js then
+                          fetches / and swaps in what changed)
     /_preview/pdf         the PDF, built on demand from the current files
     /_preview/live.js     the preview's own script and stylesheet (a fixed list)
     /_preview/preview.css
     /favicon.ico          204: browsers ask for it unprompted
+
+The deck's stylesheet links carry ``?v=<digest>`` of their content, and the build's
+files an ETag (a 304 when the browser's copy is current), so that the page fetches
+only what a rebuild changed.
 
 Every other path, a directory, or a path that leaves the output folder (``..``,
 ``%2e%2e``, absolute paths, symlinks out) is a 404. Nothing is listed. A request
@@ -19,8 +24,10 @@ nor does a browser that leaves in the middle of a download.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import mimetypes
+import os
 import re
 import sys
 from http import HTTPStatus
@@ -56,6 +63,8 @@ _WHERE = re.compile(
     r"[^\s:]+\.(?:csv|ya?ml|html|css|svg|json|ttf)"
     r"(?::\d+(?::\d+)?|(?:, lines? \d+(?: and \d+)?)?(?:, column \d+)?)"
 )
+# A stylesheet of the build, as the deck's head links it: relative, no query.
+_STYLESHEET = re.compile(rb'(<link rel="stylesheet" href=")([A-Za-z0-9_./-]+\.css)(">)')
 # The epoch a page was built at, as the page sends it: ASCII digits only (str.isdigit
 # also accepts "١٢" and "²"), and short enough to be a count of rebuilds.
 _EPOCH = re.compile(r"[0-9]{1,18}")
@@ -104,6 +113,32 @@ def site_file(root: Path, url_path: str) -> Path | None:
     except (OSError, RuntimeError):
         return None
     return path if path.is_relative_to(base) and path.is_file() else None
+
+
+def entity_tag(found: os.stat_result) -> str:
+    """An ETag that changes whenever a rebuild writes the file (a new inode, time or size)."""
+    return f'"{found.st_ino:x}-{found.st_mtime_ns:x}-{found.st_size:x}"'
+
+
+def versioned_stylesheets(deck: bytes, root: Path) -> bytes:
+    """``deck`` with ``?v=<digest of its content>`` on each of the build's stylesheets.
+
+    A rebuild writes ``deck.css`` and ``hotspots.css`` under the same names: the
+    version tells the page (live.js) which of them changed, so that it swaps in only
+    those, and a stylesheet that did not change is never fetched again.
+    """
+
+    def version(found: re.Match[bytes]) -> bytes:
+        path = site_file(root, "/" + found.group(2).decode("ascii", "replace"))
+        if path is None:
+            return found.group()
+        try:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+        except OSError:
+            return found.group()
+        return found.group(1) + found.group(2) + b"?v=" + digest.encode() + found.group(3)
+
+    return _STYLESHEET.sub(version, deck)
 
 
 class PreviewHTTPServer(ThreadingHTTPServer):
@@ -213,13 +248,18 @@ class PreviewHandler(BaseHTTPRequestHandler):
         body: bytes,
         media_type: str,
         headers: dict[str, str] | None = None,
+        cache: str = "no-store",
     ) -> None:
+        """Send ``body``; ``cache``: its Cache-Control (by default never kept).
+
+        Every rebuild replaces the files under the same names: a copy is only ever
+        reused after the server has said it is still the same (:meth:`_send_site_file`).
+        """
         self.send_response(status)
         self.send_header("Content-Type", media_type)
-        if status != HTTPStatus.NO_CONTENT:
+        if status not in (HTTPStatus.NO_CONTENT, HTTPStatus.NOT_MODIFIED):
             self.send_header("Content-Length", str(len(body)))
-        # Every rebuild replaces the files under the same names: never reuse a stale copy.
-        self.send_header("Cache-Control", "no-store")
+        self.send_header("Cache-Control", cache)
         self.send_header("X-Content-Type-Options", "nosniff")
         self.send_header("Referrer-Policy", "no-referrer")
         if media_type.startswith("text/html"):
@@ -247,17 +287,31 @@ class PreviewHandler(BaseHTTPRequestHandler):
             guessed = mimetypes.guess_type(path.name)[0]
             media_type = MEDIA_TYPES.get(suffix) or guessed or "application/octet-stream"
         try:
-            body = path.read_bytes()
+            with path.open("rb") as handle:
+                tag = entity_tag(os.fstat(handle.fileno()))
+                if tag in self._tags_held():
+                    # The browser's copy is this very file: no need to send 8 MB of
+                    # fonts again when a stylesheet is swapped in (live.js).
+                    self._send(HTTPStatus.NOT_MODIFIED, b"", media_type, {"ETag": tag}, "no-cache")
+                    return
+                body = handle.read()
         except OSError:
             # A rebuild replaced the folder between the check and the read.
             self._send_plain(HTTPStatus.NOT_FOUND, "not found\n")
             return
-        self._send(HTTPStatus.OK, body, media_type)
+        self._send(HTTPStatus.OK, body, media_type, {"ETag": tag}, "no-cache")
+
+    def _tags_held(self) -> set[str]:
+        """The entity tags of the copies the browser holds (``If-None-Match``)."""
+        held = self.headers.get("If-None-Match") or ""
+        return {tag.strip().removeprefix("W/") for tag in held.split(",")}
 
     def _send_index(self) -> None:
         status = self.preview.epoch.status
         try:
-            deck = (self.preview.site / "index.html").read_bytes()
+            deck = versioned_stylesheets(
+                (self.preview.site / "index.html").read_bytes(), self.preview.site
+            )
         except OSError:
             deck = None
         if status.error is None and status.marked and deck is not None:

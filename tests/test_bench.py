@@ -93,3 +93,24 @@ def test_validated_data_is_reused_after_a_commentary_edit(tmp_path: Path) -> Non
     deck = data / "decks" / "1Q08.yaml"
     deck.write_text(deck.read_text(encoding="utf-8") + "\n# an edit\n", encoding="utf-8")
     assert cache.get(data) is first  # deck files hold text: no figure to reload or check
+
+
+def test_preview_bench_percentile_and_requests() -> None:
+    from bench.preview_browser import p95, request_kind
+
+    assert p95([0.1] * 19 + [9.0]) == 0.1  # 19 of 20 at most 0.1 s
+    assert p95([0.3, 0.1, 0.2]) == 0.3  # with few repetitions: the largest
+    assert request_kind("http://127.0.0.1:1/charts/ab.svg") == "charts"
+    assert request_kind("http://127.0.0.1:1/fonts/Lato-Bold.ttf") == "fonts"
+    assert request_kind("http://127.0.0.1:1/deck.css?v=12") == "stylesheets"
+    assert request_kind("http://127.0.0.1:1/") == "page"
+
+
+def test_preview_bench_keeps_only_the_charts_shown(tmp_path: Path) -> None:
+    """Before a figure edit, the charts the edit will show are not in the cache."""
+    from bench.preview_browser import forget_charts
+
+    for name in ("shown.svg", "shown.marks.json", "other.svg", "other.marks.json"):
+        (tmp_path / name).write_text("x")
+    forget_charts(tmp_path, {"shown"})
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["shown.marks.json", "shown.svg"]

@@ -17,9 +17,10 @@ import threading
 from collections.abc import Callable, Iterator
 from html import unescape
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwright
+from playwright.sync_api import Browser, Page, Request, ViewportSize, expect, sync_playwright
 from pypdf import PdfReader
 
 from reportgen import formatting
@@ -256,6 +257,60 @@ def test_build_files_are_served(served: PreviewServer) -> None:
     assert request(served, "/deck.css")[:2] == (200, "text/css; charset=utf-8")
     assert request(served, "/fonts/Lato-Regular.ttf")[:2] == (200, "font/ttf")
     assert request(served, "/_preview/live.js")[0] == 200
+
+
+def stylesheet_versions(html: str) -> dict[str, str]:
+    return dict(re.findall(r'<link rel="stylesheet" href="([^"?]+)\?v=([0-9a-f]+)">', html))
+
+
+def test_stylesheets_carry_a_version_that_changes_with_them(
+    preview: PreviewServer, templates_copy: Path
+) -> None:
+    """The page learns which stylesheets a rebuild changed (live.js swaps only those)."""
+    before = stylesheet_versions(page(preview))
+    assert set(before) == {"deck.css", "hotspots.css"}
+    with (templates_copy / "css" / "00-base.css").open("a", encoding="utf-8") as css:
+        css.write("\n.slide { outline: 1px solid rgb(1, 2, 3); }\n")
+    html = wait_for_page(preview, lambda html: stylesheet_versions(html) != before)
+    after = stylesheet_versions(html)
+    assert after["deck.css"] != before["deck.css"]
+    assert after["hotspots.css"] == before["hotspots.css"]
+    status, _, body = request(preview, f"/deck.css?v={after['deck.css']}")
+    assert status == 200
+    assert b"rgb(1, 2, 3)" in body
+
+
+def conditional_get(server: PreviewServer, path: str, tag: str | None) -> http.client.HTTPResponse:
+    conn = http.client.HTTPConnection("127.0.0.1", server.httpd.port, timeout=DEADLINE)
+    conn.request("GET", path, headers={"If-None-Match": tag} if tag else {})
+    response = conn.getresponse()
+    response.read()
+    conn.close()
+    return response
+
+
+def test_a_file_the_browser_holds_is_not_sent_again(
+    preview: PreviewServer, templates_copy: Path
+) -> None:
+    """Fonts (8 MB) and charts are revalidated, not downloaded again, until a rebuild
+    writes them anew; the deck page itself is never kept."""
+    first = conditional_get(preview, "/fonts/Lato-Regular.ttf", None)
+    tag = first.getheader("ETag")
+    assert first.status == 200
+    assert tag
+    assert first.getheader("Cache-Control") == "no-cache"
+    again = conditional_get(preview, "/fonts/Lato-Regular.ttf", tag)
+    assert (again.status, again.getheader("ETag")) == (304, tag)
+    assert conditional_get(preview, "/fonts/Lato-Regular.ttf", '"other"').status == 200
+    assert conditional_get(preview, "/", tag).getheader("Cache-Control") == "no-store"
+    # A rebuild that writes deck.css anew: the browser's copy is stale.
+    css = conditional_get(preview, "/deck.css", None)
+    with (templates_copy / "css" / "00-base.css").open("a", encoding="utf-8") as sheet:
+        sheet.write("\n.slide { outline: 1px solid rgb(1, 2, 3); }\n")
+    wait_for_page(
+        preview,
+        lambda _: conditional_get(preview, "/deck.css", css.getheader("ETag")).status == 200,
+    )
 
 
 def test_another_host_name_is_refused(served: PreviewServer) -> None:
@@ -526,24 +581,125 @@ def test_browser_slide_list_jumps_below_the_bar(
     assert errors == []
 
 
-def test_browser_reloads_after_an_edit(
+def asked_for(page: Page) -> list[str]:
+    """The paths the page asks the server for from now on (the event stream aside)."""
+    paths: list[str] = []
+
+    def note(request: Request) -> None:
+        path = urlsplit(request.url).path
+        if path != "/_preview/events":
+            paths.append(path)
+
+    page.on("request", note)
+    return paths
+
+
+def test_browser_updates_in_place_after_an_edit(
     preview: PreviewServer, data_copy: Path, tab: tuple[Page, list[str]]
 ) -> None:
+    """A text edit reaches the page without a reload; an error shows above, a fix clears it."""
     page, errors = tab
     page.goto(preview.url, wait_until="networkidle")
     page.evaluate("window.notReloaded = true")
+    asked = asked_for(page)
     edit(data_copy / "decks" / "1Q08.yaml", "accumulation of recurring", "growth of recurring")
     expect(page.locator("#slide-2")).to_contain_text("growth of recurring", timeout=DEADLINE * 1000)
-    assert page.evaluate("window.notReloaded") is None
+    assert page.evaluate("window.notReloaded") is True
+    # Only the deck itself is fetched again: no stylesheet, font or chart changed.
+    assert asked == ["/"]
     # Bad data: the panel appears above the slides, which stay; a fix clears it.
     figures = data_copy / "figures" / "1Q08.csv"
     good = figures.read_text(encoding="utf-8")
     figures.write_text(good.replace('revenue,"16,328"', "revenue,16.3.28"), encoding="utf-8")
     panel = page.locator(".preview-error")
     expect(panel).to_contain_text("is not a number", timeout=DEADLINE * 1000)
+    expect(panel.locator(".preview-where").first).to_have_text(re.compile(r"1Q08\.csv, line 2$"))
     expect(page.locator("section.slide")).to_have_count(SLIDES)
     figures.write_text(good, encoding="utf-8")
     expect(panel).to_have_count(0, timeout=DEADLINE * 1000)
+    expect(page.locator("#slide-2")).to_contain_text("growth of recurring")
+    assert page.evaluate("window.notReloaded") is True
+    assert errors == []
+
+
+def test_browser_swaps_only_the_slides_a_figure_edit_changed(
+    preview: PreviewServer, data_copy: Path, tab: tuple[Page, list[str]]
+) -> None:
+    """The edited slide shows the new value; the others are the very same nodes, the
+    reader stays where they were, and unchanged charts and fonts are not fetched again."""
+    page, errors = tab
+    page.goto(preview.url, wait_until="networkidle")
+    edited = page.locator(
+        "main > section.slide", has_text="Operating loss from 4 newly established subsidiaries was"
+    )
+    expect(edited).to_have_count(1)
+    edited_id = edited.get_attribute("id")
+    old = formatting.jpy_million(166)
+    expect(edited).to_contain_text(f"JPY {old} million")
+    edited.scroll_into_view_if_needed()
+    page.evaluate("window.scrollBy(0, 123)")  # somewhere no anchor would put the reader
+    scrolled = page.evaluate("window.scrollY")
+    assert scrolled > 0
+    # Every slide and chart as it is now, to compare after the edit.
+    page.evaluate(
+        """() => {
+            window.notReloaded = true;
+            window.slidesBefore = [...document.querySelectorAll("main > section.slide")];
+        }"""
+    )
+    charts_before = set(page.eval_on_selector_all(".chart img", "els => els.map(e => e.src)"))
+    asked = asked_for(page)
+    figure = "new_subsidiaries_operating_loss,{}"
+    edit(data_copy / "figures" / "1Q08.csv", figure.format(166), figure.format(177))
+    new = formatting.jpy_million(177)
+    expect(page.locator(f"#{edited_id}")).to_contain_text(
+        f"JPY {new} million", timeout=DEADLINE * 1000
+    )
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("window.notReloaded") is True
+    same = page.evaluate(
+        """() => window.slidesBefore.map(
+            (node) => node.isConnected && document.getElementById(node.id) === node)"""
+    )
+    ids = page.eval_on_selector_all("main > section.slide", "els => els.map(e => e.id)")
+    assert len(same) == len(ids) == SLIDES
+    replaced = [slide for slide, kept in zip(ids, same, strict=True) if not kept]
+    # The edited slide is new; most slides are untouched (the figure is on few of them).
+    assert edited_id in replaced
+    assert len(replaced) < SLIDES // 2
+    assert "slide-1" not in replaced
+    assert page.evaluate("window.scrollY") == scrolled
+    # Only the deck, and charts that were not on the page before, were fetched.
+    charts_now = set(page.eval_on_selector_all(".chart img", "els => els.map(e => e.src)"))
+    new_charts = {urlsplit(src).path for src in charts_now - charts_before}
+    assert asked[0] == "/"
+    assert set(asked[1:]) <= new_charts | {"/hotspots.css"}, asked
+    assert not [path for path in asked if path.startswith("/fonts/")]
+    # The new slide keeps its draft mark; hotspots and popovers work on it as on the others.
+    expect(page.locator(f"#{edited_id} .footer-draft")).to_be_visible()
+    page.locator(f"#{edited_id} [data-docs][title]").first.click()
+    expect(page.locator(".figure-popover")).to_be_visible()
+    assert errors == []
+
+
+def test_browser_takes_a_css_edit_without_a_reload(
+    preview: PreviewServer, templates_copy: Path, tab: tuple[Page, list[str]]
+) -> None:
+    page, errors = tab
+    page.goto(preview.url, wait_until="networkidle")
+    page.evaluate("window.notReloaded = true")
+    slide = page.locator("#slide-3")
+    before = slide.evaluate("node => getComputedStyle(node).outlineColor")
+    assert before != "rgb(1, 2, 3)"
+    with (templates_copy / "css" / "00-base.css").open("a", encoding="utf-8") as css:
+        css.write("\n.slide { outline: 1px solid rgb(1, 2, 3); }\n")
+    expect(slide).to_have_css("outline-color", "rgb(1, 2, 3)", timeout=DEADLINE * 1000)
+    assert page.evaluate("window.notReloaded") is True
+    # One stylesheet each, the new one: the old is gone once the new one has loaded.
+    hrefs = page.eval_on_selector_all(
+        "head link[rel=stylesheet]", "links => links.map(l => l.getAttribute('href'))"
+    )
+    assert [href.split("?")[0] for href in hrefs] == ["deck.css", "hotspots.css"]
     assert errors == []
 
 
@@ -761,6 +917,30 @@ def test_a_missing_figure_in_a_sentence_shows_marked_and_its_error_listed(
     for message in marked:
         assert f"error: {message}" in text
     assert not (tmp_path / "out" / "1Q25").exists()
+
+
+def test_browser_marks_a_missing_figure_in_place(
+    templates_copy: Path, tmp_path: Path, tab: tuple[Page, list[str]]
+) -> None:
+    """A figure gone missing: the new slides arrive with it marked, and the panel says why."""
+    data = tmp_path / "fictional"
+    shutil.copytree(EXAMPLE, data)
+    server = PreviewServer(
+        data, Quarter.parse("1Q25"), port=0, templates=templates_copy, cache_dir=tmp_path / "c"
+    )
+    page, errors = tab
+    with server:
+        assert server.ready.wait(DEADLINE), "the preview did not build and watch in time"
+        page.goto(server.url, wait_until="networkidle")
+        page.evaluate("window.notReloaded = true")
+        drop_rows(data, "1Q24", "sga", "sga_rnd", "operating_income")
+        mark = page.locator("main > section.slide li.missing mark.fig.missing")
+        expect(mark.first).to_be_visible(timeout=DEADLINE * 1000)
+        expect(page.locator(".preview-panel .preview-message").first).to_contain_text(
+            "sga 1Q24 is not available in this data set"
+        )
+        assert page.evaluate("window.notReloaded") is True
+    assert errors == []
 
 
 def test_only_a_placeholder_whose_figure_is_missing_is_lenient() -> None:
