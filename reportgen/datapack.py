@@ -151,7 +151,11 @@ def figures_csv(deck: Deck) -> str:
 # Excel refuses these in a sheet name (and XML control characters anywhere).
 _SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
 _SHEET_TRIM = " '"
-_HEADER_FILL = PatternFill("solid", fgColor=brand.hex_rgb(brand.NAVY))
+
+
+def _header_fill(deck: Deck) -> PatternFill:
+    """Header cells in the company's navy."""
+    return PatternFill("solid", fgColor=brand.hex_rgb(deck.dataset.brand.navy))
 
 
 def _sheet_name(slide: Slide, used: set[str]) -> str:
@@ -173,7 +177,7 @@ def write_xlsx(deck: Deck, target: Path) -> None:
     created = datetime.combine(deck.spec.release_date, datetime.min.time())
     book.properties.creator = deck.dataset.company.name
     book.properties.title = deck.messages("deck.datapack_title", title=deck.title)
-    numbers = formatting.numbers_for(deck.messages.language)
+    numbers = formatting.numbers_for(deck.messages.language, deck.messages.money)
     million = numbers.excel_format("million")
     book.properties.created = book.properties.modified = created
     used: set[str] = set()
@@ -197,7 +201,7 @@ def write_xlsx(deck: Deck, target: Path) -> None:
                 for column in range(1, len(header) + 1):
                     cell = sheet.cell(row=sheet.max_row, column=column)
                     cell.font = Font(bold=True, color="FFFFFF")
-                    cell.fill = _HEADER_FILL
+                    cell.fill = _header_fill(deck)
             for row in table.rows:
                 _append(sheet, [row.label, *(c.text for c in row.cells)])
                 line = sheet.max_row
@@ -290,7 +294,7 @@ def _data_sheet(book: Workbook, deck: Deck, used: set[str]) -> None:
     _append(sheet, list(DATA_COLUMNS))
     for cell in sheet[1]:
         cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = _HEADER_FILL
+        cell.fill = _header_fill(deck)
     for (key, period), (r, slides) in sorted(rows.items(), key=lambda kv: _order(*kv[0])):
         f = r.fields
         _append(
@@ -344,7 +348,7 @@ def _figures_sheet(book: Workbook, deck: Deck, used: set[str]) -> None:
     _append(sheet, list(CSV_COLUMNS))
     for cell in sheet[1]:
         cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = _HEADER_FILL
+        cell.fill = _header_fill(deck)
     for r in records(deck):
         _append(sheet, list(r.fields.values()))
     sheet.freeze_panes = "A2"

@@ -16,7 +16,7 @@ English edition's, for code that is not edition-specific (checks, logs).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
@@ -46,6 +46,82 @@ def sign(value: float) -> int:
     return (snapped > 0) - (snapped < 0)
 
 
+# The units a company reports in (``company.yaml`` ``reporting:``), as powers of ten.
+SCALES: dict[str, int] = {"thousand": 3, "million": 6, "billion": 9}
+# Japanese unit words by power of ten. A "billion" large unit is 億 (10^8) in Japanese,
+# as Japanese releases print it: JPY 16.3 billion is 163億円, one decimal fewer.
+JA_SCALE_WORDS: dict[int, str] = {3: "千", 6: "百万", 8: "億"}
+# The currency's name in Japanese, after the amount (1,528百万円, 15千ユーロ). A code not
+# listed here is printed as its ISO code (15百万SEK): readable, never a guess.
+JA_CURRENCY: dict[str, str] = {
+    "JPY": "円",
+    "USD": "ドル",
+    "EUR": "ユーロ",
+    "GBP": "ポンド",
+    "CHF": "スイスフラン",
+    "CNY": "人民元",
+    "KRW": "ウォン",
+    "AUD": "豪ドル",
+    "CAD": "カナダドル",
+    "HKD": "香港ドル",
+    "SGD": "シンガポールドル",
+}
+# ISO 4217 minor units: the decimals of a per-share amount (EPS JPY3,875; EUR1.25).
+NO_MINOR_UNITS = frozenset({"JPY", "KRW"})
+
+
+@dataclass(frozen=True, slots=True)
+class Money:
+    """The reporting currency and scales: what a figure of ``figures/*.csv`` is in."""
+
+    currency: str = "JPY"  # ISO 4217
+    scale: str = "million"  # the unit of the figures (tables, commentary)
+    large_scale: str = "billion"  # the unit of summary tables (one decimal)
+
+    @property
+    def per_share_places(self) -> int:
+        return 0 if self.currency in NO_MINOR_UNITS else 2
+
+
+JPY_MILLION = Money()
+
+
+def _ja_large_exponent(money: Money) -> int:
+    exponent = SCALES[money.large_scale]
+    return 8 if exponent == 9 else exponent
+
+
+def money_units(money: Money, edition: str) -> dict[str, str]:
+    """The unit words an edition's catalogue places in its texts.
+
+    ``currency`` (JPY / 円), ``scale`` and ``large_scale`` (million / 百万),
+    ``money`` and ``money_large`` (``JPY million`` / 百万円, ``JPY billion`` / 億円).
+    """
+    if edition == "ja":
+        name = JA_CURRENCY.get(money.currency, money.currency)
+        small = JA_SCALE_WORDS[SCALES[money.scale]]
+        large = JA_SCALE_WORDS[_ja_large_exponent(money)]
+        return {
+            "currency": name,
+            "scale": small,
+            "large_scale": large,
+            "money": f"{small}{name}",
+            "money_large": f"{large}{name}",
+        }
+    return {
+        "currency": money.currency,
+        "scale": money.scale,
+        "large_scale": money.large_scale,
+        "money": f"{money.currency} {money.scale}",
+        "money_large": f"{money.currency} {money.large_scale}",
+    }
+
+
+def money_unit(money: Money, edition: str, *, large: bool = False) -> str:
+    """The money unit text of an edition: ``JPY million``, ``EUR thousand``, 百万円, 千ユーロ."""
+    return money_units(money, edition)["money_large" if large else "money"]
+
+
 @dataclass(frozen=True, slots=True)
 class NumberStyle:
     """How one edition writes numbers: negative mark, units, the text for a gap."""
@@ -54,17 +130,37 @@ class NumberStyle:
     missing: str = MISSING
     undisclosed: str = UNDISCLOSED
     not_meaningful: str = NOT_MEANINGFUL
+    # A per-share amount's currency: before it in English (JPY3,875), after in Japanese (3,875円).
     yen_prefix: str = "JPY"
     yen_suffix: str = ""
+    per_share_places: int = 0
     points_suffix: str = "pt"
-    # "billion": JPY billion (10^9, one decimal); "oku": 億円 (10^8, one place fewer),
-    # so JPY 16.3 billion is 163億円 and both round the same amount.
-    large_unit: Literal["billion", "oku"] = "billion"
+    # Powers of ten: the figures' unit, the large unit's nominal size (``large_scale``,
+    # whose decimals ``places`` counts) and the edition's own large unit. JPY billion
+    # is 10^9 in English, 億円 (10^8, one place fewer) in Japanese, so JPY 16.3 billion
+    # is 163億円 and both round the same amount.
+    scale_exponent: int = 6
+    nominal_large_exponent: int = 9
+    large_exponent: int = 9
     # Babel locale for dates and month names.
     locale: str = "en"
 
     def mark_negative(self, body: str) -> str:
         return f"({body})" if self.negative == "parentheses" else f"△{body}"
+
+    def in_money(self, money: Money) -> NumberStyle:
+        """This edition's style for amounts in ``money`` (currency and scales)."""
+        japanese = self.locale == "ja"
+        name = JA_CURRENCY.get(money.currency, money.currency)
+        return replace(
+            self,
+            yen_prefix="" if japanese else money.currency,
+            yen_suffix=name if japanese else "",
+            per_share_places=money.per_share_places,
+            scale_exponent=SCALES[money.scale],
+            nominal_large_exponent=SCALES[money.large_scale],
+            large_exponent=_ja_large_exponent(money) if japanese else SCALES[money.large_scale],
+        )
 
 
 EN_STYLE = NumberStyle()
@@ -77,7 +173,7 @@ JA_STYLE = NumberStyle(
     yen_prefix="",
     yen_suffix="円",
     points_suffix="ポイント",
-    large_unit="oku",
+    large_exponent=8,
     locale="ja",
 )
 
@@ -125,15 +221,19 @@ class Numbers:
         return self._accounting(value, places, signed=signed)
 
     def jpy_million(self, value: float | None, *, signed: bool = False) -> str:
-        """Format JPY millions: ``9,943``, ``(1,528)``; ``signed`` gives ``+931``."""
+        """Format an amount in the reporting unit (JPY million): ``9,943``, ``(1,528)``.
+
+        ``signed`` gives ``+931``. The name is historical: the unit is the company's.
+        """
         return self._accounting(value, 0, signed=signed)
 
     def jpy_billion(
         self, value_jpy_m: float | None, *, signed: bool = False, places: int = 1
     ) -> str:
-        """Format a JPY-million amount in the edition's large unit: ``16.3`` or ``163`` (億円).
+        """Format an amount of the reporting unit in the edition's large unit.
 
-        ``places`` counts decimals of JPY billion; 億円 has one fewer (never below zero).
+        ``16.3`` (JPY billion) or ``163`` (億円). ``places`` counts decimals of the
+        company's ``large_scale`` (JPY billion); 億円 has one fewer (never below zero).
         """
         if value_jpy_m is None:
             return self.style.missing
@@ -142,11 +242,22 @@ class Numbers:
         )
 
     def _large_places(self, places: int) -> int:
-        """Decimals in the large unit for ``places`` decimals of JPY billion (億円: one fewer)."""
-        return places if self.style.large_unit == "billion" else max(places - 1, 0)
+        """Decimals in the large unit for ``places`` of the nominal one (億円: one fewer)."""
+        shift = self.style.nominal_large_exponent - self.style.large_exponent
+        return max(places - shift, 0)
 
     def jpy(self, value: float | None, *, signed: bool = False) -> str:
-        """Format a yen amount such as a per-share figure: ``JPY3,875`` or ``3,875円``."""
+        """Format a per-share amount in the currency: ``JPY3,875``, ``3,875円``, ``EUR1.25``."""
+        return self._accounting(
+            value,
+            self.style.per_share_places,
+            prefix=self.style.yen_prefix,
+            suffix=self.style.yen_suffix,
+            signed=signed,
+        )
+
+    def currency_amount(self, value: float | None, *, signed: bool = False) -> str:
+        """An amount of the reporting unit with its currency: ``JPY14`` (then ``million``)."""
         return self._accounting(
             value, 0, prefix=self.style.yen_prefix, suffix=self.style.yen_suffix, signed=signed
         )
@@ -189,10 +300,11 @@ class Numbers:
             if self.style.negative == "parentheses"
             else (lambda body: f'"△"{body}')
         )
+        minor = "." + "0" * self.style.per_share_places if self.style.per_share_places else ""
         yen = (
-            f'"{self.style.yen_prefix}"#,##0'
+            f'"{self.style.yen_prefix}"#,##0{minor}'
             if self.style.yen_prefix
-            else f'#,##0"{self.style.yen_suffix}"'
+            else f'#,##0{minor}"{self.style.yen_suffix}"'
         )
         decimals = self._large_places(1)
         large = "#,##0" + ("." + "0" * decimals if decimals else "")
@@ -222,16 +334,18 @@ class Numbers:
 
     @property
     def large_scale(self) -> float:
-        """Spreadsheet value of a JPY-million amount in the large unit (billion or 億)."""
-        return 0.001 if self.style.large_unit == "billion" else 0.01
+        """Spreadsheet value of an amount of the reporting unit in the large unit (billion, 億)."""
+        # 10 ** -3 is 0.001 exactly as written; a float power would not be.
+        return float(Decimal(1).scaleb(self.style.scale_exponent - self.style.large_exponent))
 
 
 EDITION_STYLES: dict[str, NumberStyle] = {"en": EN_STYLE, "ja": JA_STYLE}
 
 
-def numbers_for(edition: str) -> Numbers:
-    """The formatter of an edition (``en`` or ``ja``)."""
-    return Numbers(EDITION_STYLES[edition])
+def numbers_for(edition: str, money: Money = JPY_MILLION) -> Numbers:
+    """The formatter of an edition (``en`` or ``ja``) for amounts in ``money``."""
+    style = EDITION_STYLES[edition]
+    return Numbers(style if money == JPY_MILLION else style.in_money(money))
 
 
 _EN = Numbers(EN_STYLE)

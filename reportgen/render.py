@@ -141,6 +141,8 @@ def render_html(deck: Deck, templates: Path) -> str:
             templates={kind: k.template for kind, k in SLIDE_KINDS.items()},
             generator=f"reportgen {__version__}",
             csp=CSP_META,
+            brand=deck.dataset.brand,
+            logo=brand.LOGO_FILE,
             created=deck.spec.release_date.isoformat() + "T00:00:00+00:00",
         )
     except TemplateError as exc:
@@ -220,8 +222,11 @@ def write_preview(
     for name in FONT_FILES:
         with writing(folder / "fonts" / name) as target:
             link_or_copy(FONTS / name, target)
+    if deck.dataset.brand.logo:
+        with writing(folder / brand.LOGO_FILE) as target:
+            target.write_bytes(deck.dataset.brand.logo)
     with writing(folder / "deck.css") as target:
-        target.write_text(stylesheet(templates), encoding="utf-8")
+        target.write_text(stylesheet(templates, deck.dataset.brand), encoding="utf-8")
     with writing(folder / HOTSPOTS_CSS) as target:
         target.write_text(hotspot_stylesheet(deck), encoding="utf-8")
     with writing(folder / "index.html") as index:
@@ -243,11 +248,12 @@ def writing(target: Path) -> Iterator[Path]:
         raise OSError(exc.errno, exc.strerror or str(exc), str(target)) from None
 
 
-def stylesheet(templates: Path) -> str:
+def stylesheet(templates: Path, look: brand.Brand = brand.DEFAULT) -> str:
     """The deck's CSS: every ``templates/css/*.css`` in name order, one file per concern."""
     parts = sorted((templates / "css").glob("*.css"))
-    # Colours and font stacks first: one source (brand.py) for the CSS, charts and PowerPoint.
-    root = f"/* reportgen/brand.py */\n{brand.stylesheet_root()}"
+    # Colours and font stacks first: one source (the company's Brand) for the CSS, charts
+    # and PowerPoint.
+    root = f"/* reportgen/brand.py */\n{look.stylesheet_root()}"
     return "\n".join([root, *(f"/* {p.name} */\n{p.read_text(encoding='utf-8')}" for p in parts)])
 
 

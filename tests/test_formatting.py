@@ -209,3 +209,68 @@ def test_negative_values_are_always_marked(value: float) -> None:
         ):
             marked = text.startswith(("(", "△"))
             assert marked == (fmt.sign(value) < 0), (value, text)
+
+
+# A company reporting in another currency and scale (company.yaml ``reporting:``).
+EUR_THOUSAND = fmt.Money("EUR", "thousand", "million")
+
+
+@pytest.mark.parametrize(
+    ("edition", "money", "million", "billion"),
+    [
+        ("en", fmt.JPY_MILLION, "JPY million", "JPY billion"),
+        ("ja", fmt.JPY_MILLION, "百万円", "億円"),
+        ("en", EUR_THOUSAND, "EUR thousand", "EUR million"),
+        ("ja", EUR_THOUSAND, "千ユーロ", "百万ユーロ"),
+        ("en", fmt.Money("USD", "million", "billion"), "USD million", "USD billion"),
+        ("ja", fmt.Money("USD", "million", "billion"), "百万ドル", "億ドル"),
+        ("ja", fmt.Money("JPY", "thousand", "million"), "千円", "百万円"),
+        # A currency without a Japanese name in the table: its ISO code, never a guess.
+        ("ja", fmt.Money("SEK", "million", "billion"), "百万SEK", "億SEK"),
+    ],
+)
+def test_money_unit_follows_the_reporting_currency_and_scale(
+    edition: str, money: fmt.Money, million: str, billion: str
+) -> None:
+    assert fmt.money_unit(money, edition) == million
+    assert fmt.money_unit(money, edition, large=True) == billion
+
+
+@pytest.mark.parametrize(
+    ("edition", "value", "places", "expected"),
+    [
+        # EUR thousand in EUR million: one decimal in both editions (no 億 shift).
+        ("en", 16328, 1, "16.3"),
+        ("en", -1528, 1, "(1.5)"),
+        ("en", 1250, 1, "1.3"),  # half away from zero
+        ("en", -1250, 1, "(1.3)"),
+        ("en", -14, 1, "(0.0)"),  # a small loss stays marked
+        ("ja", 16328, 1, "16.3"),
+        ("ja", -1528, 1, "△1.5"),
+        ("ja", -14, 1, "△0.0"),
+    ],
+)
+def test_large_unit_in_another_currency(
+    edition: str, value: float, places: int, expected: str
+) -> None:
+    assert fmt.numbers_for(edition, EUR_THOUSAND).jpy_billion(value, places=places) == expected
+
+
+def test_per_share_amounts_carry_the_currency_and_its_minor_units() -> None:
+    en, ja = fmt.numbers_for("en", EUR_THOUSAND), fmt.numbers_for("ja", EUR_THOUSAND)
+    assert en.jpy(1.255) == "EUR1.26"  # half away from zero, not banker's
+    assert en.jpy(-1.5) == "(EUR1.50)"
+    assert ja.jpy(-1.5) == "△1.50ユーロ"
+    assert en.jpy_million(-1528) == "(1,528)"
+    assert en.excel_format("yen") == '"EUR"#,##0.00;("EUR"#,##0.00)'
+    assert ja.excel_format("yen") == '#,##0.00"ユーロ";"△"#,##0.00"ユーロ"'
+    # JPY has no minor unit: today's formats, unchanged.
+    assert fmt.numbers_for("en").jpy(3875) == "JPY3,875"
+    assert fmt.numbers_for("ja").excel_format("billion") == '#,##0;"△"#,##0'
+
+
+def test_large_scale_is_the_spreadsheet_factor_of_the_edition_unit() -> None:
+    assert fmt.numbers_for("en").large_scale == 0.001
+    assert fmt.numbers_for("ja").large_scale == 0.01  # 億円
+    assert fmt.numbers_for("ja", EUR_THOUSAND).large_scale == 0.001
+    assert fmt.numbers_for("ja", EUR_THOUSAND).excel_format("billion") == '#,##0.0;"△"#,##0.0'

@@ -35,6 +35,7 @@ def variants(shown: str) -> dict[str, str]:
         "full-width-in-placeholder": f"{{{{ '{shown.translate(FULL_WIDTH)}' }}}}",
         # As formatting prints a per-share amount: glued to the currency, not a name.
         "glued-to-currency": f"{formatting.NumberStyle().yen_prefix}{shown}",
+        "glued-to-another-currency": f"EUR{shown}",
     }
 
 
@@ -55,6 +56,7 @@ def shown_recurring(iij_model: QuarterModel) -> str:
         "full-width",
         "full-width-in-placeholder",
         "glued-to-currency",
+        "glued-to-another-currency",
     ],
 )
 def test_a_typed_figure_is_found_however_it_is_typed(

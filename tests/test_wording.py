@@ -104,6 +104,9 @@ def test_english_words_against_the_figure(
         ("システム構築は{{ 'revenue_systems_construction'|m }}百万円の増加", None),
         ("ストック型売上高は{{ 'revenue_recurring'|m }}百万円に減少", "百万円に減少"),
         ("ストック型売上高は{{ 'revenue_recurring'|m }}百万円に増加", None),
+        # Money in another currency and scale (company.yaml reporting:) is a unit too.
+        ("ストック型売上高は{{ 'revenue_recurring'|m }}千ユーロに減少", "千ユーロに減少"),
+        ("ストック型売上高は{{ 'revenue_recurring'|m }}百万ドルに増加", None),
         (f"システム構築は前四半期比{{{{ {FALLEN} }}}}減少。", None),
         (f"ストック型売上高は前年同期比{{{{ {RISEN} }}}}増加。", None),
         (f"ストック型売上高は前年同期比{{{{ {RISEN} }}}}、費用は減少。", None),

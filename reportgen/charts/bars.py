@@ -55,7 +55,7 @@ def draw_bars(fig: Figure, ax: Axes, spec: ChartSpec, marks: Marks) -> None:
         legend += _draw_bars(
             ax, x, bars, spec, marks, bar_index, room=_BAR_ROOM if drawn_lines else 0.87
         )
-    axis_style(ax, spec.left_unit, spec.edition)
+    axis_style(ax, spec.left_unit, spec.edition, spec.look.grid)
     ax.set_xticks(x, spec.categories)
     ax.set_xlim(-0.5, len(x) - 0.5)
     ax.axhline(0, color=_MUTED, linewidth=0.8)
@@ -68,7 +68,9 @@ def draw_bars(fig: Figure, ax: Axes, spec: ChartSpec, marks: Marks) -> None:
             # Every point is labelled; a second scale would only compete with the first.
             right.set_yticks([])
         right.set_ylim(*_line_limits(lines, banded=right is not ax))
-        legend += _draw_lines(right, x, lines, spec.height_in, marks, line_index, spec.edition)
+        legend += _draw_lines(
+            right, x, lines, spec.height_in, marks, line_index, spec.edition, spec.look.line_colors
+        )
     _mark_empty_columns(ax, spec, bars)
     fit_layout(fig, axes, legend if spec.legend else [])
 
@@ -100,7 +102,8 @@ def _draw_bars(
     pos_base = [0.0] * len(x)
     neg_base = [0.0] * len(x)
     for k, series in enumerate(bars):
-        color = style.PALETTE[series.color % len(style.PALETTE)]
+        palette = spec.look.palette
+        color = palette[series.color % len(palette)]
         heights = [v if v is not None else 0.0 for v in series.values]
         if stacked:
             bottoms = [pos_base[i] if h >= 0 else neg_base[i] for i, h in enumerate(heights)]
@@ -117,7 +120,7 @@ def _draw_bars(
             key = series_key(index[k], i)
             marks.add(key, handle.patches[i])
             text = _label_segment(
-                ax, offsets[i], bottoms[i], h, series, color, stacked, count, span, spec.edition
+                ax, offsets[i], bottoms[i], h, series, color, stacked, count, span, spec
             )
             if text is not None:
                 marks.add(key, text)
@@ -171,9 +174,10 @@ def _label_segment(
     stacked: bool,
     count: int,
     span: float,
-    edition: str = "en",
+    spec: ChartSpec,
 ) -> Text | None:
     """Label a bar's value; the label, or None where it would not fit."""
+    edition = spec.edition
     if stacked and count > 1:
         if abs(height) / span >= _MIN_LABEL_SHARE:
             return ax.text(
@@ -183,7 +187,7 @@ def _label_segment(
                 ha="center",
                 va="center",
                 fontsize=7,
-                color=ink_on(color),
+                color=ink_on(color, spec.look.ink),
             )
         return None
     return ax.annotate(
@@ -262,13 +266,14 @@ def _draw_lines(
     marks: Marks,
     index: list[int],
     edition: str = "en",
+    colors: tuple[str, ...] = style.LINE_COLORS,
 ) -> list[tuple[Artist, str]]:
     legend: list[tuple[Artist, str]] = []
     below = _labels_below(ax, lines, height_in)
     for number, series in enumerate(lines):
         if all(v is None for v in series.values):
             continue  # nothing to draw; the chart's note names the series
-        color = style.LINE_COLORS[number % len(style.LINE_COLORS)]
+        color = colors[number % len(colors)]
         (handle,) = ax.plot(
             x,
             [v if v is not None else float("nan") for v in series.values],

@@ -35,7 +35,7 @@ def draw_with_marks(spec: ChartSpec) -> tuple[bytes, dict[str, Box]]:
     """The chart as SVG bytes, and where each of its values sits on it (by key)."""
     style.register_fonts()
     marks = Marks()
-    with mpl.rc_context(style.RC):
+    with mpl.rc_context(style.rc(spec.look)):
         fig = Figure(figsize=(spec.width_in, spec.height_in))
         # Side margins are fixed in inches, so tick labels fit a narrow chart as a wide one.
         side = min(0.45 / spec.width_in, 0.2)

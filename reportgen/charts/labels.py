@@ -41,14 +41,14 @@ def step_text(value: float, is_total: bool, edition: str = "en") -> str:
     return formatting.numbers_for(edition).jpy_million(value, signed=True)
 
 
-def axis_style(ax: Axes, unit: str, edition: str = "en") -> None:
+def axis_style(ax: Axes, unit: str, edition: str = "en", grid: str = style.GRID) -> None:
     ax.yaxis.set_major_formatter(lambda v, _pos: label(v, unit, edition))
-    ax.grid(axis="y", color=style.GRID, linewidth=0.6)
+    ax.grid(axis="y", color=grid, linewidth=0.6)
     ax.set_axisbelow(True)
     ax.tick_params(length=0)
 
 
-def ink_on(color: str) -> str:
-    """Text colour readable on ``color``."""
+def ink_on(color: str, ink: str = style.TEXT) -> str:
+    """Text colour readable on ``color``: white, or the brand's ``ink``."""
     r, g, b = (int(color[i : i + 2], 16) for i in (1, 3, 5))
-    return "#ffffff" if (0.299 * r + 0.587 * g + 0.114 * b) < 150 else style.TEXT
+    return "#ffffff" if (0.299 * r + 0.587 * g + 0.114 * b) < 150 else ink

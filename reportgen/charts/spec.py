@@ -6,6 +6,8 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 
+from reportgen.brand import DEFAULT_LOOK, ChartLook
+
 # Where a value sits on a chart's image: (left, top, right, bottom), fractions of the
 # image from its top left corner (``marks.py`` measures them).
 Box = tuple[float, float, float, float]
@@ -60,9 +62,16 @@ class ChartSpec:
     undisclosed_label: str = ""
     # The edition whose number style labels the chart (negatives, the text for a gap).
     edition: str = "en"
+    # The company's colours and fonts (``Brand.chart_look``): part of the cache key, so
+    # two brands never share a drawing.
+    look: ChartLook = DEFAULT_LOOK
 
     def digest(self, salt: str) -> str:
-        payload = json.dumps(asdict(self), sort_keys=True, default=str) + salt
+        fields = asdict(self)
+        if self.look == DEFAULT_LOOK:
+            # The default look is left out of the key: its drawings keep their names.
+            del fields["look"]
+        payload = json.dumps(fields, sort_keys=True, default=str) + salt
         return hashlib.sha256(payload.encode()).hexdigest()[:20]
 
     @property

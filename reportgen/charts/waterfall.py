@@ -13,15 +13,10 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
-from reportgen import brand
-from reportgen.charts import style
 from reportgen.charts.labels import axis_style, ink_on, step_text
 from reportgen.charts.marks import Marks
 from reportgen.charts.spec import ChartSpec, step_key
 
-UP = brand.BRIDGE_UP
-DOWN = brand.BRIDGE_DOWN
-CONNECTOR = brand.BRIDGE_CONNECTOR
 _BAR_WIDTH = 0.56
 # Category labels wrap at this many characters so four or five fit side by side.
 _WRAP = 16
@@ -36,9 +31,10 @@ def draw_waterfall(fig: Figure, ax: Axes, spec: ChartSpec, marks: Marks) -> None
     high = max(1.0, *(t for _, t in levels))
     span = high - low
     ax.set_ylim(low - span * 0.04 if low < 0 else 0.0, high + span * 0.14)
+    look = spec.look
     running = 0.0
     for i, ((_, value, is_total), (bottom, top)) in enumerate(zip(spec.steps, levels, strict=True)):
-        color = style.PALETTE[0] if is_total else UP if value >= 0 else DOWN
+        color = look.palette[0] if is_total else look.bridge_up if value >= 0 else look.bridge_down
         bar = ax.bar(i, top - bottom, _BAR_WIDTH, bottom=bottom, color=color, linewidth=0, zorder=3)
         marks.add(step_key(i), bar.patches[0])
         level_after = value if is_total else running + value
@@ -47,16 +43,14 @@ def draw_waterfall(fig: Figure, ax: Axes, spec: ChartSpec, marks: Marks) -> None
             ax.plot(
                 (i + _BAR_WIDTH / 2, i + 1 - _BAR_WIDTH / 2),
                 (level_after, level_after),
-                color=CONNECTOR,
+                color=look.bridge_connector,
                 linewidth=0.8,
                 linestyle=(0, (3, 2)),
                 zorder=2,
             )
         running = level_after
-        marks.add(
-            step_key(i), _label_bar(ax, i, value, is_total, bottom, top, color, span, spec.edition)
-        )
-    axis_style(ax, spec.left_unit, spec.edition)
+        marks.add(step_key(i), _label_bar(ax, i, value, is_total, bottom, top, color, span, spec))
+    axis_style(ax, spec.left_unit, spec.edition, look.grid)
     ax.set_xticks(
         range(len(spec.steps)),
         [textwrap.fill(name, _WRAP) for name, _, _ in spec.steps],
@@ -64,7 +58,7 @@ def draw_waterfall(fig: Figure, ax: Axes, spec: ChartSpec, marks: Marks) -> None
         linespacing=1.15,
     )
     ax.set_xlim(-0.55, len(spec.steps) - 0.45)
-    ax.axhline(0, color=CONNECTOR, linewidth=0.8, zorder=4)
+    ax.axhline(0, color=look.bridge_connector, linewidth=0.8, zorder=4)
 
 
 def _label_bar(
@@ -76,9 +70,10 @@ def _label_bar(
     top: float,
     color: str,
     span: float,
-    edition: str = "en",
+    spec: ChartSpec,
 ) -> Text:
     """Totals are labelled above the bar; a step inside it, or beside it if too short."""
+    edition = spec.edition
     text = step_text(value, is_total, edition)
     if is_total or (top - bottom) / span < _MIN_INSIDE_SHARE:
         above = value >= 0 or is_total
@@ -91,7 +86,7 @@ def _label_bar(
             va="bottom" if above else "top",
             fontsize=8.5,
             fontweight="bold",
-            color=style.TEXT,
+            color=spec.look.ink,
             zorder=5,
         )
     return ax.text(
@@ -102,6 +97,6 @@ def _label_bar(
         va="center",
         fontsize=8.5,
         fontweight="bold",
-        color=ink_on(color),
+        color=ink_on(color, spec.look.ink),
         zorder=5,
     )

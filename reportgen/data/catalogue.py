@@ -16,7 +16,16 @@ from reportgen.data.inputs import InputLog
 from reportgen.data.load import read_yaml_marked, shown
 from reportgen.data.marks import Marks
 from reportgen.errors import DataError
-from reportgen.model.catalogue import KINDS, UNITS, Catalogue, Identity, Item, Movement
+from reportgen.model.catalogue import (
+    KINDS,
+    MONEY_UNIT,
+    PER_SHARE_UNIT,
+    UNITS,
+    Catalogue,
+    Identity,
+    Item,
+    Movement,
+)
 from reportgen.suggest import did_you_mean
 
 ITEMS_FILE = "items.yaml"
@@ -45,17 +54,32 @@ class _Reader:
 
 
 def load_catalogue(
-    root: Path, editions: Iterable[str] = (), log_to: InputLog | None = None
+    root: Path,
+    editions: Iterable[str] = (),
+    log_to: InputLog | None = None,
+    *,
+    money_unit: str = MONEY_UNIT,
+    per_share_unit: str = PER_SHARE_UNIT,
 ) -> Catalogue:
-    """The catalogue of the company in ``root``; ``editions``: languages besides English."""
+    """The catalogue of the company in ``root``; ``editions``: languages besides English.
+
+    ``money_unit`` and ``per_share_unit``: the unit texts of the company's reporting
+    currency and scale (``Company.money_unit``), ``JPY million`` and ``JPY`` by default.
+    """
     path = root / ITEMS_FILE
     if not path.exists():
         raise DataError(f"{shown(path)}: file not found; expected the company's items")
     data, marks = read_yaml_marked(path, root, log_to)
-    return parse_catalogue(data, marks, ("en", *editions))
+    return parse_catalogue(data, marks, ("en", *editions), money_unit, per_share_unit)
 
 
-def parse_catalogue(data: Any, marks: Marks, languages: tuple[str, ...]) -> Catalogue:
+def parse_catalogue(
+    data: Any,
+    marks: Marks,
+    languages: tuple[str, ...],
+    money_unit: str = MONEY_UNIT,
+    per_share_unit: str = PER_SHARE_UNIT,
+) -> Catalogue:
     at = _Reader(marks)
     if not isinstance(data, dict) or not isinstance(data.get("items"), list):
         raise at.fail((), "expected a mapping with an 'items:' list")
@@ -72,7 +96,13 @@ def parse_catalogue(data: Any, marks: Marks, languages: tuple[str, ...]) -> Cata
     movements = tuple(
         _movement(at, i, raw, known) for i, raw in enumerate(data.get("movements") or ())
     )
-    return Catalogue(items, identities, movements=movements)
+    return Catalogue(
+        items,
+        identities,
+        movements=movements,
+        money_unit=money_unit,
+        per_share_unit=per_share_unit,
+    )
 
 
 def _items(at: _Reader, raw_items: list[Any], languages: tuple[str, ...]) -> tuple[Item, ...]:

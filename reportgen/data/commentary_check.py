@@ -24,9 +24,11 @@ from reportgen.model.quarter import QuarterModel
 
 # A run of digits: a figure typed by hand. Only ASCII letters glue to it ("1Q08",
 # "FY2008" are names); a Japanese word before it does not (「売上高16,328百万円」), nor
-# the currency an amount is written with ("JPY3,875", as formatting prints per-share yen).
+# the currency an amount is written with ("JPY3,875", "EUR1.25", as formatting prints
+# per-share amounts; every code formatting names, all three letters wide).
+_CURRENCIES = "|".join(sorted(formatting.JA_CURRENCY))
 TYPED_NUMBER_RE = re.compile(
-    rf"(?:(?<={re.escape(formatting.NumberStyle().yen_prefix)})|(?<![A-Za-z0-9_.,]))"
+    rf"(?:(?<={_CURRENCIES})|(?<![A-Za-z0-9_.,]))"
     r"\d[\d,]*(?:\.\d+)?(?:[ \u00a0]?%)?"
 )
 # "from 2005 to 2007": a year, typed without a thousands separator.

@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from reportgen import brand
 from reportgen.data.inputs import InputLog, Inputs
 from reportgen.data.marks import Marks
 from reportgen.data.schema import (
@@ -70,6 +71,8 @@ class Dataset:
     inputs: Inputs
     # The company's chart of accounts (items.yaml): the items its figures may hold.
     catalogue: Catalogue
+    # The company's look (company.yaml ``brand:`` over reportgen/brand.py's defaults).
+    brand: brand.Brand = brand.DEFAULT
 
 
 def shown(path: Path) -> str:
@@ -483,6 +486,44 @@ def load_targets(
     return tuple(targets)
 
 
+_SVG = "{http://www.w3.org/2000/svg}svg"
+
+
+def _logo(path: Path, root: Path, log_to: InputLog) -> bytes:
+    """The logo's SVG bytes; anything but an SVG file in the data folder is an input error."""
+    from xml.etree import ElementTree
+
+    where = shown(path)
+    if path.suffix.lower() != ".svg":
+        raise DataError(f"{where}: the brand logo is not an SVG file; expected logo: <name>.svg")
+    if not path.exists():
+        raise DataError(f"{where}: the brand logo is not found; expected an SVG file there")
+    raw = read_bytes(path, root, log_to)
+    try:
+        tag = ElementTree.fromstring(raw).tag
+    except ElementTree.ParseError as exc:
+        raise DataError(f"{where}: the brand logo is not well-formed SVG ({exc})") from None
+    if tag not in (_SVG, "svg"):
+        raise DataError(f"{where}: the brand logo's root element is {tag!r}; expected <svg>")
+    return raw
+
+
+def load_brand(root: Path, company: Company, log_to: InputLog) -> brand.Brand:
+    """The company's look: ``brand:`` of company.yaml over the defaults of reportgen/brand.py."""
+    spec = company.brand
+    if spec == type(spec)():
+        return brand.DEFAULT
+    logo = _logo(root / spec.logo, root, log_to) if spec.logo else b""
+    return brand.Brand(
+        colors={**brand.COLORS, **spec.colors},
+        palette=spec.palette or brand.PALETTE,
+        fonts={**brand.FONTS, **spec.fonts},
+        logo_name=Path(spec.logo).name if spec.logo else "",
+        logo=logo,
+        footer=spec.footer or "",
+    )
+
+
 def load_dataset(root: Path) -> Dataset:
     """Load and schema-check a company folder."""
     if not root.is_dir():
@@ -500,10 +541,18 @@ def load_dataset(root: Path) -> Dataset:
     # Imported here: the catalogue's reader uses this module's YAML reader.
     from reportgen.data.catalogue import load_catalogue
 
-    catalogue = load_catalogue(root, company.editions, log_to)
+    # Money items print in the company's currency and scale (company.yaml ``reporting:``).
+    catalogue = load_catalogue(
+        root,
+        company.editions,
+        log_to,
+        money_unit=company.money_unit("en"),
+        per_share_unit=company.reporting.currency,
+    )
     calendar = FiscalCalendar(company.fiscal_year_start_month)
     stored = load_figure_versions(root, sources, catalogue, calendar, log_to)
     targets = load_targets(root, sources, catalogue, log_to)
+    brand_ = load_brand(root, company, log_to)
     return Dataset(
         root=root,
         company=company,
@@ -513,4 +562,5 @@ def load_dataset(root: Path) -> Dataset:
         calendar=calendar,
         inputs=log_to.inputs(),
         catalogue=catalogue,
+        brand=brand_,
     )

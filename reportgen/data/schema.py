@@ -16,6 +16,8 @@ from pydantic import (
     field_validator,
 )
 
+from reportgen import brand
+from reportgen.formatting import SCALES, Money, money_unit
 from reportgen.model.catalogue import MEASURES, Catalogue
 from reportgen.suggest import did_you_mean
 
@@ -107,6 +109,73 @@ class CompanyText(Strict):
     source_hash: str = ""
 
 
+Scale = Literal["thousand", "million", "billion"]
+_HEX = r"^#[0-9a-fA-F]{6}$"
+Color = Annotated[str, Field(pattern=_HEX)]
+
+
+class Reporting(Strict):
+    """``reporting:``: what the figures are in; omitted keys are IIJ's (JPY million)."""
+
+    currency: str = Field("JPY", pattern=r"^[A-Z]{3}$")  # ISO 4217
+    scale: Scale = "million"
+    large_scale: Scale = "billion"
+    standard: str = "U.S. GAAP"
+
+    @field_validator("large_scale")
+    @classmethod
+    def _larger(cls, value: str, info: ValidationInfo) -> str:
+        scale = info.data.get("scale")
+        if scale is not None and SCALES[value] <= SCALES[scale]:
+            raise ValueError(
+                f"large_scale {value!r} must be larger than scale {scale!r} "
+                "(expected e.g. scale: million, large_scale: billion)"
+            )
+        return value
+
+    @property
+    def money(self) -> Money:
+        return Money(self.currency, self.scale, self.large_scale)
+
+
+class BrandSpec(Strict):
+    """``brand:``: the company's look; omitted keys keep ``reportgen/brand.py``'s defaults."""
+
+    colors: dict[str, Color] = Field(default_factory=dict)
+    palette: tuple[Color, ...] = ()
+    fonts: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    logo: str | None = None
+    footer: str | None = None
+
+    @field_validator("colors")
+    @classmethod
+    def _named(cls, value: dict[str, str]) -> dict[str, str]:
+        for name in value:
+            if name not in brand.COLORS:
+                raise ValueError(
+                    f"unknown colour {quote(name)}{did_you_mean(name, brand.COLORS)} "
+                    f"(expected one of {', '.join(brand.COLORS)})"
+                )
+        return value
+
+    @field_validator("fonts")
+    @classmethod
+    def _families(cls, value: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+        for edition, families in value.items():
+            if edition not in brand.FONTS:
+                raise ValueError(
+                    f"fonts for unknown edition {quote(edition)} "
+                    f"(expected {', '.join(brand.FONTS)})"
+                )
+            if not families or families[0] not in brand.SHIPPED_FONTS:
+                first = families[0] if families else ""
+                raise ValueError(
+                    f"fonts.{edition}: the first family must be one shipped in fonts/ "
+                    f"(expected one of {', '.join(brand.SHIPPED_FONTS)}), got {quote(first)}"
+                )
+        return value
+
+
 class Company(Strict):
     """``company.yaml``: who the company is and how its calendar runs."""
 
@@ -120,6 +189,12 @@ class Company(Strict):
     forward_looking_statement: str = ""
     # Per-language text for other editions: ``editions: {ja: {name: ..., ...}}``.
     editions: dict[str, CompanyText] = Field(default_factory=dict)
+    reporting: Reporting = Field(default_factory=Reporting)
+    brand: BrandSpec = Field(default_factory=BrandSpec)
+
+    def money_unit(self, edition: str, *, large: bool = False) -> str:
+        """The money unit text of an edition: ``JPY million``, 百万円, ``EUR thousand``..."""
+        return money_unit(self.reporting.money, edition, large=large)
 
     def in_language(self, language: str) -> Company:
         """This company as the ``language`` edition prints it (English is the base)."""

@@ -110,7 +110,7 @@ def _bars(
     colors: list[str] = []
     for s in bars:
         data.add_series(s.label, scaled(s), excel_format(s.unit, edition))
-        colors.append(brand.PALETTE[s.color % len(brand.PALETTE)])
+        colors.append(spec.look.palette[s.color % len(spec.look.palette)])
     # The part of a disclosed total its disclosed parts do not explain, as the PDF hatches it.
     rest: list[float | None] = []
     for i in range(len(spec.categories) if spec.column_totals and stacked else 0):
@@ -152,7 +152,11 @@ def _bars(
             target.format.line.fill.background()
             target.marker.style = XL_MARKER_STYLE.NONE
             _labels(
-                target, excel_format(spec.left_unit, edition), XL_LABEL_POSITION.ABOVE, bold=True
+                target,
+                excel_format(spec.left_unit, edition),
+                XL_LABEL_POSITION.ABOVE,
+                bold=True,
+                color=spec.look.ink,
             )
             continue
         target.format.fill.solid()
@@ -164,11 +168,11 @@ def _bars(
             target,
             excel_format(source.unit, edition),
             XL_LABEL_POSITION.CENTER if stacked else XL_LABEL_POSITION.OUTSIDE_END,
-            color=ink_on(color) if stacked else brand.INK,
+            color=ink_on(color, spec.look.ink) if stacked else spec.look.ink,
         )
     for offset, s in enumerate(lines):
         target = series[first_line + offset]
-        color = brand.LINE_COLORS[offset % len(brand.LINE_COLORS)]
+        color = spec.look.line_colors[offset % len(spec.look.line_colors)]
         target.format.line.color.rgb = rgb(color)
         target.format.line.width = Pt(1.5)
         target.marker.format.fill.solid()
@@ -198,7 +202,7 @@ def _labels(
 def _style(chart: Any, spec: ChartSpec) -> None:
     chart.has_title = False  # the slide's caption names the chart, as in the PDF
     chart.font.size = Pt(7.5)
-    chart.font.color.rgb = rgb(brand.INK)
+    chart.font.color.rgb = rgb(spec.look.ink)
     chart.has_legend = spec.legend and spec.kind != "waterfall" and len(spec.series) > 1
     if chart.has_legend:
         chart.legend.position = XL_LEGEND_POSITION.BOTTOM
@@ -206,7 +210,7 @@ def _style(chart: Any, spec: ChartSpec) -> None:
         chart.legend.font.size = Pt(7)
     value_axis = chart.value_axis
     value_axis.has_major_gridlines = True
-    value_axis.major_gridlines.format.line.color.rgb = rgb(brand.GRID)
+    value_axis.major_gridlines.format.line.color.rgb = rgb(spec.look.grid)
     value_axis.tick_labels.number_format = excel_format(spec.left_unit, spec.edition)
     value_axis.tick_labels.number_format_is_linked = False
     value_axis.format.line.fill.background()
@@ -239,11 +243,12 @@ def _bridge(
     chart = frame.chart
     _style(chart, spec)
     colors = {
-        "total": brand.NAVY,
-        "up": brand.BRIDGE_UP,
-        "up_below": brand.BRIDGE_UP,
-        "down": brand.BRIDGE_DOWN,
-        "down_below": brand.BRIDGE_DOWN,
+        # As the drawn bridge (``charts/waterfall.py``): totals in the palette's first colour.
+        "total": spec.look.palette[0],
+        "up": spec.look.bridge_up,
+        "up_below": spec.look.bridge_up,
+        "down": spec.look.bridge_down,
+        "down_below": spec.look.bridge_down,
     }
     plot = chart.plots[0]
     for key, series in zip(SERIES, plot.series, strict=True):

@@ -55,7 +55,7 @@ def write_pptx(deck: Deck, target: Path) -> None:
     else:
         presentation = Presentation()
         presentation.slide_width, presentation.slide_height = WIDTH, HEIGHT
-        _theme(presentation, deck.messages.language)
+        _theme(presentation, deck.messages.language, deck.dataset.brand)
     created = release_time(deck)
     blank = template.blank_layout(presentation)
     for page, slide in enumerate(deck.slides, start=1):
@@ -68,8 +68,14 @@ def write_pptx(deck: Deck, target: Path) -> None:
             # Every slide of a draft says so, as the PDF's footer does (not a final build).
             mark = TextBlock(DRAFT_SHAPE, (bodies.Paragraph(deck.messages("deck.draft")),), "draft")
             text.add_text(
-                shapes, mark, WIDTH - MARGIN - Inches(1.2), Inches(5.33), Inches(1.2), Inches(0.25)
-            )  # type: ignore[arg-type]
+                shapes,  # type: ignore[arg-type]
+                mark,
+                WIDTH - MARGIN - Inches(1.2),
+                Inches(5.33),
+                Inches(1.2),
+                Inches(0.25),
+                look=deck.dataset.brand,
+            )
         _lay_out(shapes, blocks, deck, created, cover=slide.kind == "cover")
         _notes(target_slide, slide, blocks, deck)
     properties = presentation.core_properties
@@ -89,16 +95,17 @@ def write_pptx(deck: Deck, target: Path) -> None:
 
 def _frame(shapes: object, slide: Slide, deck: Deck, page: int) -> None:
     """Header (number, title) and footer (company, deck title, page), as ``slide.html``."""
+    look = deck.dataset.brand
     left = MARGIN
     if slide.number:
         number = TextBlock("Slide number", (bodies.Paragraph(slide.number),), "number")
         width = Inches(0.55 if len(slide.number) <= 2 else 0.8)
-        text.add_text(shapes, number, MARGIN, Inches(0.2), width, Inches(0.45))  # type: ignore[arg-type]
+        text.add_text(shapes, number, MARGIN, Inches(0.2), width, Inches(0.45), look=look)  # type: ignore[arg-type]
         left = MARGIN + width + Inches(0.12)
     title = TextBlock("Title", (bodies.Paragraph(slide.title),), "title")
-    text.add_text(shapes, title, left, Inches(0.16), WIDTH - MARGIN - left, Inches(0.55))  # type: ignore[arg-type]
+    text.add_text(shapes, title, left, Inches(0.16), WIDTH - MARGIN - left, Inches(0.55), look=look)  # type: ignore[arg-type]
     footer = (
-        deck.dataset.company.display_name,
+        look.footer or deck.dataset.company.display_name,
         deck.title,
         str(page),
     )
@@ -107,7 +114,8 @@ def _frame(shapes: object, slide: Slide, deck: Deck, page: int) -> None:
         zip(("Footer company", "Footer deck", "Page"), footer, strict=True)
     ):
         block = TextBlock(name, (bodies.Paragraph(words),), "footer")
-        text.add_text(shapes, block, MARGIN + index * thirds, Inches(5.33), thirds, Inches(0.25))  # type: ignore[arg-type]
+        x = MARGIN + index * thirds
+        text.add_text(shapes, block, x, Inches(5.33), thirds, Inches(0.25), look=look)  # type: ignore[arg-type]
 
 
 def _height(block: Block, width: int, scale: float = 1.0) -> int:
@@ -176,9 +184,9 @@ def _stack(
             continue
         h = _height(block, width, scale)
         if isinstance(block, TextBlock):
-            text.add_text(shapes, block, x, y, width, h, scale)  # type: ignore[arg-type]
+            text.add_text(shapes, block, x, y, width, h, scale, deck.dataset.brand)  # type: ignore[arg-type]
         else:
-            tables.add_table(shapes, block, x, y, width, h, scale)  # type: ignore[arg-type]
+            tables.add_table(shapes, block, x, y, width, h, scale, deck.dataset.brand)  # type: ignore[arg-type]
         y += h + GAP
     return y
 
@@ -187,11 +195,12 @@ def _chart(
     shapes: object, block: ChartBlock, deck: Deck, created: datetime, box: tuple[int, ...]
 ) -> None:
     chart = block.chart
+    look = deck.dataset.brand
     x, y, width, height = box
     if chart.title:
         caption = TextBlock(f"{block.name} title", (bodies.Paragraph(chart.title),), "heading")
         h = _height(caption, width)
-        text.add_text(shapes, caption, x, y, width, h)  # type: ignore[arg-type]
+        text.add_text(shapes, caption, x, y, width, h, look=look)  # type: ignore[arg-type]
         y, height = y + h, height - h
     note = chart.footnote
     if chart.spec.empty:
@@ -199,12 +208,12 @@ def _chart(
         panel = TextBlock(
             block.name, (bodies.Paragraph(note or deck.messages("note.no_data")),), "box"
         )
-        text.add_text(shapes, panel, x, y, width, height)  # type: ignore[arg-type]
+        text.add_text(shapes, panel, x, y, width, height, look=look)  # type: ignore[arg-type]
         return
     if note:
         caption = TextBlock(f"{block.name} note", (bodies.Paragraph(note),), "note")
         h = _height(caption, width)
-        text.add_text(shapes, caption, x, y + height - h, width, h)  # type: ignore[arg-type]
+        text.add_text(shapes, caption, x, y + height - h, width, h, look=look)  # type: ignore[arg-type]
         height -= h
     add_chart(shapes, block.name, chart.spec, deck.messages, created, (x, y, width, height))  # type: ignore[arg-type]
 
@@ -217,21 +226,21 @@ def _notes(target: object, slide: Slide, blocks: SlideBlocks, deck: Deck) -> Non
     target.notes_slide.notes_text_frame.text = "\n".join(lines)  # type: ignore[attr-defined]
 
 
-def _theme(presentation: object, language: str) -> None:
-    """The theme's fonts and colours from ``brand``: what PowerPoint offers when editing."""
+def _theme(presentation: object, language: str, look: brand.Brand = brand.DEFAULT) -> None:
+    """The theme's fonts and colours from the Brand: what PowerPoint offers when editing."""
     master = presentation.slide_master  # type: ignore[attr-defined]
     theme = master.part.part_related_by(RT.THEME)
     xml = theme.blob.decode("utf-8")
-    latin = brand.FONTS[language][0]
+    latin = look.fonts[language][0]
     for group in ("majorFont", "minorFont"):
         xml = re.sub(
             rf"(<a:{group}>\s*<a:latin typeface=)\"[^\"]*\"(.*?<a:ea typeface=)\"[^\"]*\"",
-            rf'\1"{latin}"\2"{brand.EAST_ASIAN_FONT}"',
+            rf'\1"{latin}"\2"{look.east_asian_font}"',
             xml,
             count=1,
             flags=re.S,
         )
-    accents = (brand.NAVY, *brand.PALETTE[1:5], brand.BRIDGE_UP)
+    accents = (look.navy, *look.palette[1:5], brand.BRIDGE_UP)
     for index, color in enumerate(accents, start=1):
         xml = re.sub(
             rf"(<a:accent{index}>\s*<a:srgbClr val=)\"[0-9A-Fa-f]{{6}}\"",

@@ -73,6 +73,7 @@ def add_table(
     width: int,
     height: int,
     scale: float = 1.0,
+    look: brand.Brand = brand.DEFAULT,
 ) -> None:
     columns = max(len(r) for r in (*block.header, *block.rows))
     rows = len(block.header) + len(block.rows)
@@ -90,7 +91,7 @@ def add_table(
     for r, header in enumerate(block.header):
         for c in range(columns):
             text = header[c] if c < len(header) else ""
-            _fill(table.cell(r, c), text, size, header=True, numeric=c > 0)
+            _fill(table.cell(r, c), text, size, look, header=True, numeric=c > 0)
     styles = block.row_styles or ("",) * len(block.rows)
     for r, (row, style) in enumerate(zip(block.rows, styles, strict=True), start=len(block.header)):
         for c in range(columns):
@@ -100,6 +101,7 @@ def add_table(
                 table.cell(r, c),
                 cell.text if cell else "",
                 size,
+                look,
                 bold=style == "total",
                 numeric=numeric,
                 negative=bool(cell and cell.negative),
@@ -110,6 +112,7 @@ def _fill(
     target: object,
     text: str,
     size: float,
+    look: brand.Brand,
     *,
     header: bool = False,
     bold: bool = False,
@@ -117,7 +120,7 @@ def _fill(
     negative: bool = False,
 ) -> None:
     target.fill.solid()  # type: ignore[attr-defined]
-    target.fill.fore_color.rgb = rgb(brand.NAVY if header else brand.COLORS["white"])  # type: ignore[attr-defined]
+    target.fill.fore_color.rgb = rgb(look.navy if header else look.colors["white"])  # type: ignore[attr-defined]
     target.vertical_anchor = MSO_ANCHOR.MIDDLE if not header else MSO_ANCHOR.BOTTOM  # type: ignore[attr-defined]
     for margin in ("margin_left", "margin_right"):
         setattr(target, margin, Pt(3))
@@ -136,5 +139,5 @@ def _fill(
     run.text = text
     run.font.size = Pt(size)
     run.font.bold = header or bold
-    color = brand.COLORS["white"] if header else brand.COLORS["neg"] if negative else brand.INK
+    color = look.colors["white"] if header else look.colors["neg"] if negative else look.ink
     run.font.color.rgb = rgb(color)

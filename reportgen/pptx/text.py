@@ -18,11 +18,15 @@ from reportgen.pptx.bodies import Paragraph, TextBlock
 
 @dataclass(frozen=True, slots=True)
 class Role:
-    """How a text frame of one role looks (sizes as in ``templates/css``)."""
+    """How a text frame of one role looks (sizes as in ``templates/css``).
+
+    Colours are names of the brand's colours (``brand.COLORS``), looked up in the
+    deck's ``Brand`` when the frame is written.
+    """
 
     size: float
     bold: bool = False
-    color: str = brand.INK
+    color: str = "ink"
     fill: str = ""
     align: str = "left"
 
@@ -30,20 +34,20 @@ class Role:
 ROLES: dict[str, Role] = {
     "body": Role(9),
     "bullets": Role(10),
-    "note": Role(7, color=brand.COLORS["muted"]),
-    "unit": Role(7, color=brand.COLORS["muted"], align="right"),
-    "heading": Role(9, bold=True, color=brand.NAVY),
+    "note": Role(7, color="muted"),
+    "unit": Role(7, color="muted", align="right"),
+    "heading": Role(9, bold=True, color="navy"),
     "lead": Role(9.5),
-    "box": Role(8, fill=brand.COLORS["pale"]),
-    "target": Role(9, bold=True, color=brand.COLORS["white"], fill=brand.NAVY),
+    "box": Role(8, fill="pale"),
+    "target": Role(9, bold=True, color="white", fill="navy"),
     "disclaimer": Role(9),
-    "cover-title": Role(26, bold=True, color=brand.NAVY),
-    "cover-company": Role(16, color=brand.NAVY),
+    "cover-title": Role(26, bold=True, color="navy"),
+    "cover-company": Role(16, color="navy"),
     "cover-meta": Role(11),
-    "title": Role(15, bold=True, color=brand.NAVY),
-    "number": Role(13, bold=True, color=brand.COLORS["white"], fill=brand.NAVY, align="center"),
-    "footer": Role(7, color=brand.COLORS["muted"]),
-    "draft": Role(7, bold=True, color=brand.COLORS["neg"], align="right"),
+    "title": Role(15, bold=True, color="navy"),
+    "number": Role(13, bold=True, color="white", fill="navy", align="center"),
+    "footer": Role(7, color="muted"),
+    "draft": Role(7, bold=True, color="neg", align="right"),
 }
 _ALIGN = {"left": PP_ALIGN.LEFT, "right": PP_ALIGN.RIGHT, "center": PP_ALIGN.CENTER}
 _INDENT_PT = 12.0
@@ -82,13 +86,14 @@ def add_text(
     width: int,
     height: int,
     scale: float = 1.0,
+    look: brand.Brand = brand.DEFAULT,
 ) -> None:
     role = scaled(ROLES[block.role], scale)
     box = shapes.add_textbox(Emu(left), Emu(top), Emu(width), Emu(height))
     box.name = block.name
     if role.fill:
         box.fill.solid()
-        box.fill.fore_color.rgb = rgb(role.fill)
+        box.fill.fore_color.rgb = rgb(look.colors[role.fill])
     frame = box.text_frame
     frame.word_wrap = True
     frame.auto_size = MSO_AUTO_SIZE.TEXT_TO_FIT_SHAPE
@@ -97,10 +102,12 @@ def add_text(
         setattr(frame, margin, Pt(_PADDING_PT))
     for index, paragraph in enumerate(block.paragraphs):
         target = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
-        write_paragraph(target, paragraph, role)
+        write_paragraph(target, paragraph, role, look)
 
 
-def write_paragraph(target: object, paragraph: Paragraph, role: Role) -> None:
+def write_paragraph(
+    target: object, paragraph: Paragraph, role: Role, look: brand.Brand = brand.DEFAULT
+) -> None:
     target.level = paragraph.level  # type: ignore[attr-defined]
     target.alignment = _ALIGN[role.align]  # type: ignore[attr-defined]
     target.space_after = Pt(2)  # type: ignore[attr-defined]
@@ -112,7 +119,7 @@ def write_paragraph(target: object, paragraph: Paragraph, role: Role) -> None:
     font = run.font
     font.size = size
     font.bold = role.bold or paragraph.bold
-    font.color.rgb = rgb(role.color)
+    font.color.rgb = rgb(look.colors[role.color])
     if paragraph.bullet:
         _bullet(target, paragraph.level)
 

@@ -81,12 +81,18 @@ def _outcome(now: float, then: float) -> str:
 # fictional company into docs/placeholders.md, and its test fails on a filter or name
 # without an entry here. Every figure filter takes a period too: ``m(year_ago_quarter)``.
 FILTER_HELP: dict[str, tuple[str, str]] = {
-    "m": ("the figure in JPY million", "{{ 'revenue'|m }}"),
+    "m": (
+        "the figure in the reporting unit (company.yaml `reporting:`; JPY million by default)",
+        "{{ 'revenue'|m }}",
+    ),
     "m_abs": (
-        "its size in JPY million, without sign (the words say which way: a benefit of)",
+        "its size in the reporting unit, without sign (the words say which way: a benefit of)",
         "{{ 'cf_financing'|m_abs }}",
     ),
-    "bn": ("the figure in JPY billion (億円 in Japanese)", "{{ 'revenue'|bn }}"),
+    "bn": (
+        "the figure in the large unit (`large_scale`: JPY billion by default, 億円 in Japanese)",
+        "{{ 'revenue'|bn }}",
+    ),
     "count": ("a count, such as employees or subscribers", "{{ 'employees'|count }}"),
     "yoy": (
         "the change from a year earlier, in % (words such as turned to a loss, 赤字転落, "
@@ -117,11 +123,11 @@ FILTER_HELP: dict[str, tuple[str, str]] = {
         "{{ 'employees'|qoq_change_dir }}",
     ),
     "yoy_change_m_dir": (
-        "the difference from a year earlier, in JPY million and words",
+        "the difference from a year earlier, in the reporting unit and words",
         "{{ 'sga'|yoy_change_m_dir }}",
     ),
     "qoq_change_m_dir": (
-        "the difference from the previous quarter, in JPY million and words",
+        "the difference from the previous quarter, in the reporting unit and words",
         "{{ 'sga'|qoq_change_m_dir }}",
     ),
     "has": (
@@ -142,6 +148,13 @@ NAME_HELP: dict[str, tuple[str, str]] = {
     "quarter": ("the deck's quarter, as a code", "{{ quarter }}"),
     "prior_quarter": ("the quarter before it", "{{ prior_quarter }}"),
     "year_ago_quarter": ("the same quarter a year earlier", "{{ year_ago_quarter }}"),
+    "money": (
+        "the reporting unit as the edition writes it (company.yaml `reporting:`)",
+        "{{ 'revenue'|m }} {{ money }}",
+    ),
+    "money_large": ("the large unit (`large_scale`) as the edition writes it", "{{ money_large }}"),
+    "currency": ("the reporting currency (JPY; 円 in Japanese)", "{{ currency }}"),
+    "scale": ("the scale of the figures (million; 百万 in Japanese)", "{{ scale }}"),
 }
 
 
@@ -336,6 +349,13 @@ class Commentary:
             "quarter": model.quarter.name,
             "prior_quarter": model.quarter.previous.name,
             "year_ago_quarter": model.quarter.year_ago.name,
+            # The unit words, so a deck file can write "{{ currency }} {{ 'x'|m }} {{ scale }}"
+            # for any company (the catalogue's own texts take the same words).
+            **{
+                name: unit
+                for name, unit in formatting.money_units(messages.money, messages.language).items()
+                if name != "large_scale"
+            },
         }
         self._language = Language(filters, names, self._marked, items=model.figures.catalogue)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, replace
 
+from reportgen.brand import DEFAULT_LOOK
 from reportgen.data.commentary_check import typed_numbers
 from reportgen.data.load import Dataset, shown
 from reportgen.data.schema import DeckSpec
@@ -84,8 +85,10 @@ def deck_context(
     prints what a deck prints. ``lenient``: see ``build_deck``.
     """
     language = messages.language
-    messages = messages.with_catalogue(dataset.catalogue)
-    numbers = numbers or numbers_for(language)
+    # Amounts and unit words in the company's currency and scale (company.yaml ``reporting:``).
+    money = dataset.company.reporting.money
+    messages = messages.with_catalogue(dataset.catalogue).with_money(money)
+    numbers = numbers or numbers_for(language, money)
     # The company's name, contact and disclaimer as this edition prints them.
     dataset = replace(dataset, company=dataset.company.in_language(language))
     deck = read_deck(dataset, quarter, language, messages)
@@ -123,10 +126,12 @@ def build_deck(
         log.warning("%s: %s translation from %s awaits review", where, language, source)
     ctx, deck = deck_context(dataset, quarter, messages, numbers, lenient=lenient)
     spec, commentary, model = deck.spec, ctx.commentary, ctx.model
+    messages = ctx.messages  # with the company's money units
     # Numbers typed where a placeholder belongs: a warning in every build, not only `check`.
     for typed in typed_numbers(spec, model):
         log.warning("%s: %s", deck.slide(typed.index).of(typed.text), typed.message)
     label = quarter_label(messages, ctx.dataset, quarter)
+    look = dataset.brand.chart_look()
 
     slides = []
     for index, slide_spec in enumerate(spec.slides):
@@ -136,6 +141,10 @@ def build_deck(
         site = deck.slide(index)
         ctx = replace(ctx, commentary=commentary.at(site))
         body, charts = kind.build(ctx, slide_spec)
+        if look != DEFAULT_LOOK:
+            # The company's colours and fonts: builders describe what a chart shows,
+            # the brand how it looks (and the chart cache keys on both).
+            charts = tuple(replace(c, spec=replace(c.spec, look=look)) for c in charts)
         if not slide_spec.keep_empty and _every_figure_missing(body, charts):
             raise DataError(
                 f"{site.at()}: every figure is missing for {quarter.name}; expected figures, "

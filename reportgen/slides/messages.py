@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from reportgen.data.load import read_yaml
 from reportgen.errors import SlideError
+from reportgen.formatting import JPY_MILLION, Money, money_units
 from reportgen.model.catalogue import Catalogue
 from reportgen.model.figures import Figure
 from reportgen.slides.plain import plain
@@ -15,12 +16,19 @@ from reportgen.slides.plain import plain
 
 @dataclass(frozen=True, slots=True)
 class Messages:
-    """Look up ``key`` in a language's catalogue; a missing key fails the build."""
+    """Look up ``key`` in a language's catalogue; a missing key fails the build.
+
+    A catalogue text names the money unit by placeholder, never as ``JPY million``:
+    ``{money}`` / ``{money_large}`` (``JPY million`` / 百万円, ``JPY billion`` / 億円),
+    ``{currency}``, ``{scale}`` and ``{large_scale}``, filled from the company's
+    ``reporting:`` (``with_money``; JPY million until then).
+    """
 
     language: str
     entries: dict[str, str]
     # The company's items (items.yaml): their labels in this language.
     catalogue: Catalogue | None = None
+    money: Money = field(default=JPY_MILLION)
 
     @classmethod
     def load(cls, templates: Path, language: str) -> Messages:
@@ -43,6 +51,10 @@ class Messages:
         """These messages, with the item labels of a company's catalogue."""
         return self if self.catalogue is catalogue else replace(self, catalogue=catalogue)
 
+    def with_money(self, money: Money) -> Messages:
+        """This catalogue with its unit placeholders in ``money`` (the company's reporting)."""
+        return self if self.money == money else replace(self, money=money)
+
     def __call__(self, key: str, **values: object) -> str:
         try:
             text = self.entries[key]
@@ -51,6 +63,10 @@ class Messages:
                 f"message {key!r} is missing from the {self.language!r} catalogue "
                 f"(templates/i18n/{self.language}/)"
             ) from None
+        if "{" in text:
+            # Units first, by plain replacement: the other placeholders stay for format().
+            for name, unit in money_units(self.money, self.language).items():
+                text = text.replace(f"{{{name}}}", unit)
         if not values:
             return text
         # The result is plain text: rendered commentary passed in as a value gives its

@@ -66,7 +66,7 @@ class ForecastContent(Strict):
 def _change_text(
     value: float | None, unit: str, t: Callable[..., str], numbers: formatting.Numbers
 ) -> str:
-    """A YoY change; one too small for JPY billion is given in JPY million, never ``0.0``."""
+    """A YoY change; one too small for the large unit is given in the unit, never ``0.0``."""
     if value is None:
         return numbers.missing
     if unit == "jpy":
@@ -74,7 +74,7 @@ def _change_text(
     if value != 0 and numbers.jpy_billion(abs(value)) == numbers.jpy_billion(0):
         return t(
             "forecast.small_change",
-            amount=numbers.jpy(value, signed=True),
+            amount=numbers.currency_amount(value, signed=True),
             million=numbers.jpy_million(value, signed=True),
         )
     return numbers.jpy_billion(value, signed=True)
@@ -85,12 +85,14 @@ def _change_text(
 # without an entry here.
 FORECAST_FILTER_HELP: dict[str, tuple[str, str]] = {
     "target_bn": (
-        "the year's target in JPY billion, without sign (or a period's: `target_bn('1H25')`)",
+        "the year's target in the large unit (JPY billion), without sign "
+        "(or a period's: `target_bn('1H25')`)",
         "{{ 'revenue'|target_bn }}",
     ),
-    "target_jpy": ("a per-share target in JPY", "{{ 'dps'|target_jpy }}"),
+    "target_jpy": ("a per-share target in the currency (JPY)", "{{ 'dps'|target_jpy }}"),
     "change_dir": (
-        "the target's change from last year's actual, in JPY billion (JPY per share) and words",
+        "the target's change from last year's actual, in the large unit (the currency per share) "
+        "and words",
         "{{ 'revenue'|change_dir }}",
     ),
 }

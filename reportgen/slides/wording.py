@@ -27,6 +27,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from reportgen import formatting
 from reportgen.errors import CommentaryError, QuarterError
 from reportgen.model.figures import Figure
 from reportgen.model.quarter import QuarterModel
@@ -105,7 +106,10 @@ _EN_NEGATION = frozenset({"not", "no", "neither", "nor", "never", "without"})
 _EN_NOT_A_CLAIM = frozenset({"broken", "break", "breaks"})
 # Words after a change that only name its unit or base ("2.3% YoY higher" is rare,
 # "1.6 points lower" is not).
-_EN_UNIT_WORDS = frozenset({"points", "point", "pt", "pts", "percent", "yoy", "qoq", "jpy"})
+_EN_UNIT_WORDS = frozenset(
+    {"points", "point", "pt", "pts", "percent", "yoy", "qoq"}
+    | {code.lower() for code in formatting.JA_CURRENCY}
+)
 
 # Longest first, so 「増加」 is read before 「増」.
 _JA_WORDS: tuple[tuple[str, str], ...] = (
@@ -122,8 +126,13 @@ _JA_WORDS: tuple[tuple[str, str], ...] = (
     ("増", "up"),
     ("減", "down"),
 )
-# A unit between a figure and its direction: 「31百万円増」「1.6ポイント低下」.
-_JA_UNIT = re.compile(r"^(百万円|億円|円|ポイント|pt|件|名|人|社)")
+# A unit between a figure and its direction: 「31百万円増」「1.6ポイント低下」; money in any
+# currency and scale formatting names (「137千ユーロ増」, 「15百万SEK減」).
+_JA_MONEY = "(?:{})?(?:{}|[A-Z]{{3}})".format(
+    "|".join(formatting.JA_SCALE_WORDS.values()),
+    "|".join(sorted(formatting.JA_CURRENCY.values(), key=len, reverse=True)),
+)
+_JA_UNIT = re.compile(rf"^({_JA_MONEY}|ポイント|pt|件|名|人|社)")
 _JA_NEGATION = ("せず", "しな", "ではな", "なし")
 
 _RECORD_HIGH_EN = re.compile(r"(?i)\b(record|highest[- ]ever|all[- ]time high|highest)\b")
