@@ -95,7 +95,7 @@ def _stored(root: Path) -> dict[tuple[str, str], float]:
     """Every value of ``figures/*.csv``, read here as a person reads the file."""
     values = {}
     for path in sorted((root / "figures").glob("*.csv")):
-        for row in csv.DictReader(path.open(encoding="utf-8")):
+        for row in csv.DictReader(path.read_text(encoding="utf-8").splitlines()):
             text = fold_full_width(row["value"]).replace(",", "")
             negative = text.startswith("(")
             number = float(text.strip("()"))
