@@ -47,7 +47,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.compare_common import record  # noqa: E402  (needs ROOT on sys.path)
 from bench.edits import FIGURES, PREFIX, _company, figure_edit, text_edit  # noqa: E402
-from reportgen.data.items import ITEMS  # noqa: E402
+from reportgen.data.catalogue import load_catalogue  # noqa: E402
 from reportgen.render import TEMPLATES  # noqa: E402
 
 log = logging.getLogger("bench")
@@ -182,7 +182,8 @@ def wanted(kind: str, data: Path, rep: int) -> dict[str, Any]:
     if kind == "figure":
         period, first, second = FIGURES[_company(data)]
         item, value = (second if rep % 2 == 0 else first).split(",")[:2]
-        return {"kind": "hotspot", "label": f"{value}: {ITEMS[item].label}, {period} "}
+        label = load_catalogue(data).label(item)
+        return {"kind": "hotspot", "label": f"{value}: {label}, {period} "}
     if kind == "text":
         return {"kind": "bullet", "prefix": PREFIX.strip(), "present": rep % 2 == 0}
     return {"kind": "css", "property": "--bench-edit", "value": '"on"' if rep % 2 == 0 else ""}

@@ -92,9 +92,22 @@ class BuiltDeck:
         """Text of the page of the first slide of ``kind``."""
         return self.pages[self.kinds.index(kind)]
 
+    def pages_of(self, kind: str) -> list[str]:
+        """Text of the page of every slide of ``kind``, in deck order (a generic kind such
+        as ``statement`` serves several slides: the results summary, the balance sheet)."""
+        return [page for page, each in zip(self.pages, self.kinds, strict=True) if each == kind]
+
     @property
     def kinds(self) -> list[str]:
         return [s.split('data-kind="')[1].split('"')[0] for s in self.html.split("<section")[1:]]
+
+
+def content_items(deck: BuiltDeck, kind: str, index: int = 0, key: str = "items") -> list[str]:
+    """The item keys listed under ``content.<key>`` of the deck file's ``index``-th slide of
+    ``kind``, in order (a row written ``{item: revenue, ...}`` gives ``revenue``): what the
+    slide shows comes from the deck file, so the tests read it there too."""
+    spec = [s for s in deck.result.deck.spec.slides if s.kind == kind][index]
+    return [row["item"] if isinstance(row, dict) else row for row in spec.content[key]]
 
 
 def pdf_pages(path: Path) -> list[str]:

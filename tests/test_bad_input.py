@@ -75,8 +75,8 @@ def test_hostile_text_stays_text(tmp_path: Path, data_copy: Path) -> None:
     hostile = "<script>alert(1)</script> <img src=x onerror=alert(2)> </div>"
     deck.write_text(
         deck.read_text().replace(
-            "  - kind: balance_sheet\n",
-            f"  - kind: balance_sheet\n    bullets:\n      - '{hostile}'\n",
+            "    title: Consolidated Balance Sheets\n",
+            f"    title: Consolidated Balance Sheets\n    bullets:\n      - '{hostile}'\n",
         )
     )
     company = data_copy / "company.yaml"
@@ -131,11 +131,11 @@ def test_resources_outside_the_project_are_refused(
 
 
 def test_template_typo_names_file_and_line(tmp_path: Path, templates: Path) -> None:
-    path = templates / "slides" / "balance_sheet.html"
+    path = templates / "slides" / "statement.html"
     path.write_text(path.read_text().replace("slide.body.unit", "slide.body.unti"))
     with pytest.raises(
         SlideError,
-        match=r"templates/slides/balance_sheet\.html, line 1 "
+        match=r"templates/slides/statement\.html, line 1 "
         r"\(in templates/macros\.html, line \d+\): .*unti",
     ):
         build(IIJ, Q, tmp_path / "out", templates=templates)
@@ -193,14 +193,14 @@ def test_long_bullet_fails_clearly(tmp_path: Path, data_copy: Path) -> None:
     long_text = "Long commentary. " * 120
     deck.write_text(
         deck.read_text().replace(
-            "  - kind: balance_sheet\n",
-            f"  - kind: balance_sheet\n    bullets:\n      - '{long_text}'\n",
+            "    title: Consolidated Balance Sheets\n",
+            f"    title: Consolidated Balance Sheets\n    bullets:\n      - '{long_text}'\n",
         )
     )
     code, err = run("build", "--quarter", "1Q08", "--data", str(data_copy), "--out", str(tmp_path))
     assert code == 2
-    row = written_at(deck, "kind: balance_sheet").split(":")[0]
-    where = f'1Q08.yaml:{row}:5, slide 13 (balance_sheet, 1Q08) "Consolidated Balance Sheets"'
+    row = int(written_at(deck, "title: Consolidated Balance Sheets").split(":")[0]) - 2
+    where = f'1Q08.yaml:{row}:5, slide 13 (statement, 1Q08) "Consolidated Balance Sheets"'
     assert f"{where}: does not fit on one page" in one_error_line(err)
 
 
@@ -330,11 +330,12 @@ def test_ten_thousand_press_releases_fail_clearly(tmp_path: Path, data_copy: Pat
     [
         (
             "1Q08.yaml",
-            '  - kind: balance_sheet\n    number: "13"\n',
-            '  - kind: balance_sheet\n    number: "13"\n    content:\n      factors: [Cash rose]\n',
-            '1Q08.yaml:{}:7, slide 13 (balance_sheet, 1Q08) "Consolidated Balance Sheets": '
+            '  - kind: group_companies\n    number: "Ref. 3"\n',
+            '  - kind: group_companies\n    number: "Ref. 3"\n    content:\n'
+            "      factors: [Cash rose]\n",
+            '1Q08.yaml:{}:7, slide Ref. 3 (group_companies, 1Q08) "IIJ Group Companies": '
             "content.factors: unknown key; "
-            "the balance_sheet slide reads no content",
+            "the group_companies slide reads no content",
         ),
         (
             "1Q08.yaml",
@@ -346,11 +347,11 @@ def test_ten_thousand_press_releases_fail_clearly(tmp_path: Path, data_copy: Pat
         ),
         (
             "1Q08.ja.yaml",
-            '  - kind: balance_sheet\n    number: "13"\n',
-            '  - kind: balance_sheet\n    number: "13"\n    content:\n      impacts: []\n',
-            '1Q08.ja.yaml:{}:7, slide 13 (balance_sheet, 1Q08) "連結貸借対照表": '
+            '  - kind: group_companies\n    number: "Ref. 3"\n',
+            '  - kind: group_companies\n    number: "Ref. 3"\n    content:\n      impacts: []\n',
+            '1Q08.ja.yaml:{}:7, slide Ref. 3 (group_companies, 1Q08) "IIJグループ会社": '
             "content.impacts: unknown key; "
-            "the balance_sheet slide reads no content",
+            "the group_companies slide reads no content",
         ),
     ],
     ids=["kind-reads-none", "misspelt-key", "japanese-deck"],

@@ -18,7 +18,7 @@ from reportgen.cli import main
 from tests.conftest import EXAMPLE, edit, written_at
 
 QUARTER = "1Q25"
-SUMMARY = 'slide 1 (results_summary, 1Q25) "Consolidated Financial Results for 1Q FY2025"'
+SUMMARY = 'slide 1 (statement, 1Q25) "Consolidated Financial Results for {{ quarter_label }}"'
 REVENUES = 'slide 2 (revenues, 1Q25) "Revenues"'
 
 
@@ -72,14 +72,15 @@ def test_unknown_content_key(company: Path, tmp_path: Path) -> None:
     line = build_error(company, tmp_path)
     row = written_at(deck, "impact:").split(":")[0]
     assert line.startswith(
-        f'{deck}:{row}:7, slide 6 (operating_income_bridge, 1Q25) "Operating Income YoY '
+        f'{deck}:{row}:7, slide 6 (bridge, 1Q25) "Operating Income YoY '
         "Comparison\": content.impact: unknown key (did you mean 'impacts'?)"
     )
 
 
 def test_unknown_key_of_a_slide(company: Path, tmp_path: Path) -> None:
     deck = deck_of(company)
-    edit(deck, '    number: "1"\n    bullets:', '    number: "1"\n    bulets:')
+    title = '    title: "Consolidated Financial Results for {{ quarter_label }}"\n'
+    edit(deck, f"{title}    bullets:", f"{title}    bulets:")
     line = build_error(company, tmp_path)
     row = written_at(deck, "bulets:").split(":")[0]
     assert line.startswith(f"{deck}:{row}:5, {SUMMARY}: ")
@@ -216,9 +217,7 @@ def test_japanese_deck_names_its_own_file(company: Path, tmp_path: Path) -> None
     deck = deck_of(company, "ja")
     edit(deck, "{{ 'revenue'|yoy_dir }}", "{{ 'revenue'|yoy_dri }}")
     line = build_error(company, tmp_path, "--edition", "ja")
-    assert line.startswith(
-        f"{deck}:{written_at(deck, 'yoy_dri')}, slide 1 (results_summary, 1Q25) "
-    )
+    assert line.startswith(f"{deck}:{written_at(deck, 'yoy_dri')}, slide 1 (statement, 1Q25) ")
     assert "(did you mean 'yoy_dir'?)" in line
 
 

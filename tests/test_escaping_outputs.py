@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 from dataclasses import dataclass, replace
 from html.parser import HTMLParser
@@ -102,7 +103,12 @@ def _poison(target: Path) -> Path:
         f"title: {text['press release']}",
     )
     for number, title in FORMULA_TITLES.items():
-        edit(deck, f'number: "{number}"\n', f'number: "{number}"\n    title: {_q(title)}\n')
+        # A title the deck file already gives the slide is replaced, not repeated.
+        source = deck.read_text(encoding="utf-8")
+        head = re.search(rf'number: "{number}"\n(    title: .*\n)?', source)
+        assert head is not None
+        titled = f'number: "{number}"\n    title: {_q(title)}\n'
+        deck.write_text(source.replace(head.group(0), titled, 1), encoding="utf-8")
     edit(
         target / "company.yaml",
         "name: Example Networks Corp. (fictional)",
@@ -262,7 +268,7 @@ def _with_label(deck: Deck, label: str) -> Deck:
     """The deck with the bridge's first impact labelled ``label``."""
     slides = []
     for slide in deck.slides:
-        if slide.kind == "operating_income_bridge":
+        if slide.kind == "bridge":
             impacts = slide.body.impacts
             assert isinstance(impacts, Table)
             rows = (replace(impacts.rows[0], label=label), *impacts.rows[1:])

@@ -22,14 +22,14 @@ from reportgen.model.targets import targets_in_force
 from reportgen.quarters import Quarter
 from reportgen.slides.cells import Table
 from reportgen.slides.deck import load_deck_spec
-from reportgen.slides.financials import SUMMARY_ITEMS
-from reportgen.slides.reference import FORECAST_ROWS, PressContent
-from tests.conftest import ROOT, BuiltDeck, DeckShelf, undisclosed_columns
+from reportgen.slides.reference import PressContent
+from tests.conftest import ROOT, BuiltDeck, DeckShelf, content_items, undisclosed_columns
 
 EXAMPLE = ROOT / "data" / "examples" / "fictional"
 QUARTERS = ("2Q25", "3Q25", "4Q25")
 # Slides 3-11 (2-10 without a period view) one chart each; cash flows and other data three.
 CHARTS = 15
+PER_SHARE = ("eps", "dps")  # the forecast rows shown in JPY, not JPY billion
 
 
 @pytest.fixture(scope="module")
@@ -141,10 +141,11 @@ def test_period_view_against_prior_period_and_target_in_force(
     # The totals; revenue by type (sub rows) and the dividend are checked in test_quarters_decks.
     dividend = deck.result.deck.messages.item("dps")
     main = [r for r in table.rows if r.style != "sub" and r.label != dividend]
-    assert [r.label for r in main] == [deck.result.deck.messages.item(k) for k in SUMMARY_ITEMS]
+    items = content_items(deck, "period_summary")
+    assert [r.label for r in main] == [deck.result.deck.messages.item(k) for k in items]
     assert table.header[0][2].startswith(f"{period} (")
     assert table.header[0][4].startswith(f"{prior} (")
-    for key, row in zip(SUMMARY_ITEMS, main, strict=True):
+    for key, row in zip(items, main, strict=True):
         actual, plan = model.value(key, period).value, targets.get(key, period).value
         if key != "gross_margin":  # derived from the revenue and cost targets
             assert plan == _in_force(dataset, key, period, release).figure.value, key
@@ -222,7 +223,7 @@ def test_nine_month_view_sums_the_quarters_and_tracks_the_year_target(
 def test_balance_sheet_compares_with_the_previous_fiscal_year_end(
     decks: dict[str, BuiltDeck], quarter: str, dates: tuple[str, str]
 ) -> None:
-    page = decks[quarter].page("balance_sheet")
+    page = decks[quarter].pages_of("statement")[-1]
     for label in dates:
         assert label in page
     change = _csv_value(quarter, "cash") - _csv_value("4Q24", "cash")
@@ -247,9 +248,9 @@ def test_first_half_target_is_mays_and_the_year_revised_with_the_results(
     page = decks["2Q25"].page("forecast")
     assert "Revised Forecast for FY2025" in page
     assert "FY25 Target" in page
-    for key, unit in FORECAST_ROWS:
+    for key in content_items(decks["2Q25"], "forecast"):
         plan = _in_force(dataset, key, "FY25", release).figure.value
-        shown = formatting.jpy_billion(plan) if unit == "bn" else formatting.jpy(plan)
+        shown = formatting.jpy(plan) if key in PER_SHARE else formatting.jpy_billion(plan)
         assert shown in page, key
     assert formatting.jpy_billion(revenue.figure.value) not in page
 
@@ -286,8 +287,8 @@ def test_fourth_quarter_forecasts_the_next_year(
     model = _model(dataset, "4Q25")
     rows = next(s for s in deck.slides if s.kind == "forecast").body.rows
     assert isinstance(rows, tuple)
-    for (key, unit), row in zip(FORECAST_ROWS, rows, strict=True):
-        fmt = formatting.jpy_billion if unit == "bn" else formatting.jpy
+    for key, row in zip(content_items(deck, "forecast"), rows, strict=True):
+        fmt = formatting.jpy if key in PER_SHARE else formatting.jpy_billion
         year = _in_force(dataset, key, "FY26", release)
         # Announced with these results, after the year it follows had closed.
         assert year.announced == release.isoformat()

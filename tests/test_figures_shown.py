@@ -19,8 +19,8 @@ from tests.conftest import BuiltDeck
 
 
 def _slide(deck: BuiltDeck, kind: str) -> Slide:
-    (slide,) = (s for s in deck.slides if s.kind == kind)
-    return slide
+    """The deck's first slide of ``kind``."""
+    return next(s for s in deck.slides if s.kind == kind)
 
 
 def _by(shown: tuple[Shown, ...], place: str, key: str) -> list[Shown]:
@@ -55,8 +55,8 @@ def test_chart_values_carry_their_figures(iij_1q08: BuiltDeck, iij_model: Quarte
 
 
 def test_bridge_steps_and_the_residual_are_figures(iij_1q08: BuiltDeck) -> None:
-    steps = [s for s in figures_of(_slide(iij_1q08, "operating_income_bridge")) if s.place == CHART]
-    chart = _slide(iij_1q08, "operating_income_bridge").charts[0]
+    steps = [s for s in figures_of(_slide(iij_1q08, "bridge")) if s.place == CHART]
+    chart = _slide(iij_1q08, "bridge").charts[0]
     assert len(steps) == len(chart.spec.steps)
     for step, (_, value, _) in zip(steps, chart.spec.steps, strict=True):
         # The SG&A step shows the change negated: the figure listed is what is drawn.
@@ -103,7 +103,7 @@ def test_data_sheet_lists_each_figure_once(iij_1q08: BuiltDeck) -> None:
 
 def test_tables_are_found_wherever_they_sit(iij_1q08: BuiltDeck) -> None:
     """The data pack's per-slide sheets and the snapshot walk bodies for their tables."""
-    summary = _slide(iij_1q08, "results_summary").body
+    summary = _slide(iij_1q08, "statement").body
     assert list(tables_of(summary)) == [summary.table]  # type: ignore[attr-defined]
-    bridge = _slide(iij_1q08, "operating_income_bridge").body
+    bridge = _slide(iij_1q08, "bridge").body
     assert list(tables_of(bridge)) == [bridge.table, bridge.impacts]  # type: ignore[attr-defined]

@@ -16,8 +16,15 @@ from pypdf.generic import DictionaryObject
 
 from reportgen import __version__
 from reportgen.model.quarter import QuarterModel
-from reportgen.slides.financials import SUMMARY_ITEMS
-from tests.conftest import IIJ, ROOT, BuiltDeck, catalogue_of, cli_command, require_tool
+from tests.conftest import (
+    IIJ,
+    ROOT,
+    BuiltDeck,
+    catalogue_of,
+    cli_command,
+    content_items,
+    require_tool,
+)
 
 
 @pytest.fixture(scope="module")
@@ -152,7 +159,7 @@ def test_data_pack_has_numbers_with_formats(iij_1q08: BuiltDeck, iij_model: Quar
     book = load_workbook(path)
     sheet = next(book[n] for n in book.sheetnames if n.startswith("1 "))
     rows = {r[0].value: r for r in sheet.iter_rows() if r[0].value}
-    for key in SUMMARY_ITEMS:
+    for key in content_items(iij_1q08, "statement"):
         label = next(k for k in rows if isinstance(k, str) and k == _label(key))
         cells = rows[label]
         value = iij_model.value(key).value

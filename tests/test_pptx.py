@@ -187,7 +187,7 @@ def test_ratio_lines_sit_on_a_second_value_axis(built: dict[str, BuildResult]) -
     """Slide 5 (operating and net income): bars, and the margin line on a right-hand axis."""
     result = built["fictional-en"]
     presentation = Presentation(str(_pptx(result)))
-    index = [s.kind for s in result.deck.slides].index("operating_net_income")
+    index = [s.kind for s in result.deck.slides].index("margin")
     shape = next(s for s in presentation.slides[index].shapes if s.name == "Chart 1")
     xml = shape.chart.part.blob.decode()
     assert "<c:barChart>" in xml
@@ -233,12 +233,12 @@ def test_speaker_notes_name_the_documents_of_the_figures(built: dict[str, BuildR
 def _edited(source: Path, target: Path, slide_kind: list[str]) -> tuple[str, str]:
     """A copy with one table cell and one chart value changed, as a user would in PowerPoint."""
     presentation = Presentation(str(source))
-    table_slide = presentation.slides[slide_kind.index("results_summary")]
+    table_slide = presentation.slides[slide_kind.index("statement")]
     table = next(s for s in table_slide.shapes if s.name == "Table 1").table
     cell = table.cell(1, 2)
     old_cell = cell.text
     cell.text_frame.paragraphs[0].runs[0].text = "99.9"
-    chart_slide = presentation.slides[slide_kind.index("operating_net_income")]
+    chart_slide = presentation.slides[slide_kind.index("margin")]
     chart = next(s for s in chart_slide.shapes if s.name == "Chart 1").chart
     data = CategoryChartData()
     data.categories = list(chart.plots[0].categories)

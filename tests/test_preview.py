@@ -172,16 +172,13 @@ def test_an_edited_figure_arrives_with_a_reload_event(
     wait_for_page(preview, lambda html: wanted in text_of(html))
 
 
-def test_an_edited_chart_label_gives_a_new_chart(
-    preview: PreviewServer, templates_copy: Path
-) -> None:
-    # The operating margin line is on the operating and net income slide's chart.
-    chart = re.compile(
-        r'data-kind="operating_net_income".*?<img src="(charts/[0-9a-f]+\.svg)"', re.S
-    )
+def test_an_edited_chart_label_gives_a_new_chart(preview: PreviewServer, data_copy: Path) -> None:
+    # The operating margin line is on the operating and net income slide's chart; its
+    # label is written in the deck file.
+    chart = re.compile(r'data-kind="margin".*?<img src="(charts/[0-9a-f]+\.svg)"', re.S)
     before = chart.search(page(preview))
     assert before is not None
-    edit(templates_copy / "i18n" / "en" / "common.yaml", "Operating Margin Ratio", "Margin Zq")
+    edit(data_copy / "decks" / "1Q08.yaml", "label: Operating Margin Ratio", "label: Margin Zq")
     html = wait_for_page(preview, lambda html: before.group(1) not in html)
     after = chart.search(html)
     assert after is not None
@@ -911,7 +908,7 @@ def test_a_missing_figure_in_a_sentence_shows_marked_and_its_error_listed(
     assert code == 2
     (line,) = [x for x in err.splitlines() if x.startswith("error: ")]
     assert line.removeprefix("error: ") == marked[0]
-    assert re.search(r"decks/1Q25\.yaml:\d+:\d+, slide 1 \(results_summary, 1Q25\) ", line)
+    assert re.search(r"decks/1Q25\.yaml:\d+:\d+, slide 1 \(statement, 1Q25\) ", line)
     assert "placeholder 'sga'|yoy_dir: sga 1Q24 is not available in this data set" in line
     assert len(marked) == 3
     for message in marked:

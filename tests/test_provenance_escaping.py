@@ -44,8 +44,8 @@ def test_a_note_with_quotes_and_tags_stays_inside_the_title(
     # A bullet that prints the same figure, so that commentary carries the note too.
     edit(
         data_copy / "decks" / "1Q08.yaml",
-        '  - kind: results_summary\n    number: "1"\n    bullets:\n',
-        '  - kind: results_summary\n    number: "1"\n    bullets:\n'
+        '    title: "Consolidated Financial Results for {{ quarter_label }}"\n    bullets:\n',
+        '    title: "Consolidated Financial Results for {{ quarter_label }}"\n    bullets:\n'
         "      - Revenues were JPY {{ 'revenue'|m }} million.\n",
     )
     result = build(data_copy, Quarter.parse("1Q08"), tmp_path, pdf=False)

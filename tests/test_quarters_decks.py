@@ -41,8 +41,8 @@ def test_an_added_quarter_builds(tmp_path: Path) -> None:
         load_deck_spec(deck.result.deck.dataset, deck.result.deck.quarter).slides
     )
     assert "2nd Quarter FY2025" in deck.pages[0]
-    assert "2Q25 (25/7 ~ 25/9)" in deck.page("results_summary")
-    assert "2Q24 (24/7 ~ 24/9)" in deck.page("results_summary")
+    assert "2Q25 (25/7 ~ 25/9)" in deck.page("statement")
+    assert "2Q24 (24/7 ~ 24/9)" in deck.page("statement")
 
 
 def test_batch_reports_a_broken_quarter_and_builds_the_others(

@@ -188,7 +188,7 @@ def test_a_typed_number_is_open(data_copy: Path, tmp_path: Path) -> None:
     assert code == 2
     [item] = items
     at = written_at(deck, "Revenues were JPY 16,328 million.")
-    assert item.startswith(f"{deck}:{at}, slide 1 (results_summary, 1Q08) ")
+    assert item.startswith(f"{deck}:{at}, slide 1 (statement, 1Q08) ")
     assert ": typed number '16,328' equals revenue 1Q08" in item
 
 
@@ -205,7 +205,7 @@ def test_every_placeholder_on_a_missing_figure_is_open(data_copy: Path, tmp_path
     # Each names where it is written (file:line:column), then the slide as printed.
     lines = [written_at(deck, text) for text in ("Capital expenditure was", "came to")]
     for line, at in zip(missing, lines, strict=True):
-        assert line.startswith(f"{deck}:{at}, slide 1 (results_summary, 1Q08)")
+        assert line.startswith(f"{deck}:{at}, slide 1 (statement, 1Q08)")
     # The deck changed too: the approval is stale, and that is the only other item.
     [other] = [line for line in items if line not in missing]
     assert other.endswith(

@@ -111,23 +111,23 @@ def test_a_loss_quarter_turns_to_a_loss_and_a_loss_narrows(example: Path, tmp_pa
     set_operating_income(example, NOW, -14)
     en, ja = both(example, tmp_path)
 
-    bullets = en.page("operating_net_income")
+    bullets = en.page("margin")
     assert (
         f"Operating income: turned to a loss of JPY 14 million (profit of JPY {_m(then)} million "
         "in 1Q24) from 1Q24, loss narrowed by JPY 86 million to JPY 14 million (loss of JPY 100 "
         "million in 4Q24) from 4Q24" in bullets
     )
-    summary = en.page("results_summary")
+    summary = en.page("statement")
     # JPY billion: a loss of 14 is (0.0), its margin (0.1%), its change n.m. with the note.
     assert "Operating Income (0.1%) (0.0)" in summary
     assert "n.m.: not meaningful" in summary
     # The company's published +44.4% does not show across the sign change.
     assert "44.4%" not in summary
 
-    ja_bullets = _unspaced(ja.page("operating_net_income"))
+    ja_bullets = _unspaced(ja.page("margin"))
     assert f"赤字転落（損失14百万円、{JA_THEN}は利益{_m(then)}百万円）" in ja_bullets
     assert f"赤字縮小（損失14百万円、{JA_PRIOR}の損失100百万円から86百万円改善）" in ja_bullets
-    ja_summary = ja.page("results_summary")
+    ja_summary = ja.page("statement")
     assert "△0" in ja_summary
     assert "－：" in ja_summary  # the note of the full-width dash
     for deck in (en, ja):
@@ -147,12 +147,12 @@ def test_a_return_to_profit_and_a_zero_base(example: Path, tmp_path: Path) -> No
     en, ja = both(example, tmp_path)
     assert (
         f"returned to profit of JPY {_m(now)} million (loss of JPY 100 million in 1Q24) from 1Q24, "
-        f"JPY {_m(now)} million, against nil in 4Q24 from 4Q24" in en.page("operating_net_income")
+        f"JPY {_m(now)} million, against nil in 4Q24 from 4Q24" in en.page("margin")
     )
-    ja_bullets = _unspaced(ja.page("operating_net_income"))
+    ja_bullets = _unspaced(ja.page("margin"))
     assert f"黒字転換（利益{_m(now)}百万円、{JA_THEN}は損失100百万円）" in ja_bullets
     assert f"{_m(now)}百万円（{JA_PRIOR}はゼロ）" in ja_bullets
-    summary = en.page("results_summary")
+    summary = en.page("statement")
     assert "44.4%" not in summary
     assert "n.m." in summary
 
@@ -197,8 +197,8 @@ def test_a_missing_year_ago_figure_fails_the_sentence(example: Path, tmp_path: P
     (line,) = [x for x in err.getvalue().splitlines() if x.startswith("error:")]
     deck = example / "decks" / "1Q25.yaml"
     where = written_at(deck, "{{ 'sga'|")
-    assert f"{deck}:{where}, slide 1 (results_summary, 1Q25) " in line
-    assert '"Consolidated Financial Results for 1Q FY2025": ' in line
+    assert f"{deck}:{where}, slide 1 (statement, 1Q25) " in line
+    assert '"Consolidated Financial Results for {{ quarter_label }}": ' in line
     assert "placeholder 'sga'|" in line
     assert "sga 1Q24 is not available in this data set" in line
     assert not (tmp_path / "o" / NOW).exists()
@@ -352,8 +352,12 @@ EMPTY_DECK = """title: 1st Quarter FY2027 Consolidated Financial Results
 release_date: 2027-08-10
 slides:
   - kind: cover
-  - kind: balance_sheet
+  - kind: statement
     number: "1"
+    title: Consolidated Balance Sheets
+    content:
+      items: [cash, total_assets]
+      compare: year_start
 """
 
 
@@ -367,8 +371,8 @@ def test_a_slide_with_every_figure_missing_needs_a_reason(example: Path, tmp_pat
     assert code == 2
     (line,) = [x for x in err.getvalue().splitlines() if x.startswith("error:")]
     # The slide itself: where its mapping starts (``kind:`` after the dash).
-    row = written_at(deck, "kind: balance_sheet").split(":")[0]
-    assert f"{deck}:{row}:5, slide 1 (balance_sheet, 1Q27) " in line
+    row = written_at(deck, "kind: statement").split(":")[0]
+    assert f"{deck}:{row}:5, slide 1 (statement, 1Q27) " in line
     assert '"Consolidated Balance Sheets": every figure is missing' in line
     assert "keep_empty" in line
 

@@ -22,16 +22,21 @@ from reportgen.slides.cells import Cell, note_keys
 from reportgen.slides.deck import Deck
 from reportgen.slides.periods import PeriodNames
 from reportgen.slides.reference import fiscal_quarter
-from reportgen.slides.statements import CASH_FLOW_SECTIONS
 from tests.conftest import IIJ, BuiltDeck, catalogue_of
 
 RELEASE = date(2008, 8, 12)
+# IIJ's cash-flow items, as its deck files name them (content.items of cash_flows).
+CASH_FLOW_SECTIONS = (
+    ("operating", "cf_operating"),
+    ("investing", "cf_investing"),
+    ("financing", "cf_financing"),
+)
 MY_KINDS = (
-    "operating_income_bridge",
+    "bridge",
     "new_business",
     "seil_smf",
     "cash_flows",
-    "other_financial_data",
+    "quarter_charts",
     "forecast",
     "medium_term_target",
     "group_companies",
@@ -69,7 +74,7 @@ def test_slides_sit_at_their_seed_positions(iij_1q08: BuiltDeck, deck: Deck) -> 
 
 
 def test_bridge_steps_come_from_the_model(deck: Deck, iij_model: QuarterModel) -> None:
-    slide = next(s for s in deck.slides if s.kind == "operating_income_bridge")
+    slide = next(s for s in deck.slides if s.kind == "bridge")
     steps = slide.charts[0].spec.steps
     start = iij_model.value("operating_income", "1Q07").value
     end = iij_model.value("operating_income", "1Q08").value
@@ -85,7 +90,7 @@ def test_bridge_steps_come_from_the_model(deck: Deck, iij_model: QuarterModel) -
 
 
 def test_bridge_page(iij_1q08: BuiltDeck, iij_model: QuarterModel) -> None:
-    page = iij_1q08.page("operating_income_bridge")
+    page = iij_1q08.page("bridge")
     assert "Operating Income YoY Comparison" in page
     assert "Negative Impact on 1Q08 Operating Income" in page
     margin = iij_model.change("gross_margin", "1Q08", "1Q07").value
@@ -204,11 +209,11 @@ def test_cash_flow_gap_is_computed(iij_1q08: BuiltDeck, iij_model: QuarterModel)
 
 
 def test_other_financial_data_says_not_disclosed(iij_1q08: BuiltDeck) -> None:
-    page = iij_1q08.page("other_financial_data")
+    page = iij_1q08.page("quarter_charts")
     for title in ("CAPEX", "Adjusted EBITDA", "Depreciation and Amortization"):
         assert title in page
     assert page.count("Not available in this data set") == 3
-    section = iij_1q08.html.split('data-kind="other_financial_data"')[1].split("</section>")[0]
+    section = iij_1q08.html.split('data-kind="quarter_charts"')[1].split("</section>")[0]
     assert "<img" not in section
     assert "n/a" not in page  # no empty axes with gap marks
 

@@ -48,9 +48,9 @@ def test_did_you_mean(word: str, hint: str) -> None:
         ),
         (
             "decks/1Q08.yaml",
-            "kind: balance_sheet",
-            "kind: balance_shet",
-            "unknown kind 'balance_shet' (did you mean 'balance_sheet'?); expected one of",
+            "kind: quarter_charts",
+            "kind: quarter_chart",
+            "unknown kind 'quarter_chart' (did you mean 'quarter_charts'?); expected one of",
         ),
         (
             "decks/1Q08.yaml",

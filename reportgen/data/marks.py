@@ -123,7 +123,7 @@ def _walk(
 class Site:
     """A part of a marked file that errors name: a slide, as ``where`` describes it.
 
-    ``at()`` is ``decks/1Q25.yaml:12:5, slide 1 (results_summary, 1Q25) "Title"``.
+    ``at()`` is ``decks/1Q25.yaml:12:5, slide 1 (statement, 1Q25) "Title"``.
     """
 
     marks: Marks

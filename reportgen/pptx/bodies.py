@@ -157,7 +157,7 @@ def slide_blocks(slide: Slide, deck: Deck) -> SlideBlocks:
                 ),
             )
         )
-    if kind in ("results_summary", "period_summary", "balance_sheet"):
+    if kind in ("statement", "period_summary"):
         table = body.table
         extra = [body.target_note] if kind == "period_summary" else []
         return SlideBlocks(
@@ -169,7 +169,7 @@ def slide_blocks(slide: Slide, deck: Deck) -> SlideBlocks:
             bottom=_keep(_notes(slide, deck, extra, [table])),
             sources=_sources(slide),
         )
-    if kind == "operating_net_income":
+    if kind == "margin":
         table = body.table
         return SlideBlocks(
             columns=(
@@ -184,7 +184,7 @@ def slide_blocks(slide: Slide, deck: Deck) -> SlideBlocks:
             bottom=_keep(_notes(slide, deck, tables=[table])),
             sources=_sources(slide),
         )
-    if kind == "operating_income_bridge":
+    if kind == "bridge":
         table, impacts = body.table, body.impacts
         return SlideBlocks(
             columns=(
@@ -217,7 +217,7 @@ def slide_blocks(slide: Slide, deck: Deck) -> SlideBlocks:
             bottom=_keep(_notes(slide, deck, body.notes)),
             sources=_sources(slide),
         )
-    if kind == "other_financial_data":
+    if kind == "quarter_charts":
         charts = _charts(slide)
         return SlideBlocks(
             top=_keep(text("Unit", body.unit, role="unit")),

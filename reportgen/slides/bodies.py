@@ -32,10 +32,19 @@ class CoverBody:
 
 @dataclass(frozen=True, slots=True)
 class TableBody:
-    """A statement table (results summary, balance sheet, tax items) and its unit."""
+    """A table and its unit (the margin slide's items by quarter)."""
 
     table: Table
     unit: str
+
+
+@dataclass(frozen=True, slots=True)
+class StatementBody:
+    """A statement table of any items, its unit, and how its bullets are set."""
+
+    table: Table
+    unit: str
+    bullet_columns: int = 1
 
 
 @dataclass(frozen=True, slots=True)

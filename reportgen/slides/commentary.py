@@ -155,6 +155,10 @@ NAME_HELP: dict[str, tuple[str, str]] = {
     "money_large": ("the large unit (`large_scale`) as the edition writes it", "{{ money_large }}"),
     "currency": ("the reporting currency (JPY; 円 in Japanese)", "{{ currency }}"),
     "scale": ("the scale of the figures (million; 百万 in Japanese)", "{{ scale }}"),
+    "quarter_label": (
+        "the deck's quarter as slide titles name it (not a period to read figures of)",
+        "{{ quarter_label }}",
+    ),
 }
 
 
@@ -357,6 +361,9 @@ class Commentary:
                 if name != "large_scale"
             },
         }
+        if periods is not None:
+            # A slide title names its quarter in words: ``Results for {{ quarter_label }}``.
+            names["quarter_label"] = periods.quarter_label(model.quarter)
         self._language = Language(filters, names, self._marked, items=model.figures.catalogue)
 
     @property

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar, get_args
+from typing import Literal, TypeVar, get_args, get_origin
 
 from markupsafe import Markup
 from pydantic import BaseModel, Field, ValidationError, model_validator
+from pydantic.fields import FieldInfo
 
 from reportgen.data.load import Dataset, describe_each, shown
 from reportgen.data.marks import Site
@@ -35,7 +36,7 @@ def deck_path(dataset: Dataset, quarter: Quarter, language: str = "en") -> Path:
 def slide_where(ctx: BuildContext, spec: SlideSpec, *path: str | int, key: bool = False) -> str:
     """Where ``path`` of the slide being built is written, then the slide's name.
 
-    ``decks/1Q25.yaml:64:9, slide 6 (operating_income_bridge, 1Q25) "Title"``: the
+    ``decks/1Q25.yaml:64:9, slide 6 (bridge, 1Q25) "Title"``: the
     deck builder names the slide (``Commentary.at``); ``spec`` names it otherwise.
     """
     site = ctx.commentary.site
@@ -52,7 +53,7 @@ def check_content_keys(site: Site, spec: SlideSpec, model: type[BaseModel] | Non
     Checked when the deck file is read, for every slide, so a key on the wrong kind
     (or misspelt) fails the build instead of being silently left off the slide.
     """
-    accepted = list(model.model_fields) if model is not None else []
+    accepted = field_names(model) if model is not None else []
     unknown = [key for key in spec.content if key not in accepted]
     if not unknown:
         return
@@ -75,7 +76,8 @@ def parse_content(ctx: BuildContext, spec: SlideSpec, model: type[Content]) -> C
             where = slide_where(ctx, spec, "content", *unknown[0], key=True)
             raise DataError(f"{where}: {_unknown_key(model, unknown[0])}") from None
         lines = [
-            f"{slide_where(ctx, spec, 'content', *e['loc'])}: content.{each}"
+            f"{slide_where(ctx, spec, 'content', *e['loc'])}: content."
+            + (_missing(model, e["loc"]) if e["type"] == "missing" else each)
             for e, each in zip(errors, describe_each(exc), strict=True)
         ]
         more = f" (and {len(lines) - 1} more)" if len(lines) > 1 else ""
@@ -92,17 +94,52 @@ def _unknown_key(model: type[BaseModel], loc: tuple[int | str, ...]) -> str:
 
 def keys_at(model: type[BaseModel], path: tuple[int | str, ...]) -> list[str]:
     """The keys allowed at ``path`` (field names, list indexes, union member names)."""
+    return [key for c in _models_at(model, path) for key in field_names(c)]
+
+
+def _models_at(model: type[BaseModel], path: tuple[int | str, ...]) -> list[type[BaseModel]]:
     candidates = [model]
     for part in path:
         named = [c for c in candidates if c.__name__ == part]
-        fields = [c.model_fields[part] for c in candidates if part in c.model_fields]
+        fields = _fields(candidates, part)
         if named:
             candidates = named
         elif fields:
             candidates = _models(fields[0].annotation)
         elif not isinstance(part, int):
             return []
-    return [key for c in candidates for key in c.model_fields]
+    return candidates
+
+
+def _fields(models: list[type[BaseModel]], key: int | str) -> list[FieldInfo]:
+    return [
+        field
+        for c in models
+        for name, field in c.model_fields.items()
+        if key in (name, field.alias)
+    ]
+
+
+def _missing(model: type[BaseModel], loc: tuple[int | str, ...]) -> str:
+    """``compare: missing; expected one of year_ago, prior_quarter, year_start``."""
+    where = ".".join(str(part) for part in loc)
+    fields = _fields(_models_at(model, loc[:-1]), loc[-1])
+    if not fields:
+        return f"{where}: missing"
+    field = fields[0]
+    choices = [a for a in get_args(field.annotation) if isinstance(a, str)]
+    if field.description:
+        expected = field.description
+    elif get_origin(field.annotation) is Literal:
+        expected = f"one of {', '.join(choices)}"
+    else:
+        expected = "a value"
+    return f"{where}: missing; expected {expected}"
+
+
+def field_names(model: type[BaseModel]) -> list[str]:
+    """The keys a model reads, as written in the deck file (``from``, not ``from_``)."""
+    return [field.alias or name for name, field in model.model_fields.items()]
 
 
 def _models(annotation: object) -> list[type[BaseModel]]:

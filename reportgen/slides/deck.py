@@ -49,7 +49,7 @@ class Deck:
     # which carries a "Draft" mark on every slide (see ``review.gate``).
     released: str = ""
     # Where each slide is written, as errors name it (``decks/1Q08.yaml:229:5, slide 13
-    # (balance_sheet, 1Q08) "Consolidated Balance Sheets"``), for the layout check.
+    # (statement, 1Q08) "Consolidated Balance Sheets"``), for the layout check.
     where: tuple[str, ...] = ()
 
     @property

@@ -1,6 +1,6 @@
 """Read a quarter's deck file: its spec, where each text is written, how errors name slides.
 
-Every error about a deck file starts ``decks/1Q25.yaml:14:9, slide 1 (results_summary,
+Every error about a deck file starts ``decks/1Q25.yaml:14:9, slide 1 (statement,
 1Q25) "Consolidated Financial Results for 1Q FY2025":``: the line and column of the
 YAML node at fault, then the slide by its printed number, kind and title. ``DeckFile``
 keeps the one mapping from the spec's texts back to their marks (``Marks``), and hands
@@ -38,7 +38,7 @@ class DeckFile:
 
     spec: DeckSpec
     marks: Marks
-    # ``slide 1 (results_summary, 1Q25) "Consolidated Financial Results for 1Q FY2025"``
+    # ``slide 1 (statement, 1Q25) "Consolidated Financial Results for 1Q FY2025"``
     names: tuple[str, ...]
 
     def slide(self, index: int) -> Site:
@@ -47,7 +47,7 @@ class DeckFile:
 
 
 def slide_name(number: str, kind: str, quarter: Quarter, title: str = "") -> str:
-    """``slide 1 (results_summary, 1Q25) "Title"``: the slide as printed, number then title."""
+    """``slide 1 (statement, 1Q25) "Title"``: the slide as printed, number then title."""
     title = " ".join(title.split())
     numbered = f"slide {number} " if number else "slide "
     return f"{numbered}({kind}, {quarter.name})" + (f' "{title}"' if title else "")
@@ -68,12 +68,7 @@ def default_title(
 
 def quarter_label(messages: Messages, dataset: Dataset, quarter: Quarter) -> str:
     """``1Q FY2025``: how the default slide titles name the deck's quarter."""
-    return messages(
-        "deck.quarter_label",
-        number=quarter.number,
-        fiscal_year=quarter.fiscal_year,
-        name=PeriodNames(messages, dataset.calendar).name(quarter),
-    )
+    return PeriodNames(messages, dataset.calendar).quarter_label(quarter)
 
 
 def read_deck(

@@ -1,54 +1,129 @@
-"""Financial statement slides: results summary, operating and net income, balance sheet."""
+"""Statement slides: a table of any items, a margin chart, the cumulative period view.
+
+No item of one company is named here: the deck file's ``content:`` lists them.
+"""
 
 from __future__ import annotations
 
+from typing import Literal
+
+from pydantic import Field, model_validator
+
 from reportgen.charts.spec import ChartSpec, Series
-from reportgen.data.schema import SlideSpec
+from reportgen.data.schema import ItemKey, SlideSpec, Strict
 from reportgen.errors import DataError
 from reportgen.model import measures
 from reportgen.model.figures import Figure, Figures
 from reportgen.model.targets import targets_in_force
 from reportgen.quarters import Period, Quarter
 from reportgen.slides.base import BuildContext, Chart, SlideKind
-from reportgen.slides.bodies import PeriodSummaryBody, TableBody
+from reportgen.slides.bodies import PeriodSummaryBody, StatementBody, TableBody
 from reportgen.slides.cells import Cell, Row, Style, Table, blank, cell, signed
 from reportgen.slides.charts import alt_text, gap_note
-from reportgen.slides.content import slide_where
+from reportgen.slides.content import parse_content, slide_where
 from reportgen.slides.messages import as_shown
+from reportgen.slides.plain import plain
 
-SUMMARY_ITEMS = (
-    "revenue",
-    "cost",
-    "gross_margin",
-    "sga",
-    "operating_income",
-    "income_before_tax",
-    "net_income",
-)
-
-BALANCE_SHEET_ITEMS = (
-    "cash",
-    "accounts_receivable",
-    "inventories",
-    "prepaid_expenses",
-    "afs_securities",
-    "property_equipment",
-    "goodwill_intangibles",
-    "other_assets",
-    "short_term_borrowings",
-    "accumulated_deficit",
-    "aoci",
-    "total_equity",
-    "total_assets",
-)
-
-TAX_TABLE_ITEMS = ("income_tax", "minority_interests", "equity_method_income")
+# How a statement compares the deck's quarter: with the same quarter a year
+# earlier or the quarter before (a % change), or with the last fiscal year's end
+# (a balance sheet: the change as an amount).
+Compare = Literal["year_ago", "prior_quarter", "year_start"]
+Scale = Literal["million", "billion"]
 
 
-# A summary compares a quarter (slide 1) or a half or year (the period view).
+def _no_stray(rows: tuple[str, ...], among: tuple[str, ...], what: str) -> None:
+    stray = [key for key in rows if key not in among]
+    if stray:
+        raise ValueError(f"{what} {stray[0]!r} is not one of the items: {', '.join(among)}")
+
+
+class StatementContent(Strict):
+    """A table of any items: the quarter against another period."""
+
+    items: tuple[ItemKey, ...] = Field(min_length=1, description="a list of item keys")
+    compare: Compare
+    # Each amount gets a column of its ratio to its ratio base ("% of Revenues").
+    ratios: bool = False
+    totals: tuple[ItemKey, ...] = ()  # rows set in bold
+    scale: Scale = "million"
+    bullet_columns: Literal[1, 2] = 1
+
+    @model_validator(mode="after")
+    def _totals_shown(self) -> StatementContent:
+        _no_stray(self.totals, self.items, "total")
+        return self
+
+
+def _own_base(ctx: BuildContext, key: str) -> bool:
+    """Whether the item is its own ratio base (revenue): its ratio column stays blank."""
+    catalogue = ctx.dataset.catalogue
+    return key in catalogue and catalogue[key].ratio_base == key
+
+
+def _amount_style(ctx: BuildContext, scale: str) -> Style:
+    return ctx.styles.billion if scale == "billion" else ctx.styles.million
+
+
+def _unit(ctx: BuildContext, scale: str) -> str:
+    return ctx.messages("unit.jpy_billion" if scale == "billion" else "unit.jpy_million")
+
+
+def _ratio_cell(ctx: BuildContext, key: str, period: Shown) -> Cell:
+    if _own_base(ctx, key):
+        return blank()
+    return cell(ctx.model.ratio(key, period), ctx.styles.percent)
+
+
+def statement(ctx: BuildContext, spec: SlideSpec) -> tuple[StatementBody, tuple]:
+    """A table of the content's items for the deck's quarter against another period.
+
+    ``year_ago`` and ``prior_quarter`` end in the % change (published where the
+    company gave it); ``year_start`` compares balances with the last fiscal year's
+    end (for a 1Q deck, the previous quarter end; a 4Q deck closes a year, so it
+    compares with the end of the year before, never with its own third quarter)
+    and ends in the change as an amount.
+    """
+    content = parse_content(ctx, spec, StatementContent)
+    t, model, now = ctx.messages, ctx.model, ctx.quarter
+    amount = _amount_style(ctx, content.scale)
+    if content.compare == "year_start":
+        then = Quarter(now.fiscal_year - 1, 4)
+        names = (ctx.end_date_label(now), ctx.end_date_label(then))
+        last = t("column.changes")
+    else:
+        then = now.year_ago if content.compare == "year_ago" else now.previous
+        names = (ctx.period_label(now), ctx.period_label(then))
+        last = t("column.yoy" if content.compare == "year_ago" else "column.qoq")
+
+    def change(key: str) -> Cell:
+        if content.compare == "year_start":
+            return cell(model.change(key, now, then), signed(amount))
+        growth = model.yoy(key, now) if content.compare == "year_ago" else model.qoq(key, now)
+        return cell(growth, ctx.styles.percent)
+
+    def amounts(key: str, period: Shown) -> tuple[Cell, ...]:
+        value = cell(model.value(key, period), amount)
+        return (_ratio_cell(ctx, key, period), value) if content.ratios else (value,)
+
+    rows = tuple(
+        Row(
+            t.item(key),
+            (*amounts(key, now), *amounts(key, then), change(key)),
+            style="total" if key in content.totals else "",
+        )
+        for key in content.items
+    )
+    # With ratios, each amount column follows its "% of Revenues" column.
+    ratio = (t("column.pct_of_revenues"),) if content.ratios else ()
+    ratio_class = ("ratio",) if content.ratios else ()
+    header = ("", *ratio, names[0], *ratio, names[1], last)
+    classes = ("label", *ratio_class, "num", *ratio_class, "num", "num")
+    table = Table((header,), rows, classes)
+    return StatementBody(table, _unit(ctx, content.scale), content.bullet_columns), ()
+
+
+# A summary compares a quarter or a half or year (the period view).
 Shown = Period | Quarter
-# Rows drawn as totals in both summaries.
-SUMMARY_TOTALS = ("revenue", "operating_income", "net_income")
 
 
 def _summary_header(ctx: BuildContext, now: Shown, then: Shown) -> tuple[str, ...]:
@@ -57,36 +132,15 @@ def _summary_header(ctx: BuildContext, now: Shown, then: Shown) -> tuple[str, ..
 
 
 def _summary_cells(ctx: BuildContext, key: str, now: Shown, then: Shown) -> tuple[Cell, ...]:
-    """% of revenues and amount for ``now`` and ``then``, then the change: both summaries."""
+    """% of revenues and amount for ``now`` and ``then``, then the change."""
     model, styles = ctx.model, ctx.styles
-
-    def ratio(period: Shown) -> Cell:
-        return blank() if key == "revenue" else cell(model.ratio(key, period), styles.percent)
-
     return (
-        ratio(now),
+        _ratio_cell(ctx, key, now),
         cell(model.value(key, now), styles.billion),
-        ratio(then),
+        _ratio_cell(ctx, key, then),
         cell(model.value(key, then), styles.billion),
         cell(model.yoy(key, now), styles.percent),
     )
-
-
-def results_summary(ctx: BuildContext, spec: SlideSpec) -> tuple[TableBody, tuple]:
-    """Slide 1: the quarter against the same quarter a year earlier, in JPY billion."""
-    t = ctx.messages
-    now, then = ctx.quarter, ctx.quarter.year_ago
-    rows = tuple(
-        Row(
-            t.item(key),
-            _summary_cells(ctx, key, now, then),
-            style="total" if key in SUMMARY_TOTALS else "",
-        )
-        for key in SUMMARY_ITEMS
-    )
-    header = (_summary_header(ctx, now, then),)
-    table = Table(header, rows, ("label", "ratio", "num", "ratio", "num", "num"))
-    return TableBody(table, t("unit.jpy_billion")), ()
 
 
 def summary_period(ctx: BuildContext, spec: SlideSpec) -> Period:
@@ -100,9 +154,6 @@ def summary_period(ctx: BuildContext, spec: SlideSpec) -> Period:
     return quarter.year_to_date
 
 
-# Revenue by type under the total, in a period view that can show them (IIJ's 2Q
-# releases give first-half recurring and one-time revenues; reference D9).
-PERIOD_BREAKDOWN = ("revenue_recurring", "revenue_systems_construction")
 # Catalogue keys per cumulative period: slide title, and the target's column names.
 _PERIOD_VIEWS = {
     "H": ("half", "column.target", "column.achievement", "note.targets_as_of"),
@@ -111,30 +162,57 @@ _PERIOD_VIEWS = {
 }
 
 
-def _row_style(key: str, shown: str) -> str:
-    if shown != key:
-        return "sub"
-    return "total" if key in SUMMARY_TOTALS else ""
+class SummaryRow(Strict):
+    """A row of the period view, with the parts shown under it where the record gives them.
+
+    (IIJ's 2Q releases give first-half recurring and one-time revenues under the total.)
+    """
+
+    item: ItemKey
+    parts: tuple[ItemKey, ...] = ()
 
 
-def _dividend_row(ctx: BuildContext, period: Period, prior: Period, targets: Figures) -> Row | None:
+class PeriodSummaryContent(Strict):
+    items: tuple[ItemKey | SummaryRow, ...] = Field(
+        min_length=1, description="a list of item keys (or {item: key, parts: [keys]})"
+    )
+    totals: tuple[ItemKey, ...] = ()  # rows set in bold
+    # A per-share item declared for a half or a year (the dividend), shown last.
+    dividend: ItemKey | None = None
+
+    @property
+    def rows(self) -> tuple[SummaryRow, ...]:
+        # Already validated: a bare key becomes a row without checking it again.
+        return tuple(
+            SummaryRow.model_construct(item=r) if isinstance(r, str) else r for r in self.items
+        )
+
+    @model_validator(mode="after")
+    def _totals_shown(self) -> PeriodSummaryContent:
+        _no_stray(self.totals, tuple(r.item for r in self.rows), "total")
+        return self
+
+
+def _dividend_row(
+    ctx: BuildContext, key: str, period: Period, prior: Period, targets: Figures
+) -> Row | None:
     """The dividend per share declared for a half (interim) or a year, where the data has it.
 
     Nine months end no dividend period, so their view has no such row.
     """
     model, styles = ctx.model, ctx.styles
-    actual = model.value("dps", period)
+    actual = model.value(key, period)
     if period.kind == "9M" or actual.missing:
         return None
-    target_cells = _target_cells(actual, targets.get("dps", period.name), styles.yen, ctx)
+    target_cells = _target_cells(actual, targets.get(key, period.name), styles.yen, ctx)
     return Row(
-        ctx.messages.item("dps"),
+        ctx.messages.item(key),
         (
             blank(),
             cell(actual, styles.yen),
             blank(),
-            cell(model.value("dps", prior), styles.yen),
-            cell(model.yoy("dps", period), styles.percent),
+            cell(model.value(key, prior), styles.yen),
+            cell(model.yoy(key, period), styles.percent),
             *target_cells,
         ),
     )
@@ -160,29 +238,35 @@ def period_summary(ctx: BuildContext, spec: SlideSpec) -> tuple[PeriodSummaryBod
     """
     t, model, styles = ctx.messages, ctx.model, ctx.styles
     period = summary_period(ctx, spec)
+    content = parse_content(ctx, spec, PeriodSummaryContent)
     prior = Period(period.kind, period.number, period.fiscal_year - 1)
     goal = period if period.kind != "9M" else Period("FY", 0, period.fiscal_year)
     title_key, target_key, versus_key, note_key = _PERIOD_VIEWS[period.kind]
     targets = targets_in_force(ctx.dataset.targets, ctx.release_date, ctx.dataset.catalogue)
     header = ((*_summary_header(ctx, period, prior), t(target_key), t(versus_key)),)
     rows = []
-    for key in SUMMARY_ITEMS:
-        keys = (key, *PERIOD_BREAKDOWN) if key == "revenue" else (key,)
-        for shown in keys:
+    for row in content.rows:
+        for shown in (row.item, *row.parts):
             actual = model.value(shown, period)
-            if shown != key and actual.missing:
+            if shown != row.item and actual.missing:
                 continue  # a breakdown the record does not give is left out, not shown blank
             plan = targets.get(shown, goal.name)
             # A total's target always shows (n/d if none); a breakdown's only if set.
-            target_cells = _target_cells(actual, plan, styles.billion, ctx, required=shown == key)
+            required = shown == row.item
+            target_cells = _target_cells(actual, plan, styles.billion, ctx, required=required)
+            style = "sub" if not required else "total" if shown in content.totals else ""
             rows.append(
                 Row(
                     t.item(shown),
                     (*_summary_cells(ctx, shown, period, prior), *target_cells),
-                    style=_row_style(key, shown),
+                    style=style,
                 )
             )
-    dividend = _dividend_row(ctx, period, prior, targets)
+    dividend = (
+        None
+        if content.dividend is None
+        else _dividend_row(ctx, content.dividend, period, prior, targets)
+    )
     if dividend is not None:
         rows.append(dividend)
     classes = ("label", "ratio", "num", "ratio", "num", "num", "num", "num")
@@ -198,30 +282,69 @@ def period_summary(ctx: BuildContext, spec: SlideSpec) -> tuple[PeriodSummaryBod
     ), ()
 
 
-def operating_net_income(ctx: BuildContext, spec: SlideSpec) -> tuple[TableBody, tuple[Chart, ...]]:
-    """Slide 5: operating and net income over five quarters, with the margin line."""
-    t, model = ctx.messages, ctx.model
-    quarters = ctx.quarter.trailing(5)
-    names = tuple(ctx.short_period(q) for q in quarters)
-    figures = (
-        tuple(model.value("operating_income", q) for q in quarters),
-        tuple(model.value("net_income", q) for q in quarters),
-        tuple(model.ratio("operating_income", q) for q in quarters),
+class Bar(Strict):
+    """An item drawn as bars, with its palette colour (default: its place in the list)."""
+
+    item: ItemKey
+    color: int | None = Field(default=None, ge=0)
+
+
+class RatioLine(Strict):
+    """An item's ratio to its ratio base, drawn as a line on the right axis."""
+
+    item: ItemKey
+    label: str = ""  # default: the item's label
+
+
+class MarginContent(Strict):
+    """Bars of items over the last quarters, their ratios as lines, a table under them."""
+
+    items: tuple[ItemKey | Bar, ...] = Field(
+        min_length=1, description="a list of item keys (or {item: key, color: n})"
     )
+    lines: tuple[ItemKey | RatioLine, ...] = ()
+    # Items shown by quarter in a table under the chart (JPY million).
+    table: tuple[ItemKey, ...] = ()
+    quarters: int = Field(default=5, ge=2, le=8)
+
+
+def margin(ctx: BuildContext, spec: SlideSpec) -> tuple[TableBody, tuple[Chart, ...]]:
+    """Bars of the content's items over the last quarters, with their margins as lines."""
+    t, model = ctx.messages, ctx.model
+    content = parse_content(ctx, spec, MarginContent)
+    quarters = ctx.quarter.trailing(content.quarters)
+    names = tuple(ctx.short_period(q) for q in quarters)
+    # The keys are validated: a bare one becomes a row without checking it again.
+    bars = tuple(Bar.model_construct(item=b) if isinstance(b, str) else b for b in content.items)
+    lines = tuple(
+        RatioLine.model_construct(item=r) if isinstance(r, str) else r for r in content.lines
+    )
+    figures = (
+        *(tuple(model.value(b.item, q) for q in quarters) for b in bars),
+        *(tuple(model.ratio(r.item, q) for q in quarters) for r in lines),
+    )
+    series = [
+        Series(
+            t.item(b.item),
+            tuple(f.value for f in values),
+            color=index if b.color is None else b.color,
+        )
+        for index, (b, values) in enumerate(zip(bars, figures, strict=False))
+    ]
+    series += [
+        Series(
+            plain(ctx.commentary.text(r.label)) if r.label else t.item(r.item),
+            tuple(f.value for f in values),
+            kind="line",
+            axis="right",
+            unit="pct",
+        )
+        for r, values in zip(lines, figures[len(bars) :], strict=True)
+    ]
     chart_spec = ChartSpec(
         kind="bars",
         categories=names,
-        series=(
-            Series(t.item("operating_income"), tuple(f.value for f in figures[0]), color=0),
-            Series(t.item("net_income"), tuple(f.value for f in figures[1]), color=2),
-            Series(
-                t("chart.operating_margin"),
-                tuple(f.value for f in figures[2]),
-                kind="line",
-                axis="right",
-                unit="pct",
-            ),
-        ),
+        series=tuple(series),
         stacked=False,
         width_in=5.6,
         height_in=3.0,
@@ -238,46 +361,16 @@ def operating_net_income(ctx: BuildContext, spec: SlideSpec) -> tuple[TableBody,
             t.item(key),
             tuple(cell(as_shown(model.value(key, q), t), ctx.styles.million) for q in quarters),
         )
-        for key in TAX_TABLE_ITEMS
+        for key in content.table
     )
     table = Table((("", *names),), rows, ("label", *("num",) * len(names)))
     return TableBody(table, t("unit.jpy_million")), (chart,)
 
 
-def balance_sheet(ctx: BuildContext, spec: SlideSpec) -> tuple[TableBody, tuple]:
-    """Slide 13: balances at the quarter end and at the previous fiscal year end, and the change.
-
-    Quarterly statements compare with the last fiscal year end (for a 1Q deck, the
-    previous quarter end); a 4Q deck closes a year, so it compares with the end of
-    the year before, never with its own third quarter.
-    """
-    t, model, styles = ctx.messages, ctx.model, ctx.styles
-    now = ctx.quarter
-    before = Quarter(now.fiscal_year - 1, 4)
-    header = (("", ctx.end_date_label(now), ctx.end_date_label(before), t("column.changes")),)
-    rows = tuple(
-        Row(
-            t.item(key),
-            (
-                cell(model.value(key, now), styles.million),
-                cell(model.value(key, before), styles.million),
-                cell(model.change(key, now, before), signed(styles.million)),
-            ),
-            style="total" if key in ("total_assets", "total_equity") else "",
-        )
-        for key in BALANCE_SHEET_ITEMS
-    )
-    table = Table(header, rows, ("label", "num", "num", "num"))
-    return TableBody(table, t("unit.jpy_million")), ()
-
-
 KINDS = {
-    "period_summary": SlideKind("slides/period_summary.html", period_summary),
-    "results_summary": SlideKind(
-        "slides/results_summary.html", results_summary, "slide.results_summary"
+    "period_summary": SlideKind(
+        "slides/period_summary.html", period_summary, content=PeriodSummaryContent
     ),
-    "operating_net_income": SlideKind(
-        "slides/operating_net_income.html", operating_net_income, "slide.operating_net_income"
-    ),
-    "balance_sheet": SlideKind("slides/balance_sheet.html", balance_sheet, "slide.balance_sheet"),
+    "statement": SlideKind("slides/statement.html", statement, content=StatementContent),
+    "margin": SlideKind("slides/margin.html", margin, content=MarginContent),
 }

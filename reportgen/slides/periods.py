@@ -39,6 +39,15 @@ class PeriodNames:
         p = _period(period)
         return self.messages(f"period.{_KIND_KEYS[p.kind]}", **self._values(p))
 
+    def quarter_label(self, quarter: Quarter) -> str:
+        """``1Q FY2025`` / 「2026年3月期 第1四半期」: the deck's quarter in slide titles."""
+        return self.messages(
+            "deck.quarter_label",
+            number=quarter.number,
+            fiscal_year=quarter.fiscal_year,
+            name=self.name(quarter),
+        )
+
     def fiscal_year(self, fiscal_year: int) -> str:
         """A fiscal year in full: ``FY2010`` / 「2011年3月期」."""
         return self.messages("period.fiscal_year", **self._values(Period("FY", 0, fiscal_year)))

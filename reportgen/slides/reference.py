@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from reportgen import formatting
 from reportgen.data.companies import GroupCompany, load_group_companies
@@ -35,32 +35,43 @@ from reportgen.slides.placeholders import Language
 from reportgen.slides.shown import FigureMarkup, FigureText
 from reportgen.suggest import did_you_mean
 
-# Rows of the forecast table and the unit each is shown in.
-FORECAST_ROWS = (
-    ("revenue", "bn"),
-    ("operating_income", "bn"),
-    ("income_before_tax", "bn"),
-    ("net_income", "bn"),
-    ("eps", "jpy"),
-    ("dps", "jpy"),
-)
-_FORECAST_KEYS = tuple(key for key, _ in FORECAST_ROWS)
+
+class ForecastItem(Strict):
+    """A row of the forecast; ``annual``: a per-share payout given as the year's total
+    (the dividend), whose interim column is the half-year's."""
+
+    item: ItemKey
+    annual: bool = False
 
 
 class ForecastContent(Strict):
-    """Comments beside the forecast rows; placeholders read the targets shown."""
+    """The forecast's rows, and comments beside them; placeholders read the targets shown."""
 
+    items: tuple[ItemKey | ForecastItem, ...] = Field(
+        min_length=1, description="a list of item keys (or {item: key, annual: true})"
+    )
     comments: dict[str, str] = Field(default_factory=dict)
 
-    @field_validator("comments")
-    @classmethod
-    def _rows(cls, comments: dict[str, str]) -> dict[str, str]:
-        for key in comments:
-            if key not in _FORECAST_KEYS:
-                raise ValueError(
-                    f"comment for {key!r}: expected one of {', '.join(_FORECAST_KEYS)}"
-                )
-        return comments
+    @property
+    def rows(self) -> tuple[ForecastItem, ...]:
+        # Already validated: a bare key becomes a row without checking it again.
+        return tuple(
+            ForecastItem.model_construct(item=r) if isinstance(r, str) else r for r in self.items
+        )
+
+    @model_validator(mode="after")
+    def _commented_rows(self) -> ForecastContent:
+        keys = [row.item for row in self.rows]
+        for key in self.comments:
+            if key not in keys:
+                raise ValueError(f"comment for {key!r}: expected one of {', '.join(keys)}")
+        return self
+
+
+def _per_share(ctx: BuildContext, key: str) -> bool:
+    """Whether the item is an amount per share (EPS, DPS): shown in JPY, not JPY billion."""
+    catalogue = ctx.dataset.catalogue
+    return key in catalogue and catalogue[key].unit == "per_share"
 
 
 def _change_text(
@@ -180,13 +191,15 @@ def forecast(ctx: BuildContext, spec: SlideSpec) -> tuple[ForecastBody, tuple]:
     comments = _Comments(targets, ctx, year.name, actual_year.name, ctx.commentary.where_of)
     numbers, styles, periods = ctx.numbers, ctx.styles, ctx.periods
     rows = []
-    for key, unit in FORECAST_ROWS:
+    for row in content.rows:
+        key = row.item
+        unit = "jpy" if _per_share(ctx, key) else "bn"
         fmt = styles.billion if unit == "bn" else styles.yen
         plan = targets.get(key, year.name)
         actual = model.value(key, actual_year)
         full_year = cell(plan, fmt)
         last_year = cell(actual, fmt)
-        if key == "dps":
+        if row.annual:
             # Dividends are annual totals; the interim column is the half-year dividend.
             full_year = replace(full_year, text=t("forecast.annual", amount=full_year.text))
             last_year = replace(last_year, text=t("forecast.annual", amount=last_year.text))

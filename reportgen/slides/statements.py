@@ -1,14 +1,21 @@
-"""Statement slides: the operating income bridge, cash flows and other financial data."""
+"""Statement slides: a bridge between two periods, cash flows, small charts by quarter.
+
+No item of one company is named here: the deck file's ``content:`` lists them.
+"""
 
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Literal
+
+from pydantic import Field, field_validator
 
 from reportgen.charts.spec import ChartSpec, Series
 from reportgen.data.schema import ItemKey, SlideSpec, Strict
 from reportgen.data.validate import balance_checks
 from reportgen.model import measures
 from reportgen.model.figures import Figure
+from reportgen.quarters import Quarter
 from reportgen.slides.base import BuildContext, Chart, SlideKind
 from reportgen.slides.bodies import BridgeBody, CashFlowsBody, CashFlowSection, UnitBody
 from reportgen.slides.cells import Cell, Row, Table, cell, signed
@@ -17,19 +24,13 @@ from reportgen.slides.content import parse_content
 from reportgen.slides.plain import plain
 from reportgen.slides.shown import FigureText
 
-BRIDGE_TABLE_ITEMS = ("gross_margin", "sga", "operating_income")
-CASH_FLOW_SECTIONS = (
-    ("operating", "cf_operating"),
-    ("investing", "cf_investing"),
-    ("financing", "cf_financing"),
-)
-OTHER_DATA_ITEMS = ("capex", "adjusted_ebitda", "depreciation")
 # The validation rule whose gap the cash-flow slide reports (reportgen/data/validate.py).
 CASH_RULE = "cash movement vs cash flows"
+SECTIONS = ("operating", "investing", "financing")
 
 
 class Impact(Strict):
-    """An item that weighed on operating income, with the wording the company used."""
+    """An item that weighed on the bridged item, with the wording the company used."""
 
     item: ItemKey
     label: str
@@ -37,58 +38,120 @@ class Impact(Strict):
     remark: str = ""
 
 
+class BridgeStep(Strict):
+    """A step of the bridge: the change in an item between the two periods."""
+
+    item: ItemKey
+    # A cost: its rise lowers the bridged item, so the step shows its change negated.
+    subtract: bool = False
+    # The step's label when the item rose / fell (default "Increase in <item>").
+    up: str = ""
+    down: str = ""
+
+
 class BridgeContent(Strict):
+    """From an item in one period to the same item now, over the changes in others."""
+
+    item: ItemKey = Field(description="the key of the item bridged")
+    from_: Literal["year_ago", "prior_quarter"] = Field("year_ago", alias="from")
+    steps: tuple[BridgeStep, ...] = Field(
+        min_length=1, description="a list of steps ({item: key, subtract, up, down})"
+    )
+    # Items beside the chart, then and now (default: the steps' items, then the item).
+    table: tuple[ItemKey, ...] = ()
     impacts: tuple[Impact, ...] = ()
 
 
 class CashFlowContent(Strict):
-    """Commentary under each of the three cash-flow charts (placeholders allowed)."""
+    """The three cash-flow items, the cash they explain, and commentary under each chart."""
 
+    items: dict[Literal["operating", "investing", "financing"], ItemKey] = Field(
+        description="an item key for each of operating, investing and financing"
+    )
+    cash: ItemKey = Field(description="the key of the cash item the sections explain")
     operating: tuple[str, ...] = ()
     investing: tuple[str, ...] = ()
     financing: tuple[str, ...] = ()
+
+    @field_validator("items")
+    @classmethod
+    def _every_section(cls, items: dict[str, str]) -> dict[str, str]:
+        missing = [name for name in SECTIONS if name not in items]
+        if missing:
+            raise ValueError(
+                f"no item for {missing[0]}; expected one each for {', '.join(SECTIONS)}"
+            )
+        return items
+
+
+class QuarterChartsContent(Strict):
+    """One small bar chart per item over the last quarters."""
+
+    items: tuple[ItemKey, ...] = Field(
+        min_length=1, max_length=4, description="a list of up to 4 item keys"
+    )
+    quarters: int = Field(default=5, ge=2, le=8)
 
 
 Step = tuple[str, float, bool]
 
 
-def _bridge_steps(ctx: BuildContext) -> tuple[tuple[Step, ...], tuple[Figure, ...]]:
-    """Operating income a year ago, the gross margin and SG&A changes, operating income now.
+def _base(ctx: BuildContext, content: BridgeContent) -> Quarter:
+    return ctx.quarter.year_ago if content.from_ == "year_ago" else ctx.quarter.previous
 
-    Each step with the figure it shows: the SG&A step shows the change negated
+
+def _step_label(ctx: BuildContext, step: BridgeStep, rose: bool) -> str:
+    own = step.up if rose else step.down
+    if own:
+        return plain(ctx.commentary.text(own))
+    return ctx.messages(
+        "bridge.increase" if rose else "bridge.decrease", item=ctx.messages.item(step.item)
+    )
+
+
+def _bridge_steps(
+    ctx: BuildContext, content: BridgeContent
+) -> tuple[tuple[Step, ...], tuple[Figure, ...]]:
+    """The item then, the change in each step's item, the item now.
+
+    Each step with the figure it shows: a subtracted step shows the change negated
     (higher SG&A lowers operating income), and a residual is derived, never hidden.
     """
-    t, model = ctx.messages, ctx.model
-    now, then = ctx.quarter, ctx.quarter.year_ago
-    start = model.value("operating_income", then)
-    end = model.value("operating_income", now)
-    margin = model.change("gross_margin", now, then)
-    sga = model.change("sga", now, then)
-    first, last, up, spent = start.value, end.value, margin.value, sga.value
-    if first is None or last is None or up is None or spent is None:
+    t, model, key = ctx.messages, ctx.model, content.item
+    now, then = ctx.quarter, _base(ctx, content)
+    start = model.value(key, then)
+    end = model.value(key, now)
+    changes = tuple(model.change(step.item, now, then) for step in content.steps)
+    first, last = start.value, end.value
+    if first is None or last is None or any(c.value is None for c in changes):
         return (), ()
-    margin_word = "up" if up >= 0 else "down"
-    sga_word = "up" if spent >= 0 else "down"
-    lowers = replace(sga, value=-spent, formula=f"-({sga.formula})")
+    label = t.item(key)
     steps: list[Step] = [
-        (t("bridge.start", quarter=ctx.short_period(then)), first, True),
-        (t(f"bridge.gross_margin_{margin_word}"), up, False),
-        (t(f"bridge.sga_{sga_word}"), -spent, False),
+        (t("bridge.start", quarter=ctx.short_period(then), item=label), first, True)
     ]
-    figures = [start, margin, lowers]
+    figures = [start]
+    rest = last - first
+    for step, change in zip(content.steps, changes, strict=True):
+        value = change.value or 0.0
+        rest -= -value if step.subtract else value
+        shown = (
+            replace(change, value=-value, formula=f"-({change.formula})")
+            if step.subtract
+            else change
+        )
+        steps.append((_step_label(ctx, step, value >= 0), shown.value or 0.0, False))
+        figures.append(shown)
     # Published totals may not tie to the unit; a residual is shown, never hidden.
-    rest = last - first - up + spent
     if abs(rest) >= 0.5:
         steps.append((t("bridge.other"), rest, False))
-        inputs = (end, start, margin, sga)
-        formula = (
-            f"operating_income {now.name} - operating_income {then.name}"
-            " - gross_margin change + sga change"
+        terms = "".join(
+            f" + {s.item} change" if s.subtract else f" - {s.item} change" for s in content.steps
         )
+        formula = f"{key} {now.name} - {key} {then.name}{terms}"
         figures.append(
-            measures.derived("operating_income:bridge_other", now.name, rest, formula, inputs)
+            measures.derived(f"{key}:bridge_other", now.name, rest, formula, (end, start, *changes))
         )
-    steps.append((t("bridge.end", quarter=ctx.short_period(now)), last, True))
+    steps.append((t("bridge.end", quarter=ctx.short_period(now), item=label), last, True))
     figures.append(end)
     return tuple(steps), tuple(figures)
 
@@ -114,14 +177,12 @@ def _impact_cell(ctx: BuildContext, figure: Figure, qualifier: str) -> Cell:
     return replace(base, text=text)
 
 
-def operating_income_bridge(
-    ctx: BuildContext, spec: SlideSpec
-) -> tuple[BridgeBody, tuple[Chart, ...]]:
-    """Slide 6: operating income a year ago to now, through gross margin and SG&A."""
+def bridge(ctx: BuildContext, spec: SlideSpec) -> tuple[BridgeBody, tuple[Chart, ...]]:
+    """An item a year (or a quarter) ago to now, over the steps of the content."""
     t, model, styles = ctx.messages, ctx.model, ctx.styles
     content = parse_content(ctx, spec, BridgeContent)
-    now, then = ctx.quarter, ctx.quarter.year_ago
-    steps, step_figures = _bridge_steps(ctx)
+    now, then = ctx.quarter, _base(ctx, content)
+    steps, step_figures = _bridge_steps(ctx, content)
     chart_spec = ChartSpec(
         kind="waterfall",
         categories=(),
@@ -138,6 +199,8 @@ def operating_income_bridge(
         gap_note(chart_spec, t) if chart_spec.empty else "",
         step_figures=step_figures,
     )
+    year_ago = content.from_ == "year_ago"
+    keys = content.table or (*(step.item for step in content.steps), content.item)
     rows = tuple(
         Row(
             t.item(key),
@@ -145,11 +208,11 @@ def operating_income_bridge(
                 cell(model.value(key, then), styles.million),
                 cell(model.value(key, now), styles.million),
                 cell(model.change(key, now, then), signed(styles.million)),
-                cell(model.yoy(key, now), styles.percent),
+                cell(model.yoy(key, now) if year_ago else model.qoq(key, now), styles.percent),
             ),
-            style="total" if key == "operating_income" else "",
+            style="total" if key == content.item else "",
         )
-        for key in BRIDGE_TABLE_ITEMS
+        for key in keys
     )
     table = Table(
         (
@@ -158,7 +221,7 @@ def operating_income_bridge(
                 ctx.short_period(then),
                 ctx.short_period(now),
                 t("bridge.column_change"),
-                t("column.yoy"),
+                t("column.yoy" if year_ago else "column.qoq"),
             ),
         ),
         rows,
@@ -179,13 +242,17 @@ def operating_income_bridge(
         unit=t("unit.jpy_million"),
         table=table,
         impacts=impacts,
-        impacts_title=t("bridge.impacts_title", quarter=ctx.periods.name(now)),
+        impacts_title=t(
+            "bridge.impacts_title", quarter=ctx.periods.name(now), item=t.item(content.item)
+        ),
     ), (chart,)
 
 
-def _quarter_chart(ctx: BuildContext, key: str, width_in: float, height_in: float) -> Chart:
+def _quarter_chart(
+    ctx: BuildContext, key: str, width_in: float, height_in: float, count: int = 5
+) -> Chart:
     t, model = ctx.messages, ctx.model
-    quarters = ctx.quarter.trailing(5)
+    quarters = ctx.quarter.trailing(count)
     figures = tuple(model.value(key, q) for q in quarters)
     spec = ChartSpec(
         kind="bars",
@@ -208,11 +275,12 @@ def _quarter_chart(ctx: BuildContext, key: str, width_in: float, height_in: floa
 
 
 def cash_flows(ctx: BuildContext, spec: SlideSpec) -> tuple[CashFlowsBody, tuple[Chart, ...]]:
-    """Slide 14: the three cash-flow sections over five quarters, with commentary."""
+    """The three cash-flow sections over five quarters, with commentary."""
     t, model = ctx.messages, ctx.model
     content = parse_content(ctx, spec, CashFlowContent)
     charts, sections = [], []
-    for name, key in CASH_FLOW_SECTIONS:
+    for name in SECTIONS:
+        key = content.items[name]
         charts.append(_quarter_chart(ctx, key, 2.9, 2.05))
         figure = model.value(key)
         value = figure.value
@@ -236,24 +304,25 @@ def cash_flows(ctx: BuildContext, spec: SlideSpec) -> tuple[CashFlowsBody, tuple
     checks = balance_checks(ctx.dataset.root, ctx.dataset.figures, [ctx.quarter.name])
     notes: tuple[str | FigureText, ...] = gaps
     if any(c.name == CASH_RULE and c.severity != "ok" for c in checks):
-        notes = (*gaps, _cash_gap(ctx))
+        notes = (*gaps, _cash_gap(ctx, content))
     return CashFlowsBody(t("unit.jpy_million"), tuple(sections), notes), tuple(charts)
 
 
-def _cash_gap(ctx: BuildContext) -> FigureText:
+def _cash_gap(ctx: BuildContext, content: CashFlowContent) -> FigureText:
     """The note that the three sections do not explain the change in cash, with both sums."""
     model, numbers, now = ctx.model, ctx.numbers, ctx.quarter
-    flows = tuple(model.value(key) for _, key in CASH_FLOW_SECTIONS)
+    keys = tuple(content.items[name] for name in SECTIONS)
+    flows = tuple(model.value(key) for key in keys)
     total = sum(f.value or 0.0 for f in flows)
-    sections = measures.derived(
-        "cash:sections_sum", now.name, total, "cf_operating + cf_investing + cf_financing", flows
-    )
-    change = model.qoq_change("cash")
+    cash = content.cash
+    summed = " + ".join(keys)
+    sections = measures.derived(f"{cash}:sections_sum", now.name, total, summed, flows)
+    change = model.qoq_change(cash)
     gap = measures.derived(
-        "cash:unexplained",
+        f"{cash}:unexplained",
         now.name,
         total - (change.value or 0.0),
-        "(cf_operating + cf_investing + cf_financing) - cash change",
+        f"({summed}) - {cash} change",
         (*flows, change),
     )
     shown = tuple((f, numbers.jpy_million(f.value)) for f in (sections, change, gap))
@@ -262,9 +331,10 @@ def _cash_gap(ctx: BuildContext) -> FigureText:
     return FigureText(text, shown)
 
 
-def other_financial_data(ctx: BuildContext, spec: SlideSpec) -> tuple[UnitBody, tuple[Chart, ...]]:
-    """Slide 15: CAPEX, adjusted EBITDA and D&A; a panel says so where none is disclosed."""
-    charts = tuple(_quarter_chart(ctx, key, 2.9, 2.4) for key in OTHER_DATA_ITEMS)
+def quarter_charts(ctx: BuildContext, spec: SlideSpec) -> tuple[UnitBody, tuple[Chart, ...]]:
+    """One small chart per item; a panel says so where none is disclosed."""
+    content = parse_content(ctx, spec, QuarterChartsContent)
+    charts = tuple(_quarter_chart(ctx, key, 2.9, 2.4, content.quarters) for key in content.items)
     drawn = [c for c in charts if not c.spec.empty]
     # With nothing disclosed at all, each panel says so and no unit is shown for no figures.
     unit = ctx.messages("unit.jpy_million") if drawn else ""
@@ -272,16 +342,11 @@ def other_financial_data(ctx: BuildContext, spec: SlideSpec) -> tuple[UnitBody, 
 
 
 KINDS = {
-    "operating_income_bridge": SlideKind(
-        "slides/operating_income_bridge.html",
-        operating_income_bridge,
-        "slide.operating_income_bridge",
-        content=BridgeContent,
-    ),
+    "bridge": SlideKind("slides/bridge.html", bridge, content=BridgeContent),
     "cash_flows": SlideKind(
         "slides/cash_flows.html", cash_flows, "slide.cash_flows", content=CashFlowContent
     ),
-    "other_financial_data": SlideKind(
-        "slides/other_financial_data.html", other_financial_data, "slide.other_financial_data"
+    "quarter_charts": SlideKind(
+        "slides/quarter_charts.html", quarter_charts, content=QuarterChartsContent
     ),
 }

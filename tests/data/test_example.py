@@ -11,11 +11,11 @@ from itertools import pairwise
 from pathlib import Path
 
 import pytest
+import yaml
 
 from reportgen.data.load import Dataset, load_dataset
 from reportgen.data.validate import run_checks
 from reportgen.render import TEMPLATES
-from reportgen.slides.financials import BALANCE_SHEET_ITEMS
 from reportgen.slides.messages import Messages
 from tests.conftest import EXAMPLE, BuiltDeck, catalogue_of
 
@@ -34,7 +34,20 @@ LEFT_OUT = {
 DERIVED_INSTEAD = ("gross_margin_co", "gross_margin_si")
 ITEMS = catalogue_of(EXAMPLE).items
 STORED_ITEMS = tuple(k for k, item in ITEMS.items() if item.storable and k not in LEFT_OUT)
-BALANCE_SHEET = BALANCE_SHEET_ITEMS
+
+
+def _balance_sheet_items() -> tuple[str, ...]:
+    """The items of the example's balance-sheet slide, as its 1Q25 deck file lists them."""
+    deck = yaml.safe_load((EXAMPLE / "decks" / "1Q25.yaml").read_text(encoding="utf-8"))
+    (sheet,) = [
+        s["content"]
+        for s in deck["slides"]
+        if s["kind"] == "statement" and s["content"]["compare"] == "year_start"
+    ]
+    return tuple(sheet["items"])
+
+
+BALANCE_SHEET = _balance_sheet_items()
 ASSETS = BALANCE_SHEET[:8]  # the asset lines, before borrowings
 
 
