@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from reportgen import formatting
 from reportgen.cli import main
 from reportgen.data.load import load_dataset
 from reportgen.data.schema import fold_full_width
@@ -177,3 +178,25 @@ def test_a_percent_item_is_its_own_ratio() -> None:
         stored[("same_store_sales_growth", "4Q25")] - stored[("same_store_sales_growth", "4Q24")]
     )
     assert change == pytest.approx(expected)
+
+
+def test_a_rate_is_charted_as_a_percentage(shelf: DeckShelf) -> None:
+    """Same-store sales growth (unit percent) is drawn with percentage labels on the
+    KPI slide, whose charts are not money, so no money unit is printed over them."""
+    deck = shelf.get(RETAILER, "4Q25")
+    slide = next(
+        s
+        for s in deck.slides
+        if any(
+            c.title == deck.result.deck.messages.item("same_store_sales_growth") for c in s.charts
+        )
+    )
+    chart = next(c for c in slide.charts if c.spec.series[0].unit == "pct")
+    assert chart.spec.left_unit == "pct"
+    model = QuarterModel(
+        deck.result.deck.dataset.figures, Quarter.parse("4Q25"), deck.result.deck.dataset.calendar
+    )
+    rate = model.value("same_store_sales_growth").value
+    page = deck.pages[deck.slides.index(slide)]
+    assert formatting.percent(rate) in page
+    assert slide.body.unit == ""
