@@ -200,3 +200,16 @@ def test_a_rate_is_charted_as_a_percentage(shelf: DeckShelf) -> None:
     page = deck.pages[deck.slides.index(slide)]
     assert formatting.percent(rate) in page
     assert slide.body.unit == ""
+
+
+@pytest.mark.parametrize(("quarter", "shown"), [("1Q25", False), ("4Q25", True)])
+def test_a_bridge_without_impacts_shows_no_empty_panel(
+    shelf: DeckShelf, quarter: str, shown: bool
+) -> None:
+    """The 4Q deck names an impact (the impairment); the 1Q deck names none, and its
+    bridge shows no impact panel rather than an empty one."""
+    deck = shelf.get(RETAILER, quarter)
+    index = next(i for i, s in enumerate(deck.slides) if s.kind == "bridge")
+    body = deck.slides[index].body
+    assert bool(body.impacts.rows) is shown
+    assert (" ".join(body.impacts_title.split()) in deck.pages[index]) is shown
