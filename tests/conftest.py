@@ -97,6 +97,11 @@ class BuiltDeck:
         as ``statement`` serves several slides: the results summary, the balance sheet)."""
         return [page for page, each in zip(self.pages, self.kinds, strict=True) if each == kind]
 
+    def numbered(self, number: str) -> str:
+        """Text of the page of the slide printed as ``number`` (``"7"``, ``"Ref. 1"``): a
+        generic kind (``breakdown``, ``panels``) serves many slides of a deck."""
+        return self.pages[[slide.number for slide in self.slides].index(number)]
+
     @property
     def kinds(self) -> list[str]:
         return [s.split('data-kind="')[1].split('"')[0] for s in self.html.split("<section")[1:]]

@@ -339,11 +339,11 @@ def test_ten_thousand_press_releases_fail_clearly(tmp_path: Path, data_copy: Pat
         ),
         (
             "1Q08.yaml",
-            '  - kind: revenues\n    number: "2"\n',
-            '  - kind: revenues\n    number: "2"\n    content:\n      factor: [Cash rose]\n',
-            '1Q08.yaml:{}:7, slide 2 (revenues, 1Q08) "Revenues": content.factor: unknown key '
-            "(did you mean 'factors'?); "
-            "the revenues slide reads factors_title, factors",
+            "      total: revenue\n",
+            "      total: revenue\n      factor: [Cash rose]\n",
+            '1Q08.yaml:{}:7, slide 2 (breakdown, 1Q08) "Revenues": content.factor: unknown key '
+            "(did you mean 'factors'?); the breakdown slide reads total, parts, lines, quarters, "
+            "chart, text_column, title_size, callout, factors_title, factors",
         ),
         (
             "1Q08.ja.yaml",

@@ -96,7 +96,7 @@ def test_every_chart_value_has_a_hotspot_over_its_label(built: BuiltDeck) -> Non
 def test_a_hotspot_names_its_own_figure(iij_1q08: BuiltDeck) -> None:
     """The revenue chart's 1Q08 segments: each hotspot names the item and period it labels."""
     deck, _ = drawn(iij_1q08)
-    (chart,) = next(s for s in deck.slides if s.kind == "revenues").charts
+    (chart,) = next(s for s in deck.slides if s.number == "2").charts
     by_text = {h.shown.text: h for h in chart.hotspots}
     for item in ("revenue_connectivity_outsourcing", "revenue_si"):
         # As the figures file types it: the label the segment prints.

@@ -32,7 +32,7 @@ from reportgen.slides.shown import FigureMarkup
 from tests.conftest import edit, written_at
 
 Q = Quarter.parse("1Q08")
-# A bullet of slide 2 (revenues) in data/iij/decks/1Q08.yaml, and a forecast comment.
+# A bullet of slide 2 (breakdown, "Revenues") in data/iij/decks/1Q08.yaml, and a forecast comment.
 BULLET = "Recurring revenues rose to {{ 'revenue_recurring'|ratio }} of total revenues"
 COMMENT = "revenue: Recurring revenues continue to increase;"
 FIGURE_SPAN = re.compile(r"^fig st-[a-z_]+$")
@@ -211,7 +211,7 @@ def test_cli_names_deck_file_slide_and_placeholder(
     assert "Traceback" not in err.getvalue()
     (line,) = [x for x in err.getvalue().splitlines() if x.startswith("error:")]
     deck = _deck_file(data_copy)
-    assert f"{deck}:{written_at(deck, placeholder)}, slide 2 (revenues, 1Q08) " in line
+    assert f'{deck}:{written_at(deck, placeholder)}, slide 2 (breakdown, 1Q08) "Revenues": ' in line
     assert f'"Revenues": placeholder error in {placeholder}: ' in line
     assert not (tmp_path / "1Q08").exists()
 

@@ -19,7 +19,7 @@ from tests.conftest import EXAMPLE, edit, written_at
 
 QUARTER = "1Q25"
 SUMMARY = 'slide 1 (statement, 1Q25) "Consolidated Financial Results for {{ quarter_label }}"'
-REVENUES = 'slide 2 (revenues, 1Q25) "Revenues"'
+REVENUES = 'slide 2 (breakdown, 1Q25) "Revenues"'
 
 
 @pytest.fixture
@@ -55,15 +55,15 @@ def build_error(company: Path, tmp_path: Path, *options: str) -> str:
     return line.removeprefix("error: ")
 
 
-@pytest.mark.parametrize("kind", ["revenus", "Revenues"], ids=["misspelt", "capitalised"])
+@pytest.mark.parametrize("kind", ["breakdwon", "Breakdown"], ids=["misspelt", "capitalised"])
 def test_unknown_slide_kind(company: Path, tmp_path: Path, kind: str) -> None:
     deck = deck_of(company)
-    edit(deck, "kind: revenues", f"kind: {kind}")
+    edit(deck, "kind: breakdown", f"kind: {kind}")
     line = build_error(company, tmp_path)
-    # A kind that does not exist has no default title: the slide is named by its number.
+    # The slide is named by its number and the title its deck file gives.
     where = written_at(deck, f"kind: {kind}")
-    assert line.startswith(f"{deck}:{where}, slide 2 ({kind}, 1Q25): ")
-    assert f"unknown kind '{kind}' (did you mean 'revenues'?)" in line
+    assert line.startswith(f'{deck}:{where}, slide 2 ({kind}, 1Q25) "Revenues": ')
+    assert f"unknown kind '{kind}' (did you mean 'breakdown'?)" in line
 
 
 def test_unknown_content_key(company: Path, tmp_path: Path) -> None:
@@ -157,7 +157,7 @@ def test_unknown_item_in_a_content_text(company: Path, tmp_path: Path) -> None:
     edit(deck, point, "- text: Contracts grew {{ 'revenue_conectivity'|yoy_dir }}")
     line = build_error(company, tmp_path)
     assert line.startswith(
-        f"{deck}:{written_at(deck, 'revenue_conectivity')}, slide 11 (new_business, 1Q25) "
+        f"{deck}:{written_at(deck, 'revenue_conectivity')}, slide 11 (panels, 1Q25) "
         "\"New Business Development\": placeholder error in {{ 'revenue_conectivity'|yoy_dir }}: "
     )
     assert "(did you mean 'revenue_connectivity'?)" in line
@@ -168,7 +168,7 @@ def test_unknown_company_of_a_panel(company: Path, tmp_path: Path) -> None:
     edit(deck, "company: example_labs", "company: example_lab")
     line = build_error(company, tmp_path)
     assert line.startswith(
-        f"{deck}:{written_at(deck, 'example_lab')}, slide 11 (new_business, 1Q25) "
+        f"{deck}:{written_at(deck, 'example_lab')}, slide 11 (panels, 1Q25) "
         "\"New Business Development\": panel company 'example_lab' is not in group_companies.csv "
         "(did you mean 'example_labs'?)"
     )

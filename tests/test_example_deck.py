@@ -64,8 +64,8 @@ def test_cover_says_the_company_is_fictional(example: BuiltDeck) -> None:
 
 
 def test_text_slides_show_the_fictional_content(example: BuiltDeck) -> None:
-    assert "Example Edge Computing Inc. (fictional)" in example.page("new_business")
-    assert "Established April 2025 (100% consolidated subsidiary)" in example.page("new_business")
+    assert "Example Edge Computing Inc. (fictional)" in example.numbered("11")
+    assert "Established April 2025 (100% consolidated subsidiary)" in example.numbered("11")
     group = example.page("group_companies")
     assert "Example Secure ID Inc. (fictional)" in group
     assert "66.7%" in group

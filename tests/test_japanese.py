@@ -242,7 +242,7 @@ def test_japanese_fidelity_of_the_1q08_deck(
     iij_editions: tuple[BuiltDeck, BuiltDeck], iij_model: QuarterModel
 ) -> None:
     _, ja = iij_editions
-    cost = ja.page("connectivity_cost")
+    cost = ja.numbered("8")
     change = formatting.number(iij_model.qoq_change("cost_connectivity_outsourcing").value)
     assert f"{change}百万円増" in cost
     assert f"{change}増百万円" not in cost
@@ -251,10 +251,8 @@ def test_japanese_fidelity_of_the_1q08_deck(
     assert "投資活動による支出：825百万円" in cash
     assert "△825百万円" not in cash
     assert "為替" not in cash
-    assert f"サービス別業績 {DASH} ネットワークサービス（売上高・総契約帯域）" in ja.page(
-        "connectivity_revenue"
-    )
-    assert "契約帯域合計（Gbps）" + " n/a" * 5 in ja.page("connectivity_revenue")
+    assert f"サービス別業績 {DASH} ネットワークサービス（売上高・総契約帯域）" in ja.numbered("7")
+    assert "契約帯域合計（Gbps）" + " n/a" * 5 in ja.numbered("7")
 
 
 # Company names of slide 11's headings (group_companies.ja.csv); each fits its box.
@@ -269,7 +267,7 @@ def test_katakana_words_in_headings_do_not_break(
     iij_editions: tuple[BuiltDeck, BuiltDeck],
 ) -> None:
     _, ja = iij_editions
-    page = ja.page("new_business")
+    page = ja.numbered("11")
     for word in KATAKANA_HEADINGS:
         assert word in page
 

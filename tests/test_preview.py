@@ -984,7 +984,7 @@ def test_browser_chart_value_hovers_and_links_its_document(
     page.goto(served.url, wait_until="networkidle")
     value = figure_as_typed("revenue_si", "1Q08")
     document = source_document("revenue_si", "1Q08")
-    chart = page.locator("section[data-kind='revenues'] figure.chart")
+    chart = page.locator("section[data-label^='2. '] figure.chart")
     chart.scroll_into_view_if_needed()
     image = chart.locator("img")
     box = image.bounding_box()

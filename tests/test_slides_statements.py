@@ -33,8 +33,7 @@ CASH_FLOW_SECTIONS = (
 )
 MY_KINDS = (
     "bridge",
-    "new_business",
-    "seil_smf",
+    "panels",
     "cash_flows",
     "quarter_charts",
     "forecast",
@@ -112,7 +111,7 @@ def test_bridge_page(iij_1q08: BuiltDeck, iij_model: QuarterModel) -> None:
 
 
 def test_new_business_panels(iij_1q08: BuiltDeck) -> None:
-    page = iij_1q08.page("new_business")
+    page = iij_1q08.numbered("11")
     assert "「TSUTAYA TV」" in page
     assert "IIJ Mobile Service" in page
     # Ownership and founding month come from group_companies.csv, as on Ref. 3.
@@ -125,7 +124,7 @@ def test_new_business_panels(iij_1q08: BuiltDeck) -> None:
 def test_japanese_text_uses_the_shipped_font(iij_1q08: BuiltDeck) -> None:
     assert iij_1q08.result.output.pdf is not None
     reader = PdfReader(iij_1q08.result.output.pdf)
-    page = reader.pages[iij_1q08.kinds.index("new_business")]
+    page = reader.pages[iij_1q08.kinds.index("panels")]
     fonts = page["/Resources"]["/Font"]
     names = {str(fonts[name].get_object()["/BaseFont"]) for name in fonts}
     assert any("IPAexGothic" in name for name in names), names
@@ -143,7 +142,7 @@ def test_only_shipped_fonts_are_embedded(iij_1q08: BuiltDeck) -> None:
 
 
 def test_seil_smf(iij_1q08: BuiltDeck) -> None:
-    page = iij_1q08.page("seil_smf")
+    page = iij_1q08.numbered("12")
     assert "IIJ In-house Developed “SEIL/SMF”" in page
     assert "UNIVERGE IX2005-Z" in page
     assert "Patent No. 3774433" in page
@@ -152,10 +151,10 @@ def test_seil_smf(iij_1q08: BuiltDeck) -> None:
 def test_bad_panel_content_names_the_file_and_slide(data_copy: Path) -> None:
     path = data_copy / "decks" / "1Q08.yaml"
     spec = yaml.safe_load(path.read_text(encoding="utf-8"))
-    slide = next(s for s in spec["slides"] if s["kind"] == "new_business")
+    slide = next(s for s in spec["slides"] if s.get("number") == "11")
     slide["content"]["sections"][0]["panels"][0]["colour"] = "red"
     path.write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
-    where = r"decks/1Q08\.yaml:\d+:\d+, slide 11 \(new_business, 1Q08\) \"[^\"]+\": .*colour"
+    where = r"decks/1Q08\.yaml:\d+:\d+, slide 11 \(panels, 1Q08\) \"[^\"]+\": .*colour"
     with pytest.raises(DataError, match=where):
         prepare(data_copy, Quarter.parse("1Q08"))
 

@@ -57,7 +57,7 @@ def test_did_you_mean(word: str, hint: str) -> None:
             "      sections:",
             "      sectons:",
             "content.sectons: unknown key (did you mean 'sections'?); "
-            "the new_business slide reads lead, sections",
+            "the panels slide reads lead, sections, text_size",
         ),
         (
             "decks/1Q08.yaml",

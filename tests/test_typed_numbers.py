@@ -123,7 +123,7 @@ def test_the_build_warns_naming_the_slide_as_printed(
     # Each names the line and column of the text, then the slide as printed, with its title.
     recurring, dividends = written_at(deck, shown), written_at(deck, paid)
     assert warnings == [
-        f'WARNING: {deck}:{recurring}, slide 2 (revenues, 1Q08) "Revenues": typed number '
+        f'WARNING: {deck}:{recurring}, slide 2 (breakdown, 1Q08) "Revenues": typed number '
         f"{shown!r} equals revenue_recurring 1Q08; use a placeholder so it cannot drift from "
         "the data",
         f'WARNING: {deck}:{dividends}, slide 14 (cash_flows, 1Q08) "Consolidated Cash Flows": '

@@ -234,7 +234,7 @@ def slide_blocks(slide: Slide, deck: Deck) -> SlideBlocks:
             bottom=_keep(bullets_block("Bullets", slide.bullets), _notes(slide, deck)),
             sources=_sources(slide),
         )
-    if isinstance(body, BreakdownBody):  # the breakdown slides (revenues, costs, SG&A, services)
+    if isinstance(body, BreakdownBody):  # the breakdown kind
         left: list[Block | None] = [text("Unit", body.unit, role="unit"), *_charts(slide)]
         if body.series_table is not None:
             left.append(table_block("Table 1", body.series_table))
@@ -314,7 +314,7 @@ def slide_blocks(slide: Slide, deck: Deck) -> SlideBlocks:
             bottom=_keep(*(market if body.market else ()), _notes(slide, deck)),
             sources=_sources(slide),
         )
-    if isinstance(body, PanelsBody):  # panels (new business, products)
+    if isinstance(body, PanelsBody):  # the panels kind
         top: list[Block | None] = [text("Lead", body.lead, role="lead")]
         columns: list[tuple[Block, ...]] = []
         for s, section in enumerate(body.sections, 1):

@@ -161,6 +161,12 @@ class Slide:
     def label(self) -> str:
         return f"{self.number}. {self.title}" if self.number else self.title
 
+    @property
+    def classes(self) -> tuple[str, ...]:
+        """Layout variants of the slide its body asks for (``text-wide``), as CSS classes."""
+        classes = getattr(self.body, "classes", ())
+        return classes if isinstance(classes, tuple) else ()
+
 
 Builder = Callable[[BuildContext, SlideSpec], tuple[object, tuple[Chart, ...]]]
 

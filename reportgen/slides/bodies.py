@@ -59,7 +59,7 @@ class PeriodSummaryBody:
 
 @dataclass(frozen=True, slots=True)
 class Callout:
-    """A box of figures beside the chart (SI work in process)."""
+    """A box of figures beside the chart (a deck file's ``callout:``)."""
 
     title: str
     lines: tuple[FigureText, ...]
@@ -83,6 +83,8 @@ class BreakdownBody:
     # A series the chart cannot show, as a row of figures under it.
     series_table: Table | None = None
     series_note: str = ""
+    # Layout variants the deck file asks for, as classes of the slide (``slide.html``).
+    classes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +126,8 @@ class PanelsBody:
 
     lead: Markup
     sections: tuple[RenderedSection, ...]
+    # Layout variants the deck file asks for, as classes of the slide (``slide.html``).
+    classes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,4 @@
-"""Breakdown charts: a line item over five quarters, stacked by its parts, with ratio lines.
+"""Breakdown charts: a line item over the last quarters, stacked by its parts, with lines.
 
 IIJ discloses most splits for a few quarters only, so each column shows what
 exists: the parts where they are known, the disclosed total hatched where only
@@ -23,19 +23,22 @@ QUARTERS_SHOWN = 5
 
 @dataclass(frozen=True, slots=True)
 class Part:
-    """A part of the stacked total: its item and its palette colour."""
+    """A part of the stacked total: its item, its palette colour and its legend label."""
 
     key: str
     color: int
+    label: str
 
 
 @dataclass(frozen=True, slots=True)
 class Line:
-    """A line over the bars: an item's ratio (``pct``) or its value (``gbps``)."""
+    """A line over the bars: an item's ratio (``ratio``) or its value, in a chart unit."""
 
     key: str
-    label_key: str
+    label: str
+    # The chart's label style (``charts/labels.py``): ``pct``, or ``gbps`` (one decimal).
     unit: str = "pct"
+    ratio: bool = True
 
 
 def breakdown_chart(
@@ -44,28 +47,26 @@ def breakdown_chart(
     total: str,
     parts: Sequence[Part],
     lines: Sequence[Line] = (),
+    quarters_shown: int = QUARTERS_SHOWN,
     width_in: float = 5.2,
     height_in: float = 3.6,
 ) -> Chart:
-    """Stack ``parts`` of ``total`` over the five quarters to the model's quarter."""
+    """Stack ``parts`` of ``total`` over the quarters up to the model's quarter."""
     model, t = ctx.model, ctx.messages
-    quarters = model.quarter.trailing(QUARTERS_SHOWN)
+    quarters = model.quarter.trailing(quarters_shown)
     series: list[Series] = []
     figures: list[tuple[Figure, ...]] = []
     for part in parts:
         figs = tuple(model.value(part.key, q) for q in quarters)
-        series.append(
-            Series(t(f"revenue.part.{part.key}"), tuple(f.value for f in figs), color=part.color)
-        )
+        series.append(Series(part.label, tuple(f.value for f in figs), color=part.color))
         figures.append(figs)
     for line in lines:
         figs = tuple(
-            model.ratio(line.key, q) if line.unit == "pct" else model.value(line.key, q)
-            for q in quarters
+            model.ratio(line.key, q) if line.ratio else model.value(line.key, q) for q in quarters
         )
         series.append(
             Series(
-                t(line.label_key),
+                line.label,
                 tuple(f.value for f in figs),
                 kind="line",
                 axis="right",

@@ -188,6 +188,8 @@ class PanelsContent(Strict):
 
     lead: str = ""
     sections: tuple[Section, ...] = Field(min_length=1)
+    # ``large``: a size up, for a slide of fewer, longer points.
+    text_size: Literal["normal", "large"] = "normal"
 
 
 @dataclass(frozen=True, slots=True)

@@ -61,7 +61,7 @@ def _panel(
 
 
 def panels(ctx: BuildContext, spec: SlideSpec) -> tuple[PanelsBody, tuple]:
-    """Slides 11 and 12: rows of text panels; a company panel reads its facts from data."""
+    """Rows of text panels from the deck file; a company panel reads its facts from data."""
     content = parse_content(ctx, spec, PanelsContent)
     needs_companies = any(p.company for s in content.sections for p in s.panels)
     companies = (
@@ -79,7 +79,8 @@ def panels(ctx: BuildContext, spec: SlideSpec) -> tuple[PanelsBody, tuple]:
         )
         for section in content.sections
     )
-    return PanelsBody(ctx.commentary.text(content.lead), sections), ()
+    classes = ("text-large",) if content.text_size == "large" else ()
+    return PanelsBody(ctx.commentary.text(content.lead), sections, classes), ()
 
 
 def forward_looking(ctx: BuildContext, spec: SlideSpec) -> tuple[TextBody, tuple]:
@@ -110,10 +111,7 @@ def contact(ctx: BuildContext, spec: SlideSpec) -> tuple[ContactBody, tuple]:
 
 
 KINDS = {
-    "new_business": SlideKind(
-        "slides/panels.html", panels, "slide.new_business", content=PanelsContent
-    ),
-    "seil_smf": SlideKind("slides/panels.html", panels, "slide.seil_smf", content=PanelsContent),
+    "panels": SlideKind("slides/panels.html", panels, content=PanelsContent),
     "forward_looking": SlideKind(
         "slides/forward_looking.html", forward_looking, "slide.forward_looking"
     ),

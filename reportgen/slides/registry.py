@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from reportgen.slides import financials, narrative, reference, revenue, statements, text
+from reportgen.slides import breakdown, financials, narrative, reference, statements, text
 from reportgen.slides.base import SlideKind
 
 SLIDE_KINDS: dict[str, SlideKind] = {
     **text.KINDS,
     **financials.KINDS,
-    **revenue.KINDS,
+    **breakdown.KINDS,
     **statements.KINDS,
     **narrative.KINDS,
     **reference.KINDS,

@@ -35,7 +35,7 @@ def runs(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
 
 def test_a_text_edit_reuses_the_checks(data_copy: Path, tmp_path: Path, runs: list[Path]) -> None:
     first = validate_cached(load_dataset(data_copy), tmp_path)
-    edit(data_copy / "decks" / "1Q08.yaml", "kind: sga", "kind: sga\n    title: SG&A")
+    edit(data_copy / "decks" / "1Q08.yaml", 'title: "SG&A Expenses/R&D"', "title: SG&A")
     second = validate_cached(load_dataset(data_copy), tmp_path)
     assert runs == [data_copy]
     assert second == first == validate(load_dataset(data_copy))

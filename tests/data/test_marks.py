@@ -9,7 +9,7 @@ from reportgen.data.load import read_yaml_marked
 DECK = """\
 title: A deck
 slides:
-  - kind: revenues
+  - kind: breakdown
     bullets:
       - Plain {{ 'revenue'|m }}
       - text: >-
