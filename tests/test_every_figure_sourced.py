@@ -142,9 +142,12 @@ def dates(deck: Deck) -> Iterator[str]:
 
 
 def catalogue_text(deck: Deck) -> Iterator[str]:
-    """The edition's catalogue entries that print digits as words (「1株当たり配当金」,
-    「1Gbps超の契約数」): the catalogue holds no figures; its period names come above."""
-    for text in deck.messages.entries.values():
+    """The edition's catalogue entries and the company's item labels that print digits as
+    words (「1株当たり配当金」, 「1Gbps超の契約数」): they hold no figures; period names come
+    above. An entry is taken with the company's money units filled in, as the deck prints
+    it (the period summary's unit line names per-share items in words)."""
+    labels = [item.labels[deck.messages.language] for item in deck.dataset.catalogue.items.values()]
+    for text in [*(deck.messages(key) for key in deck.messages.entries), *labels]:
         if "{" not in text and re.search(r"\d", fold_full_width(text)):
             yield text
 
