@@ -420,7 +420,7 @@ def test_missing_parts_and_total_say_what_is_expected(data_copy: Path) -> None:
 
 def test_a_callout_sentence_needs_its_figure(data_copy: Path) -> None:
     deck = data_copy / "decks" / "1Q08.yaml"
-    edit(deck, "about JPY {amount} million", "about JPY 1,040 million")
+    edit(deck, "about {currency} {amount} {scale}", "about {currency} 1,040 {scale}")
     line = deck_error(data_copy)
     assert "slide 9 (breakdown, 1Q08)" in line
     assert "content.callout.lines.0.text: expected the sentence to hold {amount} once" in line

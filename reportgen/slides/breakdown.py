@@ -16,6 +16,7 @@ from pydantic import Field, field_validator
 
 from reportgen.data.schema import SlideSpec, Strict
 from reportgen.errors import DataError
+from reportgen.formatting import money_units
 from reportgen.model.figures import Figure
 from reportgen.slides.base import BuildContext, Chart, SlideKind
 from reportgen.slides.bodies import BreakdownBody, Callout, Factors
@@ -55,7 +56,12 @@ class LineSpec(Strict):
 
 
 class CalloutLine(Strict):
-    """A sentence around one figure: ``{amount}`` is where the item's value prints."""
+    """A sentence around one figure: ``{amount}`` is where the item's value prints.
+
+    The unit words of the company's reporting (``{currency}``, ``{scale}``, ``{money}``:
+    ``JPY``, ``million``, ``JPY million`` / 円, 百万, 百万円) may stand around it, so the
+    sentence follows company.yaml instead of typing a currency.
+    """
 
     item: str
     text: str
@@ -263,6 +269,8 @@ def _callout(ctx: BuildContext, callout: CalloutContent | None) -> Callout | Non
             return None
         amount = ctx.numbers.jpy_million(figure.value)
         text = line.text.replace(AMOUNT, FigureText.slot(0))
+        for name, unit in money_units(ctx.messages.money, ctx.language).items():
+            text = text.replace(f"{{{name}}}", unit)
         lines.append(FigureText(text, ((figure, amount),)))
     return Callout(callout.title, tuple(lines))
 
