@@ -46,6 +46,8 @@ from reportgen.slides.base import Slide
 ROOT = Path(__file__).resolve().parents[1]
 IIJ = ROOT / "data" / "iij"
 EXAMPLE = ROOT / "data" / "examples" / "fictional"
+# The second example company (issue 20): a fictional IFRS retailer.
+RETAILER = ROOT / "data" / "examples" / "retailer"
 
 
 @functools.cache

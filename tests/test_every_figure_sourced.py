@@ -40,16 +40,21 @@ from reportgen.slides.deck import Deck
 from reportgen.slides.periods import PeriodNames
 from reportgen.slides.registry import SLIDE_KINDS
 from reportgen.slides.shown import figures_of
-from tests.conftest import EXAMPLE, IIJ, BuiltDeck, build_and_read
+from tests.conftest import EXAMPLE, IIJ, RETAILER, BuiltDeck, build_and_read
 
 # (company folder, quarter, edition): IIJ's 1Q08 and the fictional company's 1Q25 in
-# both editions, and the fictional company's latest quarter (no Japanese deck yet).
+# both editions, the fictional company's latest quarter (no Japanese deck yet), and the
+# fictional retailer's 1Q25 and 4Q25 in both editions (read from the shelf).
 DECKS = {
     "iij-1Q08-en": (IIJ, "1Q08", "en"),
     "iij-1Q08-ja": (IIJ, "1Q08", "ja"),
     "example-1Q25-en": (EXAMPLE, "1Q25", "en"),
     "example-1Q25-ja": (EXAMPLE, "1Q25", "ja"),
     "example-4Q25-en": (EXAMPLE, "4Q25", "en"),
+    "retailer-1Q25-en": (RETAILER, "1Q25", "en"),
+    "retailer-1Q25-ja": (RETAILER, "1Q25", "ja"),
+    "retailer-4Q25-en": (RETAILER, "4Q25", "en"),
+    "retailer-4Q25-ja": (RETAILER, "4Q25", "ja"),
 }
 # Decks other modules build already (conftest's session fixtures): not built twice.
 SHARED = {"iij-1Q08-en": "iij_1q08", "example-1Q25-en": "example_1q25"}
@@ -65,6 +70,9 @@ def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
         if name not in cache:
             if name in SHARED:
                 cache[name] = request.getfixturevalue(SHARED[name])
+            elif name.startswith("retailer-"):
+                # tests/test_retailer.py reads the same decks: build each once per run.
+                cache[name] = request.getfixturevalue("shelf").get(*DECKS[name])
             else:
                 data, quarter, edition = DECKS[name]
                 cache[name] = build_and_read(data, quarter, tmp_path_factory.mktemp(name), edition)
@@ -134,9 +142,12 @@ def dates(deck: Deck) -> Iterator[str]:
 
 
 def catalogue_text(deck: Deck) -> Iterator[str]:
-    """The edition's catalogue entries that print digits as words (「1株当たり配当金」,
-    「1Gbps超の契約数」): the catalogue holds no figures; its period names come above."""
-    for text in deck.messages.entries.values():
+    """The edition's catalogue entries and the company's item labels that print digits as
+    words (「1株当たり配当金」, 「1Gbps超の契約数」): they hold no figures; period names come
+    above. An entry is taken with the company's money units filled in, as the deck prints
+    it (the period summary's unit line names per-share items in words)."""
+    labels = [item.labels[deck.messages.language] for item in deck.dataset.catalogue.items.values()]
+    for text in [*(deck.messages(key) for key in deck.messages.entries), *labels]:
         if "{" not in text and re.search(r"\d", fold_full_width(text)):
             yield text
 
@@ -262,7 +273,7 @@ def test_every_number_printed_is_an_enumerated_figure(name: str, built) -> None:
 
 def _kinds_in_deck_files() -> set[str]:
     kinds = set()
-    for folder in (IIJ, EXAMPLE):
+    for folder in (IIJ, EXAMPLE, RETAILER):
         for path in sorted((folder / "decks").glob("*.yaml")):
             spec = yaml.safe_load(path.read_text(encoding="utf-8"))
             kinds.update(slide["kind"] for slide in spec["slides"])

@@ -50,8 +50,13 @@ def computed_measure(figures: Figures, key: str, measure: str, period: Period) -
         base = year_earlier(period) if measure == "yoy_change" else quarter_earlier(period)
         return measures.difference(figures.get(key, period), figures.get(key, base), name)
     item = figures.catalogue.get(key)
+    # A rate the company reports as such (same-store sales growth) is its own ratio:
+    # ``|ratio`` prints it and ``|ratio_yoy_pt_dir`` its change in points.
+    own_rate = item is not None and item.unit == "percent"
+    if measure == "ratio" and own_rate:
+        return figures.get(key, period)
     ratio_base = item.ratio_base if item is not None else None
-    if ratio_base is None:
+    if ratio_base is None and not own_rate:
         return missing(name, period.name, figures.catalogue)
     if measure == "ratio":
         return measures.ratio(figures.get(key, period), figures.get(ratio_base, period), name)

@@ -186,13 +186,21 @@ def slide_blocks(slide: Slide, deck: Deck) -> SlideBlocks:
         )
     if kind == "bridge":
         table, impacts = body.table, body.impacts
+        # A bridge without impacts (none written in the deck file) shows no empty panel.
+        impact_blocks = (
+            (
+                text("Impacts title", body.impacts_title, role="heading"),
+                table_block("Table 2", impacts),
+            )
+            if impacts.rows
+            else ()
+        )
         return SlideBlocks(
             columns=(
                 _keep(text("Unit", body.unit, role="unit"), *_charts(slide)),
                 _keep(
                     table_block("Table 1", table),
-                    text("Impacts title", body.impacts_title, role="heading"),
-                    table_block("Table 2", impacts),
+                    *impact_blocks,
                     bullets_block("Bullets", slide.bullets),
                 ),
             ),

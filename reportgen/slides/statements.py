@@ -254,20 +254,25 @@ def _quarter_chart(
     t, model = ctx.messages, ctx.model
     quarters = ctx.quarter.trailing(count)
     figures = tuple(model.value(key, q) for q in quarters)
+    # A rate the company reports (same-store sales growth) is labelled as a percentage,
+    # its axis too; amounts and counts are whole numbers.
+    percent = ctx.dataset.catalogue[key].unit == "percent"
+    unit = "pct" if percent else "jpy_m"
     spec = ChartSpec(
         kind="bars",
         categories=tuple(ctx.short_period(q) for q in quarters),
-        series=(Series(t.item(key), tuple(f.value for f in figures)),),
+        series=(Series(t.item(key), tuple(f.value for f in figures), unit=unit),),
         stacked=False,
         totals=False,
         legend=False,
         width_in=width_in,
         height_in=height_in,
+        left_unit=unit,
         edition=ctx.language,
     )
     return Chart(
         spec,
-        alt_text(spec, t("unit.jpy_million"), t),
+        alt_text(spec, "%" if percent else t("unit.jpy_million"), t),
         gap_note(spec, t),
         t.item(key),
         figures=(figures,),
@@ -336,8 +341,10 @@ def quarter_charts(ctx: BuildContext, spec: SlideSpec) -> tuple[UnitBody, tuple[
     content = parse_content(ctx, spec, QuarterChartsContent)
     charts = tuple(_quarter_chart(ctx, key, 2.9, 2.4, content.quarters) for key in content.items)
     drawn = [c for c in charts if not c.spec.empty]
-    # With nothing disclosed at all, each panel says so and no unit is shown for no figures.
-    unit = ctx.messages("unit.jpy_million") if drawn else ""
+    # With nothing disclosed at all, each panel says so and no unit is shown for no figures;
+    # the money unit only where every chart is money (store counts are not EUR thousand).
+    money = all(ctx.dataset.catalogue[key].unit == "money" for key in content.items)
+    unit = ctx.messages("unit.jpy_million") if drawn and money else ""
     return UnitBody(unit), charts
 
 
