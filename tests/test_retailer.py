@@ -92,6 +92,23 @@ def test_the_cover_says_the_company_is_fictional(deck: BuiltDeck) -> None:
     assert deck.result.deck.dataset.company.fictional
 
 
+def test_every_slide_carries_the_footer_of_its_edition(deck: BuiltDeck) -> None:
+    """The footer is company.yaml's: ``brand.footer`` in English, ``editions: ja: footer`` in
+    Japanese; the cover has none."""
+    company = deck.result.deck.dataset.company
+    language = deck.result.deck.messages.language
+    english = company.brand.footer
+    footer = company.editions[language].footer if language != "en" else english
+    assert footer
+    if language != "en":
+        assert footer != english
+    for page in deck.pages[1:]:
+        flat = " ".join(page.replace("\u2060", "").split())
+        assert " ".join(footer.split()) in flat
+        if language != "en":
+            assert " ".join(english.split()) not in flat
+
+
 def _stored(root: Path) -> dict[tuple[str, str], float]:
     """Every value of ``figures/*.csv``, read here as a person reads the file."""
     values = {}

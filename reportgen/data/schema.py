@@ -101,6 +101,8 @@ class CompanyText(Strict):
     contact_office: str = ""
     contact_address: str = ""
     forward_looking_statement: str = ""
+    # The footer of every slide in this edition (``brand.footer`` is the English one).
+    footer: str = ""
     # Translated text says what it came from and whether the IR team has reviewed it;
     # ``source_hash`` is the English text's hash when the review was done (see
     # ``review.translations``), so an English edit after it reopens the review.

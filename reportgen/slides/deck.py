@@ -89,8 +89,11 @@ def deck_context(
     money = dataset.company.reporting.money
     messages = messages.with_catalogue(dataset.catalogue).with_money(money)
     numbers = numbers or numbers_for(language, money)
-    # The company's name, contact and disclaimer as this edition prints them.
+    # The company's name, contact, disclaimer and footer as this edition prints them.
     dataset = replace(dataset, company=dataset.company.in_language(language))
+    text = dataset.company.editions.get(language)
+    if text is not None and text.footer:
+        dataset = replace(dataset, brand=replace(dataset.brand, footer=text.footer))
     deck = read_deck(dataset, quarter, language, messages)
     spec = deck.spec
     # The figures as of the deck's own release: a later restatement never leaks in.
