@@ -66,6 +66,22 @@ def test_unknown_slide_kind(company: Path, tmp_path: Path, kind: str) -> None:
     assert f"unknown kind '{kind}' (did you mean 'breakdown'?)" in line
 
 
+@pytest.mark.parametrize(("former", "now"), [("revenues", "breakdown"), ("sga", "breakdown")])
+def test_a_kind_of_an_earlier_release_says_what_it_became(
+    company: Path, tmp_path: Path, former: str, now: str
+) -> None:
+    """A deck file written before the generic kinds (slide 2 was ``kind: revenues``) is
+    told which kind replaced its slide's and what that kind reads, not only "unknown"."""
+    deck = deck_of(company)
+    edit(deck, "kind: breakdown", f"kind: {former}")
+    line = build_error(company, tmp_path)
+    assert (
+        f"unknown kind '{former}'; '{former}' is now kind: {now}, with a title: and content:"
+        in line
+    )
+    assert "Slide kinds" in line
+
+
 def test_unknown_content_key(company: Path, tmp_path: Path) -> None:
     deck = deck_of(company)
     edit(deck, "      impacts:", "      impact:")

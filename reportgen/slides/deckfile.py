@@ -26,7 +26,7 @@ from reportgen.quarters import Quarter
 from reportgen.slides.content import check_content_keys, deck_path, keys_at
 from reportgen.slides.messages import Messages
 from reportgen.slides.periods import PeriodNames
-from reportgen.slides.registry import SLIDE_KINDS
+from reportgen.slides.registry import SLIDE_KINDS, former_kind_hint
 from reportgen.suggest import did_you_mean
 
 log = logging.getLogger(__name__)
@@ -122,7 +122,11 @@ def _read(path: Path, quarter: Quarter, dataset: Dataset, messages: Messages | N
             name = slide_name(slide.number, slide.kind, quarter, slide.title)
             raise DataError(
                 f"{where}, {name}: unknown kind {slide.kind!r}"
-                f"{did_you_mean(slide.kind, SLIDE_KINDS)}; expected one of {', '.join(SLIDE_KINDS)}"
+                + (
+                    former_kind_hint(slide.kind)
+                    or f"{did_you_mean(slide.kind, SLIDE_KINDS)}; "
+                    f"expected one of {', '.join(SLIDE_KINDS)}"
+                )
             )
     names = tuple(
         slide_name(
