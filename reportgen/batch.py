@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from reportgen import weasyprint_import
 from reportgen.errors import DataError, InputError, QuarterError, ReportgenError
 from reportgen.quarters import Quarter
 from reportgen.workers import die_with_parent
@@ -181,7 +182,7 @@ def build_all(
     console = console or Console(stderr=True)
     # Imported once here, before the workers are forked, rather than once in each
     # worker: with a few decks, each worker's imports were a large share of its time.
-    import weasyprint  # noqa: F401
+    weasyprint_import.load()
 
     # Batch workers draw their own charts: matplotlib is imported here too.
     import reportgen.build

@@ -15,7 +15,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
-from weasyprint.urls import URLFetcher, URLFetcherResponse
+from reportgen import weasyprint_import
+
+weasyprint_import.load()
+
+from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402  (after the quick import)
 
 log = logging.getLogger(__name__)
 

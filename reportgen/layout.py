@@ -72,6 +72,9 @@ def lay_out(job: LayoutJob, details: Callable[[], PdfDetails]) -> LayoutResult:
     ``details`` is asked for after the layout, which it may overlap (in the worker, it
     waits for the build's second message).
     """
+    from reportgen import weasyprint_import
+
+    weasyprint_import.load()
     from weasyprint import HTML
 
     from reportgen import pdf
@@ -188,7 +191,9 @@ def _serve(conn: Connection, theirs: Connection, parent: int) -> None:
     # Ctrl-C reaches the whole process group: the build stops and cleans up, and
     # this process ends with it; it must not print a traceback of its own.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    import weasyprint  # noqa: F401  (the point of this process: imported meanwhile)
+    from reportgen import weasyprint_import
+
+    weasyprint_import.load()  # the point of this process: imported meanwhile
 
     from reportgen import fetch, pdf  # noqa: F401
 

@@ -23,7 +23,7 @@ from urllib.parse import unquote, urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 
-from reportgen import __version__, brand, layout
+from reportgen import __version__, brand, layout, weasyprint_import
 from reportgen.charts.cache import ChartJob
 from reportgen.charts.spec import Box, ChartSpec
 from reportgen.errors import LayoutError, RenderError, SlideError
@@ -443,7 +443,7 @@ def _render_deck(
     if pdf and layout.current() is None:
         # WeasyPrint is the slowest import of a build: it runs here while worker
         # processes draw the charts, instead of after them (a layout worker has it).
-        import weasyprint  # noqa: F401
+        weasyprint_import.load()
     chart_paths = charts.wait()
     # The HTML waits for the drawings: the preview's hotspots are placed by where each
     # value landed on its chart.
@@ -457,12 +457,13 @@ def _render_deck(
         index = write_preview(deck, html, chart_paths, fresh / html_dir, templates)
         pages, size = 0, 0
         if pdf:
-            from reportgen.datapack import write_xlsx
-
             progress("pdf")
             pdf_target = fresh / pdf_name(deck)
 
             def data_pack() -> None:
+                # Imported here, while the layout runs: openpyxl is a slow import.
+                from reportgen.datapack import write_xlsx
+
                 with writing(fresh / xlsx_name(deck)) as xlsx_target:
                     write_xlsx(deck, xlsx_target)
 

@@ -257,6 +257,9 @@ def written_number(raw: str) -> Decimal | None:
     None if it is made of anything else: such text may only fail to load.
     """
     text = raw.translate(str.maketrans(FULL_WIDTH_FORMS, ASCII_FORMS)).strip()
+    if text.startswith("(") and text.endswith(")"):
+        # Spaces are allowed inside the parentheses, as around the number: ( 1) is (1).
+        text = f"({text[1:-1].strip()})"
     if not text or not set(text) <= set(ASCII_FORMS):
         return None
     negative = text[0] in "(-"

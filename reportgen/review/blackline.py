@@ -305,6 +305,9 @@ def _html(changes: Changes, pairs: Sequence[PagePair], unchanged: Sequence[str])
 
 
 def _pdf(page: Path, target: Path, folder: Path) -> None:
+    from reportgen import weasyprint_import
+
+    weasyprint_import.load()
     from weasyprint import HTML
 
     from reportgen.fetch import ProjectFetcher
