@@ -244,6 +244,11 @@ def _build(args: argparse.Namespace) -> int:
     if not args.no_pdf:
         # WeasyPrint is imported by a worker while this process loads the data.
         layout.prestart()
+    if layout.allowed():
+        from reportgen.charts import cache
+
+        # So is matplotlib, if every chart is to be drawn.
+        cache.prestart(args.out / ".cache" / "charts")
     try:
         return _build_editions(args)
     finally:

@@ -233,6 +233,11 @@ def allow_prestart() -> None:
     _allowed = True
 
 
+def allowed() -> bool:
+    """True in the command line's own process (see ``allow_prestart``)."""
+    return _allowed
+
+
 def prestart() -> None:
     """Start the layout worker now, if this process allows it; later PDFs go to it."""
     global _worker
