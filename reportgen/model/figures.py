@@ -204,6 +204,9 @@ def _name(period: Period) -> str:
 
 
 Versions = dict[tuple[str, str], dict[str, Figure]]
+# A resolved figure and the names of the identities its derivation used.
+Derived = tuple[Figure, frozenset[str]]
+_NO_IDENTITY: frozenset[str] = frozenset()
 
 
 def _visible(figures: Iterable[Figure], day: date | None) -> Versions:
@@ -231,7 +234,7 @@ class Figures:
         self._versions: Versions = {key: {fig.as_of: fig} for key, fig in self._stored.items()}
         # Items with a restated version: only these need a basis chosen when derived.
         self._restated = {fig.key for fig in self._stored.values() if fig.as_of}
-        self._cache: dict[tuple[str, str, frozenset[str], str | None], Figure] = {}
+        self._cache: dict[tuple[str, str, frozenset[str], str | None], Derived] = {}
         # The shallowest open call that a cycle was cut at, while resolving (see _resolve).
         self._cut = 0
         self._identities: dict[str, list[Identity]] = {}
@@ -321,30 +324,50 @@ class Figures:
         stack: tuple[str, ...],
         basis: str | None = None,
     ) -> Figure:
+        return self._resolve_using(key, period, exclude, stack, basis)[0]
+
+    def _resolve_using(
+        self,
+        key: str,
+        period: Period,
+        exclude: frozenset[str],
+        stack: tuple[str, ...],
+        basis: str | None = None,
+    ) -> Derived:
+        """The figure, and the identities its derivation used (none for a stored one)."""
         name = _name(period)
         cache_key = (key, name, exclude, basis)
-        if cache_key in self._cache:
-            return self._cache[cache_key]
+        cached = self._cache.get(cache_key)
+        if cached is not None:
+            return cached
         stored = self._lookup(key, name, basis)
         if stored is not None:
-            return stored
+            return stored, _NO_IDENTITY
+        if exclude:
+            # Excluding identities only takes ways of deriving away: what cannot be
+            # derived with all of them cannot be without some, and a derivation that
+            # used none of those excluded is the one found without them. A tie-out
+            # check excludes its own identity, so this spares most of the search.
+            plain, used = self._resolve_using(key, period, frozenset(), stack, basis)
+            if plain.missing or not used & exclude:
+                return plain, used
         here = f"{key}@{name}" if basis is None else f"{key}@{name}@{basis}"
         if ":" in key:
-            return missing(key, name, self.catalogue)
+            return missing(key, name, self.catalogue), _NO_IDENTITY
         if here in stack:
             # A cycle: the result being computed depends on the open call at this depth.
             self._cut = min(self._cut, stack.index(here))
-            return missing(key, name, self.catalogue)
+            return missing(key, name, self.catalogue), _NO_IDENTITY
         depth = len(stack)
         outer_cut, self._cut = self._cut, depth
         stack = (*stack, here)
-        result = missing(key, name, self.catalogue)
+        result: Derived = missing(key, name, self.catalogue), _NO_IDENTITY
         bases = [basis] if basis is not None else self._bases(key, period.fiscal_year)
         for one in bases:
             result = self._from_periods(key, period, exclude, stack, one)
-            if not result.missing:
+            if not result[0].missing:
                 break
-        if result.missing:
+        if result[0].missing:
             result = self._from_identities(key, period, exclude, stack, basis)
         # A result that met no cycle through a call still open above it is what a
         # top-level call would find, so it is cached. One that did may depend on
@@ -362,16 +385,17 @@ class Figures:
         exclude: frozenset[str],
         stack: tuple[str, ...],
         basis: str | None,
-    ) -> Figure:
+    ) -> Derived:
         """Sum or subtract other periods of ``key``; with a ``basis``, of that version only."""
         item = self.catalogue.get(key)
         if item is None or item.kind != "flow":
-            return missing(key, period.name, self.catalogue)
+            return missing(key, period.name, self.catalogue), _NO_IDENTITY
         wanted = _span(period)
         if period.kind != "Q":
-            parts = self._cover(key, wanted, exclude, stack, period, basis)
-            if parts is not None:
-                return self._combine(key, period, [(1, p) for p in parts])
+            covered = self._cover(key, wanted, exclude, stack, period, basis)
+            if covered is not None:
+                parts, used = covered
+                return self._combine(key, period, [(1, p) for p in parts]), used
         for whole in _same_year_periods(period.fiscal_year):
             outer = _span(whole)
             total = self._lookup(key, _name(whole), basis)
@@ -379,8 +403,10 @@ class Figures:
                 continue
             rest = self._cover(key, outer - wanted, exclude, stack, period, basis)
             if rest is not None:
-                return self._combine(key, period, [(1, total), *((-1, p) for p in rest)])
-        return missing(key, period.name, self.catalogue)
+                parts, used = rest
+                combined = [(1, total), *((-1, p) for p in parts)]
+                return self._combine(key, period, combined), used
+        return missing(key, period.name, self.catalogue), _NO_IDENTITY
 
     def _cover(
         self,
@@ -390,10 +416,11 @@ class Figures:
         stack: tuple[str, ...],
         skip: Period,
         basis: str | None,
-    ) -> list[Figure] | None:
+    ) -> tuple[list[Figure], frozenset[str]] | None:
         """Cover ``quarters`` exactly with stored periods, largest first, then quarters."""
         left = set(quarters)
         parts: list[Figure] = []
+        used = _NO_IDENTITY
         year = next(iter(quarters)).fiscal_year
         for candidate in _largest_first(year):
             span = _span(candidate)
@@ -404,11 +431,12 @@ class Figures:
                 parts.append(stored)
                 left -= span
         for quarter in sorted(left):
-            fig = self._resolve(key, Period.of(quarter), exclude, stack, basis)
+            fig, its = self._resolve_using(key, Period.of(quarter), exclude, stack, basis)
             if fig.missing:
                 return None
             parts.append(fig)
-        return sorted(parts, key=lambda f: Period.parse(f.period))
+            used |= its
+        return sorted(parts, key=lambda f: Period.parse(f.period)), used
 
     def _from_identities(
         self,
@@ -417,7 +445,7 @@ class Figures:
         exclude: frozenset[str],
         stack: tuple[str, ...],
         basis: str | None,
-    ) -> Figure:
+    ) -> Derived:
         for identity in self._identities.get(key, ()):
             if identity.name in exclude:
                 continue
@@ -425,16 +453,20 @@ class Figures:
             # total - sum(sign*term) == 0, so key == -(others) / its own coefficient.
             own = next(sign for sign, t in terms if t == key)
             others: list[tuple[int, Figure]] = []
+            used = frozenset({identity.name})
             for sign, term in terms:
                 if term == key:
                     continue
-                fig = self._resolve(term, period, exclude | {identity.name}, stack, basis)
+                fig, its = self._resolve_using(
+                    term, period, exclude | {identity.name}, stack, basis
+                )
                 if fig.missing:
                     break
                 others.append((-sign * own, fig))
+                used |= its
             else:
-                return self._combine(key, period, others)
-        return missing(key, period.name, self.catalogue)
+                return self._combine(key, period, others), used
+        return missing(key, period.name, self.catalogue), _NO_IDENTITY
 
     def _combine(self, key: str, period: Period, parts: list[tuple[int, Figure]]) -> Figure:
         value = sum(sign * (fig.value or 0.0) for sign, fig in parts)
