@@ -9,6 +9,7 @@ from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from reportgen.charts.cache import DrawingPool
 from reportgen.data.checks_cache import validate_cached
 from reportgen.data.load import Dataset, load_dataset
 from reportgen.data.validate import Check, validate
@@ -144,6 +145,7 @@ def build(
     release_memory: bool = True,
     lenient: bool = False,
     final: bool = False,
+    drawing: DrawingPool | None = None,
 ) -> BuildResult:
     """Build the ``edition`` deck of ``quarter`` into ``out_root/<quarter>``.
 
@@ -164,6 +166,9 @@ def build(
     long-running process needs; a command that exits next can skip it (0.1 s).
 
     ``pptx`` also writes the PowerPoint edition beside the PDF (``reportgen.pptx``).
+
+    ``drawing``: processes kept to draw charts (the preview's, or the command line's
+    started early); without it, the build starts its own if it draws several.
 
     ``lenient`` is for the preview's HTML rebuilds only, never a PDF: a placeholder
     whose figure is missing prints marked, and ``deck.marked`` lists the error lines
@@ -203,6 +208,7 @@ def build(
             templates=templates,
             cache_dir=cache_dir,
             progress=progress,
+            drawing=drawing,
         )
     return BuildResult(output, deck, warnings)
 

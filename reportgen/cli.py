@@ -11,11 +11,14 @@ import threading
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from reportgen import __version__
 from reportgen.errors import InputError, ReleaseBlockedError, ReportgenError
 from reportgen.quarters import Quarter
+
+if TYPE_CHECKING:
+    from reportgen.charts.cache import DrawingPool
 
 log = logging.getLogger("reportgen")
 
@@ -241,21 +244,24 @@ def _editions(args: argparse.Namespace, quarter: Quarter) -> tuple[str, ...]:
 def _build(args: argparse.Namespace) -> int:
     from reportgen import layout
 
+    drawing = None
     if not args.no_pdf:
         # WeasyPrint is imported by a worker while this process loads the data.
         layout.prestart()
     if layout.allowed():
-        from reportgen.charts import cache
+        from reportgen.charts.cache import DrawingPool
 
         # So is matplotlib, if every chart is to be drawn.
-        cache.prestart(args.out / ".cache" / "charts")
+        drawing = DrawingPool.for_first_build(args.out / ".cache" / "charts")
     try:
-        return _build_editions(args)
+        return _build_editions(args, drawing)
     finally:
         layout.stop()
+        if drawing is not None:
+            drawing.close()
 
 
-def _build_editions(args: argparse.Namespace) -> int:
+def _build_editions(args: argparse.Namespace, drawing: DrawingPool | None = None) -> int:
     from reportgen.build import blocked, build, gate
 
     quarter = Quarter.parse(args.quarter)
@@ -281,6 +287,7 @@ def _build_editions(args: argparse.Namespace) -> int:
             edition=edition,
             release_memory=not last,
             final=args.final,
+            drawing=drawing,
         )
         out = result.output
         if out.pdf is not None:

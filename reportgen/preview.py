@@ -29,6 +29,7 @@ from types import TracebackType
 import watchfiles
 
 from reportgen.build import ValidatedData, build
+from reportgen.charts.cache import DrawingPool
 from reportgen.errors import DataError, ReportgenError
 from reportgen.preview_http import PreviewHTTPServer
 from reportgen.quarters import Quarter
@@ -122,6 +123,7 @@ class Preview:
         templates: Path = TEMPLATES,
         cache_dir: Path | None = None,
         language: str = "en",
+        drawing: DrawingPool | None = None,
     ) -> None:
         if not data_root.is_dir():
             raise DataError(f"{data_root}: data folder not found ({quarter.name})")
@@ -130,6 +132,8 @@ class Preview:
         self.templates = templates
         self.language = language
         self.cache_dir = cache_dir or workdir / "cache"
+        # Processes that stay, with matplotlib imported, to draw each edit's charts.
+        self.drawing = drawing
         self._html_root = workdir / "html"
         self._pdf_root = workdir / "pdf"
         self.epoch = Epoch()
@@ -176,6 +180,7 @@ class Preview:
             edition=self.language,
             data_cache=self._data,
             lenient=True,
+            drawing=self.drawing,
         )
         self._messages = Messages.load(self.templates, self.language)
         return result.deck.marked
@@ -191,6 +196,7 @@ class Preview:
                 cache_dir=self.cache_dir,
                 edition=self.language,
                 data_cache=self._data,
+                drawing=self.drawing,
             )
         assert result.output.pdf is not None
         log.info("preview: wrote %s (%d pages)", result.output.pdf, result.output.pages)
@@ -293,7 +299,6 @@ def _watch_until_replaced(
                 preview.rebuild()
                 built = True
                 ready.set()
-                _load_chart_drawing()
             elif changes:
                 names = sorted({Path(path).name for _, path in changes})
                 log.info("changed: %s; rebuilding", ", ".join(names))
@@ -304,17 +309,6 @@ def _watch_until_replaced(
             if deleted & roots or _identities(watched) != identities:
                 log.info("a watched folder was replaced; watching it again")
                 return
-
-
-def _load_chart_drawing() -> None:
-    """Import matplotlib here, once, while the preview waits for the first edit.
-
-    A rebuild that redraws two charts or more draws them in forked workers; the first
-    build drew every chart there, so this process had not imported matplotlib, and
-    each worker imported it again (0.3-0.5 s of every figure edit). Forked from here
-    now, the workers find it loaded.
-    """
-    import reportgen.charts.draw  # noqa: F401  (imported for its side effect)
 
 
 class PreviewServer:
@@ -331,6 +325,7 @@ class PreviewServer:
         edition: str = "en",
     ) -> None:
         self._workdir = Path(tempfile.mkdtemp(prefix=f"reportgen-preview-{quarter.name}-"))
+        self._drawing: DrawingPool | None = None
         try:
             self.preview = Preview(
                 data_root,
@@ -341,7 +336,10 @@ class PreviewServer:
                 language=edition,
             )
             self.httpd = PreviewHTTPServer(self.preview, port)
+            # Started now, before this process's threads: they are forked elsewhere anyway.
+            self._drawing = self.preview.drawing = DrawingPool()
         except BaseException:
+            self.close_drawing()
             shutil.rmtree(self._workdir, ignore_errors=True)
             raise
         self.ready = threading.Event()
@@ -384,7 +382,13 @@ class PreviewServer:
         self.httpd.server_close()
         for thread in started:
             thread.join()
+        self.close_drawing()
         shutil.rmtree(self._workdir, ignore_errors=True)
+
+    def close_drawing(self) -> None:
+        if self._drawing is not None:
+            self._drawing.close()
+            self._drawing = None
 
     def __enter__(self) -> PreviewServer:
         return self.start()

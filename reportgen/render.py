@@ -24,7 +24,7 @@ from urllib.parse import unquote, urlsplit
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 
 from reportgen import __version__, brand, layout, weasyprint_import
-from reportgen.charts.cache import ChartJob
+from reportgen.charts.cache import ChartJob, DrawingPool
 from reportgen.charts.spec import Box, ChartSpec
 from reportgen.errors import LayoutError, RenderError, SlideError
 from reportgen.linebreaks import keep_katakana_words
@@ -406,15 +406,17 @@ def render_deck(
     templates: Path = TEMPLATES,
     cache_dir: Path | None = None,
     progress: Callable[[str], None] = lambda stage: None,
+    drawing: DrawingPool | None = None,
 ) -> Output:
     """Draw charts, write the preview and the PDF for ``deck`` under ``out_root/<quarter>``.
 
     ``pptx`` adds the PowerPoint edition, published with the rest or not at all.
-    ``progress`` is told the name of each stage as it starts.
+    ``progress`` is told the name of each stage as it starts. ``drawing``: processes
+    that draw the charts (else, a pool for this build only; see ``ChartJob``).
     """
     final = out_root / deck.quarter.name
     try:
-        return _render_deck(deck, out_root, pdf, templates, cache_dir, progress, pptx)
+        return _render_deck(deck, out_root, pdf, templates, cache_dir, progress, pptx, drawing)
     except OSError as exc:
         # Any write that fails (full disk, a file where a folder should be) ends
         # the build cleanly; the staging folder is gone and the old deck is intact.
@@ -435,11 +437,12 @@ def _render_deck(
     cache_dir: Path | None,
     progress: Callable[[str], None],
     pptx: bool = False,
+    drawing: DrawingPool | None = None,
 ) -> Output:
     started = time.perf_counter()
     progress("charts")
     specs = [c.spec for s in deck.slides for c in s.charts if not c.spec.empty]
-    charts = ChartJob(specs, cache_dir or out_root / ".cache" / "charts")
+    charts = ChartJob(specs, cache_dir or out_root / ".cache" / "charts", drawing=drawing)
     if pdf and layout.current() is None:
         # WeasyPrint is the slowest import of a build: it runs here while worker
         # processes draw the charts, instead of after them (a layout worker has it).

@@ -11,11 +11,15 @@ import io
 import os
 import shutil
 from collections.abc import Callable
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import pytest
 
 from reportgen import render
+from reportgen.charts import cache
+from reportgen.charts.spec import ChartSpec
 from reportgen.cli import main
 from reportgen.slides.base import Slide
 from reportgen.slides.deck import Deck
@@ -175,3 +179,29 @@ def test_chart_names_follow_the_chart_code_not_its_file_times() -> None:
         assert cache._salt() == before
     finally:
         os.utime(code, ns=(times.st_atime_ns, times.st_mtime_ns))
+
+
+class _DiesOnce:
+    """A drawing pool whose first drawing process dies, as a killed one would."""
+
+    def __init__(self) -> None:
+        self.asked = 0
+
+    def submit(self, spec: ChartSpec, target: Path) -> Future[Path]:
+        self.asked += 1
+        future: Future[Path] = Future()
+        if self.asked == 1:
+            future.set_exception(BrokenProcessPool("a drawing process was killed"))
+        else:
+            future.set_result(cache._draw_to(spec, target))
+        return future
+
+
+def test_a_chart_whose_drawing_process_died_is_drawn_again(
+    iij_1q08: BuiltDeck, tmp_path: Path
+) -> None:
+    spec = next(c.spec for s in iij_1q08.slides for c in s.charts if not c.spec.empty)
+    pool = _DiesOnce()
+    paths = cache.ChartJob([spec], tmp_path, drawing=pool).wait()  # type: ignore[arg-type]
+    assert pool.asked == 2
+    assert cache.damage(paths[spec]) is None

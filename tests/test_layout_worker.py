@@ -99,7 +99,7 @@ def _debug_build(out: Path) -> subprocess.CompletedProcess[str]:
     return result
 
 
-EARLY = "charts: drawn by processes forked from the early matplotlib server"
+EARLY = "charts: drawn by processes forked from the matplotlib server"
 
 
 def test_a_first_build_draws_its_charts_from_the_early_server_as_a_build_in_process(

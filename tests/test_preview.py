@@ -9,8 +9,10 @@ from __future__ import annotations
 import http.client
 import io
 import logging
+import os
 import re
 import shutil
+import signal
 import socket
 import struct
 import threading
@@ -185,6 +187,40 @@ def test_an_edited_chart_label_gives_a_new_chart(preview: PreviewServer, data_co
     status, media_type, svg = request(preview, "/" + after.group(1))
     assert (status, media_type) == (200, "image/svg+xml")
     assert b"Margin Zq" in svg
+
+
+def test_edits_are_drawn_by_kept_processes_and_a_killed_one_is_replaced(
+    preview: PreviewServer, data_copy: Path
+) -> None:
+    """The preview keeps its drawing processes (matplotlib imported once) across edits."""
+    drawing = preview.preview.drawing
+    assert drawing is not None
+    chart = re.compile(r'data-kind="margin".*?<img src="(charts/[0-9a-f]+\.svg)"', re.S)
+    deck = data_copy / "decks" / "1Q08.yaml"
+    labels = ["Operating Margin Ratio", "Margin Zq", "Margin Zr", "Margin Zs"]
+
+    def relabel(step: int) -> str:
+        before = chart.search(page(preview))
+        assert before is not None
+        edit(deck, f"label: {labels[step]}", f"label: {labels[step + 1]}")
+        html = wait_for_page(preview, lambda html: before.group(1) not in html)
+        after = chart.search(html)
+        assert after is not None
+        assert "preview-error" not in html
+        return after.group(1)
+
+    relabel(0)
+    first = set(drawing.processes)
+    assert first
+    relabel(1)
+    assert first <= set(drawing.processes), "the drawing processes were not kept"
+    for pid in drawing.processes:
+        os.kill(pid, signal.SIGKILL)
+    src = relabel(2)
+    status, _, svg = request(preview, "/" + src)
+    assert status == 200
+    assert b"Margin Zs" in svg
+    assert not first & set(drawing.processes)
 
 
 def test_bad_data_shows_the_error_and_a_fix_clears_it(

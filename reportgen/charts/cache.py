@@ -23,6 +23,7 @@ import tempfile
 import weakref
 from collections.abc import Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from importlib.metadata import version
 from pathlib import Path
 
@@ -136,7 +137,11 @@ class ChartJob:
     """
 
     def __init__(
-        self, specs: Iterable[ChartSpec], cache_dir: Path, workers: int | None = None
+        self,
+        specs: Iterable[ChartSpec],
+        cache_dir: Path,
+        workers: int | None = None,
+        drawing: DrawingPool | None = None,
     ) -> None:
         salt = _salt()
         folder = _cache_folder(cache_dir)
@@ -156,26 +161,20 @@ class ChartJob:
             self._todo.append((spec, entry))
         self._pool: ProcessPoolExecutor | None = None
         self._futures: list[Future[Path]] = []
+        self._drawing = drawing if self._todo else None
+        if self._drawing is not None:
+            # Processes that already imported matplotlib: even one chart goes to them.
+            log.debug("charts: drawn by processes forked from the matplotlib server")
+            self._futures = [self._drawing.submit(spec, path) for spec, path in self._todo]
+            return
         # A batch worker (a process with a parent process) draws its charts itself:
         # its sibling workers already use every core, and a pool in each of them
         # only made them compete (the batch ran slower than one process).
         default = 1 if multiprocessing.parent_process() is not None else os.cpu_count() or 1
         count = min(len(self._todo), workers or default)
         if count > 1:
-            early = _early_server
-            if early is not None:
-                log.debug("charts: drawn by processes forked from the early matplotlib server")
-            self._pool = (
-                ProcessPoolExecutor(
-                    max_workers=count,
-                    mp_context=early,
-                    initializer=die_with_server,
-                    initargs=(_log_levels(),),
-                )
-                if early is not None
-                else ProcessPoolExecutor(
-                    max_workers=count, initializer=die_with_parent, initargs=(os.getpid(),)
-                )
+            self._pool = ProcessPoolExecutor(
+                max_workers=count, initializer=die_with_parent, initargs=(os.getpid(),)
             )
             self._futures = [self._pool.submit(_draw_to, spec, path) for spec, path in self._todo]
 
@@ -188,7 +187,15 @@ class ChartJob:
 
     def wait(self) -> dict[ChartSpec, Path]:
         """Return a file for each spec once all are drawn; a drawing's error is raised here."""
-        if self._pool is None:
+        if self._drawing is not None:
+            # A pool that stays: nothing to shut down.
+            for (spec, path), future in zip(self._todo, self._futures, strict=True):
+                try:
+                    future.result()
+                except BrokenProcessPool:
+                    # Its process died (killed, out of memory): drawn again by a new one.
+                    self._drawing.submit(spec, path).result()
+        elif self._pool is None:
             # One chart is drawn here: starting a process would cost more than it saves.
             for spec, path in self._todo:
                 _draw_to(spec, path)
@@ -208,32 +215,67 @@ class ChartJob:
         return {spec: read_marks(path) for spec, path in self.paths.items()}
 
 
-_early_server: multiprocessing.context.ForkServerContext | None = None
+class DrawingPool:
+    """Drawing processes that imported matplotlib once and stay for every later chart.
 
-
-def prestart(cache_dir: Path) -> None:
-    """Start importing matplotlib now, in a fork server, if this build draws every chart.
-
-    An empty chart cache (the first build into an output folder) means every chart
-    is drawn, by processes that each imported matplotlib after the slides were built
-    (0.3 s on the build's critical path). Forked from a server that imported it while
-    this process loaded the data, they start drawing at once (issue 21). With charts
-    in the cache, nothing is started: a warm build draws none, an edit a few.
+    They are forked by multiprocessing's fork server, which imports
+    ``reportgen.charts.draw`` (matplotlib) as it starts, not by this process: a fork
+    of a process with threads (the preview's) could copy a lock held mid-use. The
+    command line starts one before it loads the data when every chart is to be drawn
+    (``for_first_build``); the preview keeps one for its life, so an edit's charts
+    are drawn at once, without a fork and an import each time (issue 21).
     """
-    global _early_server
-    if _early_server is not None or (os.cpu_count() or 1) < 2:
-        return
-    try:
-        if cache_dir.is_dir() and any(cache_dir.glob("*.svg")):
-            return
-    except OSError:
-        return  # an unreadable cache: the build reports it when it uses the cache
-    from multiprocessing import forkserver
 
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["reportgen.charts.draw"])
-    forkserver.ensure_running()
-    _early_server = context
+    def __init__(self, workers: int | None = None) -> None:
+        from multiprocessing import forkserver
+
+        self._workers = workers or os.cpu_count() or 1
+        self._context = multiprocessing.get_context("forkserver")
+        self._context.set_forkserver_preload(["reportgen.charts.draw"])
+        forkserver.ensure_running()  # the server starts importing matplotlib now
+        self._executor = self._new()
+
+    def _new(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            max_workers=self._workers,
+            mp_context=self._context,
+            initializer=die_with_server,
+            initargs=(_log_levels(),),
+        )
+
+    def submit(self, spec: ChartSpec, target: Path) -> Future[Path]:
+        try:
+            return self._executor.submit(_draw_to, spec, target)
+        except BrokenProcessPool:
+            # A drawing process died (killed, out of memory): the job it had failed;
+            # this one and the later ones get new processes.
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor = self._new()
+            return self._executor.submit(_draw_to, spec, target)
+
+    @property
+    def processes(self) -> list[int]:
+        """The drawing processes' ids (they start as charts are first asked for)."""
+        return [p.pid for p in getattr(self._executor, "_processes", {}).values() if p.pid]
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=True, cancel_futures=True)
+
+    @classmethod
+    def for_first_build(cls, cache_dir: Path) -> DrawingPool | None:
+        """A pool started now if ``cache_dir`` holds no chart (every chart is to be drawn).
+
+        With charts in the cache, none: a warm build draws none, an edit a few, and
+        importing matplotlib would only compete with the build.
+        """
+        if (os.cpu_count() or 1) < 2:
+            return None
+        try:
+            if cache_dir.is_dir() and any(cache_dir.glob("*.svg")):
+                return None
+        except OSError:
+            return None  # an unreadable cache: the build reports it when it uses it
+        return cls()
 
 
 def _log_levels() -> dict[str, int]:
