@@ -1,7 +1,7 @@
 """The README's "Adding a company" works as written (issue 20).
 
-The steps are read from the README itself and carried out in ``tmp_path``, as
-``tests/test_walkthrough.py`` does for "Your first quarter": a copy of the fictional
+The steps are read from the README itself and carried out in ``tmp_path`` by
+``tests/readme_steps.py``, as for "Your first quarter": a copy of the fictional
 retailer becomes "My Shop", with its own company.yaml, one more item in items.yaml,
 figures for it and a deck of its own; then ``check`` and ``build`` run through the CLI.
 Every figure the test expects comes from the model, never typed here.
@@ -11,72 +11,19 @@ from __future__ import annotations
 
 import html
 import re
-import shutil
-import textwrap
 from pathlib import Path
-
-import pytest
 
 from reportgen import formatting
 from reportgen.data.load import load_dataset
 from reportgen.model.quarter import QuarterModel
 from reportgen.quarters import Quarter
-from tests.conftest import ROOT
-from tests.test_walkthrough import FENCE, HEREDOC, MAKE, run, section
+from tests.readme_steps import follow, section, steps
 
 TITLE = "Adding a company"
-COPY = re.compile(r"cp -r (\S+) (\S+)$")
-REMOVE = re.compile(r"rm (\S+)/\*\.yaml$")
-
-
-def steps() -> list[str]:
-    """The shell lines of the walkthrough, in order, as a reader copies them."""
-    blocks = [textwrap.dedent(m.group(2)) for m in FENCE.finditer(section(TITLE))]
-    return "".join(blocks).splitlines()
-
-
-def follow(lines: list[str], root: Path) -> dict[str, tuple[int, str, str]]:
-    """Carry out the steps under ``root``; return each make target's exit code and output."""
-    results: dict[str, tuple[int, str, str]] = {}
-    lines = list(lines)
-    while lines:
-        line = lines.pop(0)
-        if copy := COPY.match(line):
-            # Only the repository's own data is copied: the README copies an example.
-            source = ROOT / copy.group(1)
-            assert source.is_relative_to(ROOT / "data" / "examples"), line
-            shutil.copytree(source, root / copy.group(2))
-        elif remove := REMOVE.match(line):
-            for path in (root / remove.group(1)).glob("*.yaml"):
-                path.unlink()
-        elif heredoc := HEREDOC.match(line):
-            end = lines.index("EOF")
-            body, lines = lines[:end], lines[end + 1 :]
-            mode = "a" if heredoc.group(1) == ">>" else "w"
-            with (root / heredoc.group(2)).open(mode, encoding="utf-8") as f:
-                f.write("\n".join(body) + "\n")
-        elif make := MAKE.match(line):
-            target = make.group(1)
-            args = dict(pair.split("=") for pair in make.group(2).split())
-            data = str(root / args.pop("DATA"))
-            quarter = args.pop("QUARTER", "")
-            assert not args, f"README step {line!r}: options the test does not follow"
-            if target == "items":
-                results[target] = run("items", "--company", data)
-            elif target == "check":
-                results[target] = run("check", "--quarter", quarter, "--data", data)
-            elif target == "report":
-                out = str(root / "output")
-                results[target] = run("build", "--quarter", quarter, "--data", data, "--out", out)
-            else:
-                pytest.fail(f"README step {line!r}: a make target the test does not know")
-        else:
-            pytest.fail(f"README step {line!r}: a command the test does not know")
-    return results
 
 
 def test_adding_a_company_works_as_written(tmp_path: Path) -> None:
-    results = follow(steps(), tmp_path)
+    results = follow(steps(TITLE), tmp_path)
     assert sorted(results) == ["check", "items", "report"]
     assert {target: code for target, (code, _, _) in results.items()} == dict.fromkeys(results, 0)
 

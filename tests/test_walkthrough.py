@@ -1,16 +1,14 @@
 """The README's "Your first quarter" works as written, and its commands table is complete.
 
 The steps are read from the README itself and carried out on a copy of the
-fictional company in ``tmp_path``: each ``make`` line runs the CLI it stands for.
+fictional company in ``tmp_path`` (``tests/readme_steps.py``): each ``make`` line runs
+the CLI it stands for.
 """
 
 from __future__ import annotations
 
 import html
-import io
 import re
-import shutil
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -20,72 +18,13 @@ from reportgen.cli import main
 from reportgen.data.load import load_dataset
 from reportgen.model.quarter import QuarterModel
 from reportgen.quarters import Quarter
-from tests.conftest import EXAMPLE, ROOT
+from tests.readme_steps import follow, run, section, steps
 
-README = ROOT / "README.md"
-FENCE = re.compile(r"^( *)```sh\n(.*?)^\1```", re.MULTILINE | re.DOTALL)
-MAKE = re.compile(r"make (\w+)((?: \w+=\S+)*)$")
-HEREDOC = re.compile(r"cat (>>?) (\S+) <<'EOF'$")
-
-
-def section(title: str) -> str:
-    text = README.read_text(encoding="utf-8")
-    start = text.index(f"\n## {title}\n")
-    end = text.find("\n## ", start + 1)
-    return text[start:end]
-
-
-def steps() -> list[str]:
-    """The shell lines of the walkthrough, in order, as a reader copies them."""
-    blocks = [textwrap.dedent(m.group(2)) for m in FENCE.finditer(section("Your first quarter"))]
-    return "".join(blocks).splitlines()
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
-
-
-def follow(lines: list[str], root: Path) -> dict[str, tuple[int, str, str]]:
-    """Carry out the steps under ``root``; return each make target's exit code and output."""
-    results: dict[str, tuple[int, str, str]] = {}
-    lines = list(lines)
-    while lines:
-        line = lines.pop(0)
-        if line == "cp -r data/examples/fictional data/my-company":
-            shutil.copytree(EXAMPLE, root / "data" / "my-company")
-        elif heredoc := HEREDOC.match(line):
-            end = lines.index("EOF")
-            body, lines = lines[:end], lines[end + 1 :]
-            mode = "a" if heredoc.group(1) == ">>" else "w"
-            with (root / heredoc.group(2)).open(mode, encoding="utf-8") as f:
-                f.write("\n".join(body) + "\n")
-        elif make := MAKE.match(line):
-            target = make.group(1)
-            args = dict(pair.split("=") for pair in make.group(2).split())
-            data = str(root / args.pop("DATA"))
-            quarter = args.pop("QUARTER", "")
-            assert not args, f"README step {line!r}: options the test does not follow"
-            if target == "items":
-                results[target] = run("items", "--company", data)
-            elif target == "check":
-                results[target] = run("check", "--quarter", quarter, "--data", data)
-            elif target == "report":
-                out = str(root / "output")
-                results[target] = run("build", "--quarter", quarter, "--data", data, "--out", out)
-            elif target == "preview":
-                # A server that runs until Ctrl-C: it serves what `report` built (test_preview.py).
-                results[target] = (0, "", "")
-            else:
-                pytest.fail(f"README step {line!r}: a make target the test does not know")
-        else:
-            pytest.fail(f"README step {line!r}: a command the test does not know")
-    return results
+TITLE = "Your first quarter"
 
 
 def test_your_first_quarter_works_as_written(tmp_path: Path) -> None:
-    results = follow(steps(), tmp_path)
+    results = follow(steps(TITLE), tmp_path)
     assert sorted(results) == ["check", "items", "preview", "report"]
     assert {target: code for target, (code, _, _) in results.items()} == dict.fromkeys(results, 0)
 
@@ -121,13 +60,12 @@ def test_your_first_quarter_works_as_written(tmp_path: Path) -> None:
     ni_yoy, ni_qoq = model.yoy("net_income").value, model.qoq("net_income").value
     assert f"Net income: {worded(ni_yoy)} from 1Q25, {worded(ni_qoq)} from 4Q25" in text
     # The README quotes the first bullet as the reader will see it.
-    assert f'"Revenues were JPY {amount("revenue")} million, {revenue} from 1Q25."' in section(
-        "Your first quarter"
-    ).replace("\n   ", " ")
+    quoted = f'"Revenues were JPY {amount("revenue")} million, {revenue} from 1Q25."'
+    assert quoted in section(TITLE).replace("\n   ", " ")
 
 
 def test_a_mistyped_item_in_the_walkthrough_deck_names_the_closest(tmp_path: Path) -> None:
-    lines = [line for line in steps() if not line.startswith("make ")]
+    lines = [line for line in steps(TITLE) if not line.startswith("make ")]
     follow(lines, tmp_path)
     deck = tmp_path / "data" / "my-company" / "decks" / "1Q26.yaml"
     deck.write_text(deck.read_text(encoding="utf-8").replace("'revenue'|m", "'revenues'|m"))

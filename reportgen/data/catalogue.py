@@ -2,43 +2,46 @@
 
 Every error is an input error on one line, ``data/<company>/items.yaml:LINE: ...``,
 naming the item or identity and what was expected (with a "did you mean" for an
-unknown key). The result is the model's ``Catalogue``; nothing else reads the file.
+unknown key). The shape of each entry (its keys, their types and values) is checked
+by the pydantic models of ``catalogue_schema``; what entries say of each other (an
+unknown item, a key written twice, a parent cycle, a total among its own terms) is
+checked here, over the validated entries. The result is the model's ``Catalogue``;
+nothing else reads the file.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
+from reportgen.data.catalogue_schema import (
+    ENTRIES,
+    Entry,
+    IdentityEntry,
+    ItemEntry,
+    ItemsFile,
+    MovementEntry,
+    SumEntry,
+    shown_input,
+)
 from reportgen.data.inputs import InputLog
 from reportgen.data.load import read_yaml_marked, shown
-from reportgen.data.marks import Marks
+from reportgen.data.marks import KeyPath, Marks
 from reportgen.errors import DataError
 from reportgen.model.catalogue import (
-    KINDS,
     MONEY_UNIT,
     PER_SHARE_UNIT,
-    UNITS,
     Catalogue,
     Identity,
     Item,
     Movement,
 )
-from reportgen.suggest import did_you_mean
+from reportgen.suggest import did_you_mean, unknown_item
 
 ITEMS_FILE = "items.yaml"
-_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
-_ITEM_KEYS = frozenset(
-    {"key", "label", "unit", "kind", "parent", "color", "ratio_base", "derived", "sign"}
-)
-_IDENTITY_KEYS = frozenset({"name", "total", "terms", "tolerance"})
-_MOVEMENT_KEYS = frozenset({"name", "stock", "flows", "severity", "tolerance"})
-_SIGNS = ("reversed", "as stored")
-_SEVERITIES = ("error", "warning")
-# A unit word other than money/per_share/percent is a count (employees, Gbps).
-_COUNT = re.compile(r"^[A-Za-z][A-Za-z0-9_ ]*$")
 
 
 class _Reader:
@@ -47,10 +50,13 @@ class _Reader:
     def __init__(self, marks: Marks) -> None:
         self.marks = marks
 
-    def fail(self, path: tuple[str | int, ...], message: str, *, key: bool = False) -> DataError:
+    def line(self, path: KeyPath, message: str, *, key: bool = False) -> str:
         mark = self.marks.mark(path, key=key)
         line = f":{mark.line}" if mark else ""
-        return DataError(f"{self.marks.file}{line}: {message}")
+        return f"{self.marks.file}{line}: {message}"
+
+    def fail(self, path: KeyPath, message: str, *, key: bool = False) -> DataError:
+        return DataError(self.line(path, message, key=key))
 
 
 def load_catalogue(
@@ -81,21 +87,19 @@ def parse_catalogue(
     per_share_unit: str = PER_SHARE_UNIT,
 ) -> Catalogue:
     at = _Reader(marks)
-    if not isinstance(data, dict) or not isinstance(data.get("items"), list):
-        raise at.fail((), "expected a mapping with an 'items:' list")
-    unknown = set(data) - {"items", "identities", "movements"}
-    if unknown:
-        key = sorted(unknown)[0]
-        raise at.fail((key,), f"unknown key {key!r} (expected items, identities, movements)")
-    items = _items(at, data["items"], languages)
+    try:
+        spec = ItemsFile.model_validate(data, context={"languages": languages})
+    except ValidationError as exc:
+        # An entry with no name is one error however many of its fields are wrong.
+        lines = list(dict.fromkeys(_schema_error(at, data, error) for error in exc.errors()))
+        more = f" (and {len(lines) - 1} more)" if len(lines) > 1 else ""
+        raise DataError(lines[0] + more, details=lines) from None
+    _check_keys_once(at, spec.items)
+    items = tuple(_item(entry) for entry in spec.items)
     known = {item.key: item for item in items}
     _check_tree(at, items, known)
-    identities = tuple(
-        _identity(at, i, raw, known) for i, raw in enumerate(data.get("identities") or ())
-    )
-    movements = tuple(
-        _movement(at, i, raw, known) for i, raw in enumerate(data.get("movements") or ())
-    )
+    identities = tuple(_identity(at, i, entry, known) for i, entry in enumerate(spec.identities))
+    movements = tuple(_movement(at, i, entry, known) for i, entry in enumerate(spec.movements))
     return Catalogue(
         items,
         identities,
@@ -105,88 +109,66 @@ def parse_catalogue(
     )
 
 
-def _items(at: _Reader, raw_items: list[Any], languages: tuple[str, ...]) -> tuple[Item, ...]:
-    items: list[Item] = []
-    lines: dict[str, int] = {}
-    for i, raw in enumerate(raw_items):
-        where = ("items", i)
-        if not isinstance(raw, dict) or not isinstance(raw.get("key"), str):
-            raise at.fail(where, "expected an item with a 'key:'")
-        key = raw["key"]
-        if not _KEY.match(key):
-            raise at.fail((*where, "key"), f"item key {key!r}: expected [a-z][a-z0-9_]*")
-        extra = sorted(set(raw) - _ITEM_KEYS)
-        if extra:
-            raise at.fail(
-                (*where, extra[0]),
-                f"item {key!r}: unknown key {extra[0]!r}{did_you_mean(extra[0], _ITEM_KEYS)}",
-                key=True,
-            )
-        if key in lines:
-            raise at.fail(
-                (*where, "key"), f"item {key!r} is written twice (first at line {lines[key]})"
-            )
-        mark = at.marks.mark((*where, "key"))
-        lines[key] = mark.line if mark else 0
-        labels = raw.get("label")
-        if isinstance(labels, str):
-            labels = {"en": labels}
-        if not isinstance(labels, dict):
-            raise at.fail(where, f"item {key!r}: expected 'label: {{en: ..., ja: ...}}'")
-        for language in languages:
-            if not isinstance(labels.get(language), str) or not labels[language]:
-                raise at.fail(
-                    (*where, "label"),
-                    f"item {key!r}: no {language!r} label; the company builds the "
-                    f"{language!r} edition",
-                )
-        unit = raw.get("unit", "money")
-        if not isinstance(unit, str) or not (unit in UNITS or _COUNT.match(unit)):
-            raise at.fail(
-                (*where, "unit"),
-                f"item {key!r}: unit {unit!r}: expected money, per_share, percent "
-                "or a word for a count",
-            )
-        kind = raw.get("kind", "flow")
-        if kind not in KINDS:
-            raise at.fail(
-                (*where, "kind"),
-                f"item {key!r}: kind {kind!r}{did_you_mean(str(kind), KINDS)}: "
-                f"expected one of {', '.join(KINDS)}",
-            )
-        color = raw.get("color")
-        if color is not None and (not isinstance(color, int) or color < 0):
-            raise at.fail((*where, "color"), f"item {key!r}: color: expected a palette index")
-        derived = raw.get("derived", False)
-        if not isinstance(derived, bool):
-            raise at.fail((*where, "derived"), f"item {key!r}: derived: expected true or false")
-        sign = raw.get("sign") or {}
-        if not isinstance(sign, dict) or any(v not in _SIGNS for v in sign.values()):
-            raise at.fail((*where, "sign"), f"item {key!r}: sign: expected {{<edition>: reversed}}")
-        items.append(
-            Item(
-                key=key,
-                labels={str(k): str(v) for k, v in labels.items()},
-                unit=unit,
-                kind=kind,
-                parent=_optional_key(at, (*where, "parent"), raw.get("parent")),
-                color=color,
-                ratio_base=_optional_key(at, (*where, "ratio_base"), raw.get("ratio_base")),
-                derived=derived,
-                sign={str(k): str(v) for k, v in sign.items()},
-            )
+def _schema_error(at: _Reader, data: Any, error: Any) -> str:
+    """One schema error as ``items.yaml:LINE: item 'key': field: what``."""
+    loc: KeyPath = tuple(error["loc"])
+    if len(loc) >= 2 and loc[0] in ENTRIES and isinstance(loc[1], int):
+        model = ENTRIES[str(loc[0])]
+        raw = data[loc[0]][loc[1]]
+        name = raw.get(model.NAME) if isinstance(raw, dict) else None
+        if not isinstance(name, str):
+            return at.line(loc[:2], f"expected {model.EXPECTED}")
+        return at.line(
+            loc,
+            f"{model.WHAT} {name!r}: {_what(model, loc[2:], error)}",
+            key=error["type"] == "extra_forbidden",
         )
-    return tuple(items)
+    if error["type"] == "extra_forbidden":
+        return at.line(
+            loc, f"unknown key {loc[0]!r} (expected {', '.join(ItemsFile.model_fields)})", key=True
+        )
+    if not loc or loc[0] == "items":
+        return at.line((), "expected a mapping with an 'items:' list")
+    return at.line(loc, _what(ItemsFile, loc, error))
 
 
-def _optional_key(at: _Reader, where: tuple[str | int, ...], raw: Any) -> str | None:
-    if raw is None or (isinstance(raw, str) and _KEY.match(raw)):
-        return raw
-    raise at.fail(where, f"{where[-1]}: expected an item key, not {raw!r}")
+def _what(model: type[Entry] | type[ItemsFile], inside: KeyPath, error: Any) -> str:
+    """What a schema error says of the field at ``inside`` (``unit '3 yen': expected ...``)."""
+    field = str(inside[0]) if inside else ""
+    if error["type"] == "extra_forbidden":
+        return f"unknown key {field!r}{did_you_mean(field, model.model_fields)}"
+    if error["type"] == "value_error":
+        # The field's own check, worded in full (``kind 'stok' (did you mean 'stock'?)``).
+        return str(error["msg"]).removeprefix("Value error, ")
+    # A type or range pydantic checks: the field's description says what it takes.
+    expected = f"{field}: expected {model.model_fields[field].description}"
+    return expected if error["type"] == "missing" else f"{expected}, not {shown_input(error)}"
 
 
-def _unknown(key: str, known: dict[str, Item]) -> str:
-    return f"unknown item {key!r}{did_you_mean(key, known)}"
+def _check_keys_once(at: _Reader, entries: tuple[ItemEntry, ...]) -> None:
+    lines: dict[str, int] = {}
+    for i, entry in enumerate(entries):
+        if entry.key in lines:
+            raise at.fail(
+                ("items", i, "key"),
+                f"item {entry.key!r} is written twice (first at line {lines[entry.key]})",
+            )
+        mark = at.marks.mark(("items", i, "key"))
+        lines[entry.key] = mark.line if mark else 0
+
+
+def _item(entry: ItemEntry) -> Item:
+    return Item(
+        key=entry.key,
+        labels=dict(entry.label),
+        unit=entry.unit,
+        kind=entry.kind,
+        parent=entry.parent,
+        color=entry.color,
+        ratio_base=entry.ratio_base,
+        derived=entry.derived,
+        sign=dict(entry.sign),
+    )
 
 
 def _check_tree(at: _Reader, items: tuple[Item, ...], known: dict[str, Item]) -> None:
@@ -196,7 +178,7 @@ def _check_tree(at: _Reader, items: tuple[Item, ...], known: dict[str, Item]) ->
             if target is not None and target not in known:
                 raise at.fail(
                     ("items", i, field_name),
-                    f"item {item.key!r}: {field_name}: {_unknown(target, known)}",
+                    f"item {item.key!r}: {field_name}: {unknown_item(target, known)}",
                 )
     for i, item in enumerate(items):
         seen = [item.key]
@@ -211,65 +193,34 @@ def _check_tree(at: _Reader, items: tuple[Item, ...], known: dict[str, Item]) ->
             parent = known[parent].parent
 
 
-def _signed(
-    at: _Reader, where: tuple[str | int, ...], raw: Any, known: dict[str, Item], what: str
-) -> tuple[tuple[int, str], ...]:
-    if not isinstance(raw, list) or not raw:
-        raise at.fail(where, f"{what}: expected a list of item keys ('-key' subtracts)")
-    terms: list[tuple[int, str]] = []
-    for j, term in enumerate(raw):
-        text = str(term)
-        sign, key = (-1, text[1:]) if text.startswith("-") else (1, text)
+def _known(at: _Reader, where: KeyPath, entry: SumEntry, known: dict[str, Item]) -> None:
+    """Every item an identity (total, terms) or a movement (stock, flows) names is known."""
+    what = f"{entry.WHAT} {entry.name!r}"
+    whole = entry.SUM
+    if entry.sum not in known:
+        raise at.fail((*where, whole), f"{what}: {whole}: {unknown_item(entry.sum, known)}")
+    for j, (_, key) in enumerate(entry.parts):
         if key not in known:
-            raise at.fail((*where, j), f"{what}: {_unknown(key, known)}")
-        terms.append((sign, key))
-    return tuple(terms)
+            raise at.fail((*where, entry.PARTS, j), f"{what}: {unknown_item(key, known)}")
 
 
-def _tolerance(at: _Reader, where: tuple[str | int, ...], raw: dict[str, Any]) -> float:
-    tolerance = raw.get("tolerance", 1)
-    if isinstance(tolerance, bool) or not isinstance(tolerance, int | float) or tolerance < 0:
-        raise at.fail((*where, "tolerance"), "tolerance: expected a number >= 0")
-    return float(tolerance)
-
-
-def _identity(at: _Reader, i: int, raw: Any, known: dict[str, Item]) -> Identity:
+def _identity(at: _Reader, i: int, entry: IdentityEntry, known: dict[str, Item]) -> Identity:
     where = ("identities", i)
-    if not isinstance(raw, dict) or not isinstance(raw.get("name"), str):
-        raise at.fail(where, "expected an identity with 'name:', 'total:' and 'terms:'")
-    name = raw["name"]
-    extra = sorted(set(raw) - _IDENTITY_KEYS)
-    if extra:
-        raise at.fail((*where, extra[0]), f"identity {name!r}: unknown key {extra[0]!r}", key=True)
-    total = str(raw.get("total"))
-    if total not in known:
-        raise at.fail((*where, "total"), f"identity {name!r}: total: {_unknown(total, known)}")
-    terms = _signed(at, (*where, "terms"), raw.get("terms"), known, f"identity {name!r}")
-    if total in {term for _, term in terms}:
+    _known(at, where, entry, known)
+    terms = entry.parts
+    if entry.total in {term for _, term in terms}:
         raise at.fail(
             (*where, "terms"),
-            f"identity {name!r}: its total {total!r} is also one of its terms",
+            f"identity {entry.name!r}: its total {entry.total!r} is also one of its terms",
         )
-    return Identity(name, total, terms, _tolerance(at, where, raw))
+    return Identity(entry.name, entry.total, terms, entry.tolerance)
 
 
-def _movement(at: _Reader, i: int, raw: Any, known: dict[str, Item]) -> Movement:
+def _movement(at: _Reader, i: int, entry: MovementEntry, known: dict[str, Item]) -> Movement:
     where = ("movements", i)
-    if not isinstance(raw, dict) or not isinstance(raw.get("name"), str):
-        raise at.fail(where, "expected a movement with 'name:', 'stock:' and 'flows:'")
-    name = raw["name"]
-    extra = sorted(set(raw) - _MOVEMENT_KEYS)
-    if extra:
-        raise at.fail((*where, extra[0]), f"movement {name!r}: unknown key {extra[0]!r}", key=True)
-    stock = str(raw.get("stock"))
-    if stock not in known:
-        raise at.fail((*where, "stock"), f"movement {name!r}: stock: {_unknown(stock, known)}")
-    if known[stock].kind != "stock":
-        raise at.fail((*where, "stock"), f"movement {name!r}: {stock!r} is not a stock item")
-    flows = _signed(at, (*where, "flows"), raw.get("flows"), known, f"movement {name!r}")
-    severity = raw.get("severity", "error")
-    if severity not in _SEVERITIES:
+    _known(at, where, entry, known)
+    if known[entry.stock].kind != "stock":
         raise at.fail(
-            (*where, "severity"), f"movement {name!r}: severity: expected error or warning"
+            (*where, "stock"), f"movement {entry.name!r}: {entry.stock!r} is not a stock item"
         )
-    return Movement(name, stock, flows, severity, _tolerance(at, where, raw))
+    return Movement(entry.name, entry.stock, entry.parts, entry.severity, entry.tolerance)

@@ -19,7 +19,7 @@ from pydantic import (
 from reportgen import brand
 from reportgen.formatting import SCALES, Money, money_unit
 from reportgen.model.catalogue import MEASURES, Catalogue
-from reportgen.suggest import did_you_mean
+from reportgen.suggest import did_you_mean, unknown_item
 
 FIGURE_COLUMNS = ("item", "value", "source", "status", "note")
 # Columns a figures file may add: ``as_of``, the date of the release that restated a figure.
@@ -341,7 +341,7 @@ def check_item_key(key: str, catalogue: Catalogue) -> str:
 def known_item(key: str, catalogue: Catalogue) -> str:
     """Accept a plain item key of the catalogue (no measure); else raise ValueError."""
     if key not in catalogue:
-        raise ValueError(f"unknown item {quote(key)}{did_you_mean(key, catalogue)}")
+        raise ValueError(unknown_item(key, catalogue, shown=quote(key)))
     return key
 
 

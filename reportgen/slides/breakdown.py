@@ -25,7 +25,7 @@ from reportgen.slides.cells import Cell, Row, Table, cell
 from reportgen.slides.commentary import RenderedBullet
 from reportgen.slides.content import content_error, parse_content, slide_where
 from reportgen.slides.shown import FigureText
-from reportgen.suggest import did_you_mean
+from reportgen.suggest import unknown_item
 
 AMOUNT = "{amount}"
 
@@ -229,9 +229,7 @@ def check_items(ctx: BuildContext, spec: SlideSpec, content: BreakdownContent) -
         if key not in known:
             where = slide_where(ctx, spec, "content", *path)
             dotted = ".".join(str(p) for p in path)
-            raise DataError(
-                f"{where}: content.{dotted}: unknown item {key!r}{did_you_mean(key, known)}"
-            )
+            raise DataError(f"{where}: content.{dotted}: {unknown_item(key, known)}")
 
 
 def _line(ctx: BuildContext, spec: LineSpec) -> Line:

@@ -26,7 +26,7 @@ from reportgen.slides.periods import PeriodNames
 from reportgen.slides.placeholders import Language
 from reportgen.slides.shown import FigureMarkup, doc_links
 from reportgen.slides.wording import Contradiction, Placed, WordingCheck
-from reportgen.suggest import did_you_mean
+from reportgen.suggest import unknown_item
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,7 +188,7 @@ def _filters(
         item = key.partition(":")[0]
         if item not in catalogue:
             raise CommentaryError(
-                f"unknown item {key!r}{did_you_mean(item, catalogue)} in a placeholder"
+                f"{unknown_item(item, catalogue, shown=repr(key))} in a placeholder"
             )
         return key
 

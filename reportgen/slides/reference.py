@@ -33,7 +33,7 @@ from reportgen.slides.cells import Cell, cell, note_keys
 from reportgen.slides.content import content_error, parse_content
 from reportgen.slides.placeholders import Language
 from reportgen.slides.shown import FigureMarkup, FigureText
-from reportgen.suggest import did_you_mean
+from reportgen.suggest import unknown_item
 
 
 class ForecastItem(Strict):
@@ -132,7 +132,7 @@ class _Comments:
 
         def figure(key: str, period: str | None) -> Figure:
             if key not in catalogue:
-                raise CommentaryError(f"unknown item {key!r}{did_you_mean(key, catalogue)}")
+                raise CommentaryError(unknown_item(key, catalogue))
             return targets.get(key, period or year)
 
         # Magnitudes: the comment's words ("loss", "benefit") carry the sense.

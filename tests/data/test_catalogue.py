@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from reportgen.data.catalogue import load_catalogue
 from reportgen.data.load import load_dataset
+from reportgen.errors import DataError
 from tests.conftest import EXAMPLE, IIJ, catalogue_of, edit
 from tests.test_cli import run
 
@@ -125,6 +127,23 @@ BAD = {
         "    kind: stok\n",
         r"item 'cash': kind 'stok' \(did you mean 'stock'\?\): expected one of flow, stock, ratio",
     ),
+    "bad severity": (
+        "    severity: warning\n",
+        "    severity: warn\n",
+        r"movement 'cash movement vs cash flows': severity: expected error or warning, "
+        r"not 'warn'",
+    ),
+    "misspelt movement key": (
+        "    severity: warning\n",
+        "    sevrity: warning\n",
+        r"movement 'cash movement vs cash flows': unknown key 'sevrity' "
+        r"\(did you mean 'severity'\?\)",
+    ),
+    "negative tolerance": (
+        "terms: [cost, gross_margin]\n",
+        "terms: [cost, gross_margin]\n    tolerance: -1\n",
+        r"identity 'gross margin': tolerance: expected a number >= 0, not -1",
+    ),
 }
 
 
@@ -163,3 +182,23 @@ def test_figures_name_items_of_the_companys_catalogue(data_copy: Path) -> None:
 
 def test_catalogue_is_the_one_the_dataset_loads() -> None:
     assert list(catalogue_of(IIJ)) == list(load_dataset(IIJ).catalogue)
+
+
+@pytest.mark.parametrize(
+    ("written", "message"),
+    [
+        ("identities: 5\n", r"items\.yaml:4: identities: expected a list of identities, not 5"),
+        ("movements: [one]\n", r"items\.yaml:4: expected a movement with 'name:', 'stock:'"),
+        ("  - kee: b\n", r"items\.yaml:4: expected an item with a 'key:'$"),
+    ],
+    ids=["list as a number", "movement as a word", "item without a key"],
+)
+def test_a_misshapen_list_is_one_error_line_not_a_crash(
+    tmp_path: Path, written: str, message: str
+) -> None:
+    (tmp_path / "items.yaml").write_text(
+        "items:\n  - key: a\n    label: {en: A}\n" + written, encoding="utf-8"
+    )
+    with pytest.raises(DataError) as raised:
+        load_catalogue(tmp_path)
+    assert re.search(message, str(raised.value)), str(raised.value)
