@@ -233,10 +233,10 @@ def _build_all(args: argparse.Namespace, stdout: TextIO) -> int:
 
 
 def _editions(args: argparse.Namespace, quarter: Quarter) -> tuple[str, ...]:
-    from reportgen.batch import deck_editions
-
     # "all" is every edition that has a deck file, as the help says.
     if args.edition == "all":
+        from reportgen.batch import deck_editions  # with rich: imported only when needed
+
         return tuple(deck_editions(args.data, quarter, EDITIONS))
     return (args.edition,)
 

@@ -205,3 +205,17 @@ def test_a_chart_whose_drawing_process_died_is_drawn_again(
     paths = cache.ChartJob([spec], tmp_path, drawing=pool).wait()  # type: ignore[arg-type]
     assert pool.asked == 2
     assert cache.damage(paths[spec]) is None
+
+
+def test_an_edited_template_is_compiled_again_by_a_new_process(
+    iij_1q08: BuiltDeck, tmp_path: Path
+) -> None:
+    """Compiled templates are kept between processes, and never used once their file changed."""
+    templates = tmp_path / "templates"
+    shutil.copytree(render.TEMPLATES, templates)
+    deck = iij_1q08.result.deck
+    assert "zq-marker" not in render.render_html(deck, templates)
+    slide = templates / "slide.html"
+    slide.write_text("<!-- zq-marker -->\n" + slide.read_text(encoding="utf-8"), encoding="utf-8")
+    render._deck_environment.cache_clear()  # as a new process starts
+    assert "zq-marker" in render.render_html(deck, templates)
