@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import gc
 import logging
+import multiprocessing
 import os
 import queue
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from multiprocessing.managers import SyncManager
 from pathlib import Path
 from typing import Any
 
@@ -85,8 +85,14 @@ def deck_editions(data_root: Path, quarter: Quarter, editions: tuple[str, ...]) 
     return found
 
 
-def _start_worker(parent: int) -> None:
+# Where a batch worker reports each deck's stage: the queue its parent made before forking it.
+_stages: Any = None
+
+
+def _start_worker(parent: int, stages: Any = None) -> None:
+    global _stages
     die_with_parent(parent)
+    _stages = stages
     # The summary reports each deck's warnings; workers' logs would break the progress bar.
     logging.getLogger("reportgen").setLevel(logging.ERROR)
 
@@ -114,9 +120,11 @@ def build_one(
     name = quarter
     quarter = quarter.split()[0]
 
+    reports = events if events is not None else _stages
+
     def progress(stage: str) -> None:
-        if events is not None:
-            events.put((name, stage))
+        if reports is not None:
+            reports.put((name, stage))
 
     # The garbage of this worker's previous deck is freed before the next deck
     # rather than after each: a worker's last deck, on the batch's critical path,
@@ -208,11 +216,10 @@ def _run(
 ) -> list[DeckOutcome]:
     quarters = list(decks)
     outcomes: dict[str, DeckOutcome] = {}
-    manager = SyncManager()
-    # The manager's server process is a worker too: it must not outlive us.
-    manager.start(die_with_parent, (os.getpid(),))
-    with manager:
-        events = manager.Queue()
+    # Forked workers inherit the queue they report stages on (no server process to relay them).
+    context = multiprocessing.get_context("fork")
+    events = context.Queue()
+    try:
         columns = (
             TextColumn("{task.fields[quarter]:>8}"),
             BarColumn(),
@@ -222,7 +229,10 @@ def _run(
         with (
             Progress(*columns, console=console, transient=False) as bar,
             ProcessPoolExecutor(
-                max_workers=workers, initializer=_start_worker, initargs=(os.getpid(),)
+                max_workers=workers,
+                mp_context=context,
+                initializer=_start_worker,
+                initargs=(os.getpid(), events),
             ) as pool,
         ):
             tasks = {
@@ -233,7 +243,7 @@ def _run(
             # last would leave one worker idle while the other finishes it.
             order = sorted(quarters, key=lambda q: -_deck_size(data_root, q, decks[q]))
             futures: dict[Future[DeckOutcome], str] = {
-                pool.submit(build_one, data_root, q, out_root, events, decks[q], pdf, pptx): q
+                pool.submit(build_one, data_root, q, out_root, None, decks[q], pdf, pptx): q
                 for q in order
             }
             try:
@@ -256,6 +266,9 @@ def _run(
             except BaseException:
                 _stop(pool)
                 raise
+    finally:
+        events.close()
+        events.join_thread()
     return [outcomes[q] for q in quarters]
 
 
