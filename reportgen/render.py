@@ -28,6 +28,7 @@ from jinja2 import (
     StrictUndefined,
     TemplateError,
 )
+from jinja2.bccache import Bucket
 
 from reportgen import __version__, brand, layout, weasyprint_import
 from reportgen.charts.cache import ChartJob, DrawingPool
@@ -119,12 +120,40 @@ def _deck_environment(templates: Path) -> Environment:
     # deck's templates are compiled once; Jinja still reloads a template whose file
     # changed (auto_reload checks each one's modification time).
     env = jinja_environment(templates)
-    # And across processes: compiling the deck's 17 templates took 40 ms of every
-    # build. Jinja keys each compiled template by its source's checksum and Python's
-    # version, in a folder of this user's own (made 0700; one owned by another user
-    # is refused), so an edited template is compiled again.
-    env.bytecode_cache = FileSystemBytecodeCache()
+    # And across processes: compiling the deck's 17 templates took 40 ms of every build.
+    env.bytecode_cache = CompiledTemplates.for_this_user()
     return env
+
+
+class CompiledTemplates(FileSystemBytecodeCache):
+    """Jinja's compiled templates, kept between processes; damage only costs a compilation.
+
+    Jinja keys each file by the template and checks its source's checksum and Python's
+    version, so an edited template is compiled again. The folder is Jinja's default,
+    this user's own in the temporary folder (made 0700; one that another user owns or
+    can write is refused), not the output folder, since its files are loaded as code.
+    A file that cannot be read, is damaged or cannot be written is compiled again.
+    """
+
+    @classmethod
+    def for_this_user(cls) -> CompiledTemplates | None:
+        try:
+            return cls()
+        except (OSError, RuntimeError) as exc:  # no safe folder: compile every time
+            log.debug("templates are compiled in every build: %s", exc)
+            return None
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # truncated or garbage (Jinja reads a pickle, then marshal)
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError as exc:  # a full disk, a folder removed meanwhile
+            log.debug("compiled template not kept: %s", exc)
 
 
 def xlsx_name(deck: Deck) -> str:

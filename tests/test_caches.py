@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import tempfile
 from collections.abc import Callable
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
@@ -219,3 +220,41 @@ def test_an_edited_template_is_compiled_again_by_a_new_process(
     slide.write_text("<!-- zq-marker -->\n" + slide.read_text(encoding="utf-8"), encoding="utf-8")
     render._deck_environment.cache_clear()  # as a new process starts
     assert "zq-marker" in render.render_html(deck, templates)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ["empty", "header only", "garbage", "flipped code", "a folder", "a file for the folder"],
+)
+def test_damaged_compiled_templates_are_compiled_again(
+    iij_1q08: BuiltDeck, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str
+) -> None:
+    """Jinja's bytecode cache: whatever is in it, the deck's HTML is the same."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    deck = iij_1q08.result.deck
+    render._deck_environment.cache_clear()
+    expected = render.render_html(deck, render.TEMPLATES)
+    folder = tmp_path / f"_jinja2-cache-{os.getuid()}"
+    files = sorted(folder.glob("*.cache"))
+    assert files, "no compiled template was kept"
+    for path in files:
+        data = path.read_bytes()
+        if damage == "empty":
+            path.write_bytes(b"")
+        elif damage == "header only":
+            path.write_bytes(data[:12])
+        elif damage == "garbage":
+            path.write_bytes(os.urandom(len(data)))
+        elif damage == "flipped code":
+            path.write_bytes(data[:60] + bytes(b ^ 0x5A for b in data[60:]))
+        else:
+            path.unlink()
+            path.mkdir()
+    if damage == "a file for the folder":
+        shutil.rmtree(folder)
+        folder.write_bytes(b"")  # Jinja refuses a cache folder that is not its own folder
+    render._deck_environment.cache_clear()  # as a new process starts
+    try:
+        assert render.render_html(deck, render.TEMPLATES) == expected
+    finally:
+        render._deck_environment.cache_clear()
