@@ -337,7 +337,7 @@ class PreviewServer:
             )
             self.httpd = PreviewHTTPServer(self.preview, port)
             # Started now, before this process's threads: they are forked elsewhere anyway.
-            self._drawing = self.preview.drawing = DrawingPool()
+            self._drawing = self.preview.drawing = DrawingPool.started()
         except BaseException:
             self.close_drawing()
             shutil.rmtree(self._workdir, ignore_errors=True)

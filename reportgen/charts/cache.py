@@ -275,7 +275,17 @@ class DrawingPool:
                 return None
         except OSError:
             return None  # an unreadable cache: the build reports it when it uses it
-        return cls()
+        return cls.started()
+
+    @classmethod
+    def started(cls, workers: int | None = None) -> DrawingPool | None:
+        """A pool, or None where the fork server cannot start (no usable temporary folder):
+        builds then draw as they do without one."""
+        try:
+            return cls(workers)
+        except OSError as exc:
+            log.debug("charts: no drawing server (%s); each build starts its own", exc)
+            return None
 
 
 def _log_levels() -> dict[str, int]:
