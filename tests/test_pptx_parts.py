@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from pptx import Presentation
+from pptx.enum.chart import XL_TICK_LABEL_POSITION
 from pptx.util import Inches
 
 from reportgen import brand
@@ -112,6 +113,22 @@ def _chart(spec: ChartSpec) -> object:
         slide.shapes, "Chart 1", spec, Messages.load(TEMPLATES, "en"), datetime(2008, 8, 12), box
     )
     return slide.shapes[0].chart
+
+
+OUTFLOWS = ChartSpec(
+    kind="bars",
+    categories=("4Q24", "1Q25", "2Q25"),
+    series=(Series("Net cash used in investing activities", (-5760.0, -3750.0, -5020.0)),),
+)
+
+
+@pytest.mark.parametrize(
+    "spec", [OUTFLOWS, _waterfall(*BRIDGES["into-loss"])], ids=["outflows", "into-loss"]
+)
+def test_category_names_sit_under_the_plot_not_on_the_zero_line(spec: ChartSpec) -> None:
+    """A chart of outflows has its zero line on top: its quarters must not print over the bars."""
+    axis = _chart(spec).category_axis
+    assert axis.tick_label_position == XL_TICK_LABEL_POSITION.LOW
 
 
 BARS = ChartSpec(

@@ -17,7 +17,13 @@ from typing import Any
 
 from pptx.chart.data import CategoryChartData
 from pptx.chart.xlsx import CategoryWorkbookWriter
-from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_MARKER_STYLE
+from pptx.enum.chart import (
+    XL_CHART_TYPE,
+    XL_LABEL_POSITION,
+    XL_LEGEND_POSITION,
+    XL_MARKER_STYLE,
+    XL_TICK_LABEL_POSITION,
+)
 from pptx.shapes.shapetree import SlideShapes
 from pptx.util import Emu, Pt
 from xlsxwriter import Workbook
@@ -214,6 +220,9 @@ def _style(chart: Any, spec: ChartSpec) -> None:
     value_axis.tick_labels.number_format = excel_format(spec.left_unit, spec.edition)
     value_axis.tick_labels.number_format_is_linked = False
     value_axis.format.line.fill.background()
+    # Category names under the plot, as in the PDF: by default they sit on the zero line,
+    # which is the top of a chart of outflows, over its bars.
+    chart.category_axis.tick_label_position = XL_TICK_LABEL_POSITION.LOW
     # Bars stand on zero, as in the PDF: PowerPoint would start a tall, flat series higher.
     lowest = [v for s in spec.bars for v in s.values if v is not None]
     lowest += [bottom for bottom, _ in spec.levels]  # a bridge into a loss goes below zero
