@@ -16,12 +16,15 @@ from pathlib import Path
 
 import pytest
 import yaml
+from pptx import Presentation
 
 from reportgen import formatting
 from reportgen.cli import main
 from reportgen.data.load import load_dataset
 from reportgen.data.schema import fold_full_width
 from reportgen.model.quarter import QuarterModel
+from reportgen.pptx.bodies import TableBlock, slide_blocks
+from reportgen.pptx.deck import write_pptx
 from reportgen.quarters import Quarter
 from reportgen.slides.shown import figures_of
 from tests.conftest import RETAILER, BuiltDeck, DeckShelf, undisclosed_columns
@@ -230,3 +233,22 @@ def test_a_bridge_without_impacts_shows_no_empty_panel(
     body = deck.slides[index].body
     assert bool(body.impacts.rows) is shown
     assert (" ".join(body.impacts_title.split()) in deck.pages[index]) is shown
+
+
+def test_the_powerpoint_margin_slide_shows_no_header_only_table(
+    deck: BuiltDeck, tmp_path: Path
+) -> None:
+    """The retailer's margin slide asks for no table rows: the PDF shows none, and the
+    PowerPoint edition must not show a lone header row of quarters under the chart."""
+    built = deck.result.deck
+    target = tmp_path / "deck.pptx"
+    write_pptx(built, target)
+    margins = [i for i, s in enumerate(deck.slides) if s.kind == "margin"]
+    assert margins
+    slides = Presentation(str(target)).slides
+    for index in margins:
+        assert not deck.slides[index].body.table.rows
+        assert not any(shape.has_table for shape in slides[index].shapes)
+    for slide in deck.slides:
+        for block in slide_blocks(slide, built).blocks:
+            assert not isinstance(block, TableBlock) or block.rows, (slide.title, block.name)
