@@ -17,10 +17,12 @@ from pptx.util import Inches
 from reportgen import brand
 from reportgen.charts.spec import ChartSpec, Series
 from reportgen.formatting import numbers_for
-from reportgen.pptx import chart_xml
+from reportgen.pptx import chart_xml, tables
+from reportgen.pptx.bodies import TableBlock
 from reportgen.pptx.bridge import SERIES, bridge_columns
 from reportgen.pptx.charts import add_chart
 from reportgen.render import TEMPLATES, stylesheet
+from reportgen.slides.cells import Cell
 from reportgen.slides.messages import Messages
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -263,3 +265,24 @@ def test_pptx_theme_carries_the_brand(tmp_path: Path) -> None:
     assert f'<a:accent1><a:srgbClr val="{brand.hex_rgb(brand.NAVY)}"/>' in theme
     assert f'<a:latin typeface="{brand.FONTS["ja"][0]}"' in theme
     assert f'<a:ea typeface="{brand.EAST_ASIAN_FONT}"' in theme
+
+
+def test_a_japanese_table_label_is_measured_at_one_em_a_character() -> None:
+    """The retailer's Japanese bridge table: row labels of full-width characters are
+    twice as wide as as many Latin letters. Measured as Latin, they wrapped in
+    LibreOffice while the layout reserved one line, and the table ran into the heading
+    placed under it."""
+    label = "セグメント利益（オンライン事業）"  # noqa: RUF001 (16 full-width characters)
+    block = TableBlock(
+        "Table 1",
+        (("", "4Q24", "4Q25"),),
+        ((Cell(label), Cell("1,964"), Cell("2,547")),),
+    )
+    size = tables.font_size(block)
+    one_line = size * 1.3 + 6.0
+    # Wider than the three columns need if the label were 16 Latin letters (it would
+    # sit on one line), narrower than its 16 ems: the label needs a second line.
+    width = 16 * size * 0.6 + 2 * (5 * size * 0.6 + 8.0) + 8.0
+    header, row = tables.row_heights(block, width)
+    assert header == pytest.approx(one_line)
+    assert row == pytest.approx(2 * size * 1.3 + 6.0)

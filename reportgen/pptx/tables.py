@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+import unicodedata
+
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.shapes.shapetree import SlideShapes
 from pptx.util import Emu, Pt
@@ -21,8 +24,15 @@ def font_size(block: TableBlock, scale: float = 1.0) -> float:
     return (8.0 if len(block.rows) <= 14 else 6.5) * scale
 
 
+def _chars(text: str) -> float:
+    """Width of ``text`` in Latin characters: a wide (CJK) character is one em, as wide
+    as 1 / _CHAR_EM of them, and a Japanese label wraps where its length says it won't."""
+    wide = sum(1 for c in text if unicodedata.east_asian_width(c) in "WF")
+    return (len(text) - wide) + wide / _CHAR_EM if wide else len(text)
+
+
 def _need_pt(text: str, size: float) -> float:
-    return len(text) * size * _CHAR_EM + 2 * 3.0 + 2.0
+    return _chars(text) * size * _CHAR_EM + 2 * 3.0 + 2.0
 
 
 def column_widths(block: TableBlock, width_pt: float, scale: float = 1.0) -> list[float]:
@@ -49,7 +59,7 @@ def _lines(rows: object, widths: list[float], size: float) -> list[int]:
         need = 1
         for text, width in zip(row, widths, strict=False):
             per_line = max(int((width - 6.0) / (size * _CHAR_EM)), 4)
-            need = max(need, -(-len(text) // per_line))
+            need = max(need, math.ceil(_chars(text) / per_line))
         out.append(need)
     return out
 
