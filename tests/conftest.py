@@ -325,8 +325,8 @@ def shelf(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DeckShelf]:
     changed = shelf.changed()
     if changed:
         pytest.fail(
-            "a test changed a shared deck's files (take deck.copied_to(tmp_path) to change "
-            "them): " + ", ".join(changed),
+            "a test changed files the shelf shares (take deck.copied_to(tmp_path), or a copy "
+            "of the folder, to change them): " + ", ".join(changed),
             pytrace=False,
         )
 
