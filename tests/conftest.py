@@ -43,6 +43,12 @@ from typing import TypeVar
 import pytest
 from pypdf import PdfReader
 
+# A build in the test process forks its chart-drawing processes from it (a process
+# pool: no drawing server is passed in); imported here once, matplotlib is already in
+# every fork instead of imported again by each (0.6 s of CPU a build, a third of its
+# chart stage). The command line's drawing processes start the same way, from a fork
+# server that imported this module (``DrawingPool``).
+import reportgen.charts.draw  # noqa: F401
 from reportgen.build import BuildResult, build
 from reportgen.charts.spec import ChartSpec
 from reportgen.data.catalogue import load_catalogue
