@@ -35,7 +35,7 @@ import re
 import shutil
 import stat
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -213,6 +213,10 @@ def build_and_read(
     return BuiltDeck(result, pdf_pages(result.output.pdf), html, result.deck.slides)
 
 
+def _output_folder(deck: BuiltDeck) -> Path:
+    return deck.result.output.folder
+
+
 def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -246,6 +250,35 @@ class DeckShelf:
         ``pptx``: built with the PowerPoint edition too (a deck of its own: the
         PowerPoint is written after the PDF, in the same publish).
         """
+        name, make = self._deck(data, quarter, edition, pptx)
+        deck = self.once(name, make, _output_folder)
+        assert isinstance(deck, BuiltDeck)
+        return deck
+
+    def get_many(
+        self, wanted: Iterable[tuple[Path, str, str]], *, pptx: bool = False
+    ) -> list[BuiltDeck]:
+        """Several decks, ``(data, quarter, edition)`` each, as ``get`` gives them.
+
+        A module's tests are spread over the workers, so two often ask for the same
+        decks at once: each first builds those that no other worker is building, and
+        waits for the others' only then, rather than one worker building them all while
+        the other waits.
+        """
+        jobs = [self._deck(data, quarter, edition, pptx) for data, quarter, edition in wanted]
+        for name, make in jobs:
+            if name not in self._held:
+                found = self._fetch(name, make, _output_folder, wait=False)
+                if found is not None:
+                    self._held[name] = found
+        decks = [self.once(name, make, _output_folder) for name, make in jobs]
+        assert all(isinstance(deck, BuiltDeck) for deck in decks)
+        return decks
+
+    def _deck(
+        self, data: Path, quarter: str, edition: str, pptx: bool
+    ) -> tuple[str, Callable[[Path], BuiltDeck]]:
+        """The shelf's name for a deck, and how it is built."""
         data = data.resolve()
         if data.is_relative_to(ROOT / "data"):
             where = data.relative_to(ROOT / "data").parts
@@ -258,9 +291,7 @@ class DeckShelf:
         def make(folder: Path) -> BuiltDeck:
             return build_and_read(data, quarter, folder / "out", edition, pptx=pptx)
 
-        deck = self.once(name, make, lambda deck: deck.result.output.folder)
-        assert isinstance(deck, BuiltDeck)
-        return deck
+        return name, make
 
     def data_copy(self, name: str, make: Callable[[Path], object]) -> Path:
         """A data folder ``make(target)`` writes (an edited copy), made once per run."""
@@ -284,17 +315,29 @@ class DeckShelf:
         Every file under ``files(value)`` (default: the whole folder) must stay as made.
         """
         if name not in self._held:
-            self._held[name] = self._fetch(name, make, files)
+            found = self._fetch(name, make, files)
+            assert found is not None
+            self._held[name] = found
         value: T = self._held[name][0]  # type: ignore[assignment]
         return value
 
     def _fetch(
-        self, name: str, make: Callable[[Path], T], files: Callable[[T], Path] | None
-    ) -> tuple[T, Path, dict[str, str]]:
+        self,
+        name: str,
+        make: Callable[[Path], T],
+        files: Callable[[T], Path] | None,
+        *,
+        wait: bool = True,
+    ) -> tuple[T, Path, dict[str, str]] | None:
+        """What ``make`` made, made now if it was not yet; ``None`` if another worker is
+        making it and ``wait`` is false."""
         folder = self.root / name
         shelved = folder / SHELVED
         with (self.root / f"{name}.lock").open("w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+            except BlockingIOError:
+                return None
             if not shelved.exists():
                 folder.mkdir(parents=True, exist_ok=True)
                 value = make(folder)

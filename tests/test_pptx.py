@@ -36,10 +36,8 @@ DECKS = {
 @pytest.fixture(scope="module")
 def built(shelf: DeckShelf) -> dict[str, BuildResult]:
     """Each deck built once for the run (conftest's shelf), PDF and PowerPoint side by side."""
-    return {
-        name: shelf.get(data, quarter, edition, pptx=True).result
-        for name, (data, quarter, edition) in DECKS.items()
-    }
+    decks = shelf.get_many(DECKS.values(), pptx=True)
+    return {name: deck.result for name, deck in zip(DECKS, decks, strict=True)}
 
 
 def _pptx(result: BuildResult) -> Path:
