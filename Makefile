@@ -82,10 +82,10 @@ placeholders: $(COMPILED)
 	@$(PY) -m reportgen -q placeholders --out docs/placeholders.md
 
 ## test: lint, then the test suite on every core (WORKERS=N sets how many; WORKERS=0: one process)
-# loadgroup: tests go to whichever worker is free, except that a module marked
-# xdist_group (one whose module fixtures build decks) runs whole on one worker, so
-# its fixtures are built once. Decks of the repository's data are built once per run
-# whatever the workers (tests/conftest.py).
+# loadgroup: tests go to whichever worker is free (an xdist_group mark would keep a
+# group on one worker, but pytest 9.2 ignores how xdist 3.8.0 tags it; no test has
+# one). Decks of the repository's data, and the edited copies a module's tests share,
+# are built once per run whatever the workers (the shelf, tests/conftest.py).
 WORKERS ?= auto
 test: $(COMPILED)
 	@$(VENV)/bin/ruff check .

@@ -11,8 +11,16 @@ A shared deck and its files are read-only to every test (its files are made
 read-only, and the run fails at its end naming any file a test changed). A test that
 must damage, rebuild over or add to a deck takes a private copy:
 ``deck.copied_to(tmp_path)`` gives the same ``BuiltDeck`` whose files (the whole
-output folder, chart cache included) are the copy's. Data that a test edits
-(``data_copy``) is built by the test itself: the shelf only holds unmodified data.
+output folder, chart cache included) are the copy's. Data that one test edits
+(``data_copy``) is built by the test itself.
+
+A module whose tests all read one edited copy of the data, or decks built from it,
+makes them on the shelf too, so that they are made once per run rather than once per
+worker that runs one of its tests (xdist spreads a module's tests over the workers):
+``shelf.data_copy("acme", make)`` makes the data folder once, ``shelf.get(acme,
+"1Q25")`` builds from it like from the repository's data, ``shelf.get(..., pptx=True)``
+adds the PowerPoint, and ``shelf.once(name, make)`` holds any other thing (an output
+folder several tests copy). Whatever the shelf holds is checked unchanged at the end.
 """
 
 from __future__ import annotations
@@ -27,13 +35,20 @@ import re
 import shutil
 import stat
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from pypdf import PdfReader
 
+# A build in the test process forks its chart-drawing processes from it (a process
+# pool: no drawing server is passed in); imported here once, matplotlib is already in
+# every fork instead of imported again by each (0.6 s of CPU a build, a third of its
+# chart stage). The command line's drawing processes start the same way, from a fork
+# server that imported this module (``DrawingPool``).
+import reportgen.charts.draw  # noqa: F401
 from reportgen.build import BuildResult, build
 from reportgen.charts.spec import ChartSpec
 from reportgen.data.catalogue import load_catalogue
@@ -48,6 +63,9 @@ IIJ = ROOT / "data" / "iij"
 EXAMPLE = ROOT / "data" / "examples" / "fictional"
 # The second example company (issue 20): a fictional IFRS retailer.
 RETAILER = ROOT / "data" / "examples" / "retailer"
+T = TypeVar("T")
+# What the shelf keeps of each thing it made, in that thing's folder.
+SHELVED = "shelved.pickle"
 
 
 @functools.cache
@@ -84,6 +102,7 @@ class BuiltDeck:
             folder=target / out.folder.name,
             pdf=moved(out.pdf),
             xlsx=moved(out.xlsx),
+            pptx=moved(out.pptx),
             html=target / out.html.relative_to(self.out_root),
         )
         return dataclasses.replace(self, result=dataclasses.replace(self.result, output=output))
@@ -184,12 +203,18 @@ def iij_model(iij: Dataset) -> QuarterModel:
     return QuarterModel(iij.figures, Quarter.parse("1Q08"), iij.calendar)
 
 
-def build_and_read(data: Path, quarter: str, out: Path, edition: str = "en") -> BuiltDeck:
+def build_and_read(
+    data: Path, quarter: str, out: Path, edition: str = "en", *, pptx: bool = False
+) -> BuiltDeck:
     """Build a deck and read back its PDF text and preview HTML."""
-    result = build(data, Quarter.parse(quarter), out, edition=edition)
+    result = build(data, Quarter.parse(quarter), out, edition=edition, pptx=pptx)
     assert result.output.pdf is not None
     html = result.output.html.read_text(encoding="utf-8")
     return BuiltDeck(result, pdf_pages(result.output.pdf), html, result.deck.slides)
+
+
+def _output_folder(deck: BuiltDeck) -> Path:
+    return deck.result.output.folder
 
 
 def _digest(path: Path) -> str:
@@ -200,53 +225,139 @@ class DeckShelf:
     """Decks of the repository's data, each built once per test run and shared read-only.
 
     Under xdist every worker has its own session, so a session fixture alone would
-    build each deck once per worker. The shelf keeps the built decks in the run's
-    common temporary folder instead: the first worker to ask for one builds it under
-    a file lock (the others wait for it) and leaves it pickled beside its files;
-    every later request, in any worker, reads the pickle.
+    build each deck once per worker (and a module fixture once per worker that runs
+    one of the module's tests). The shelf keeps the built decks in the run's common
+    temporary folder instead: the first worker to ask for one builds it under a file
+    lock (the others wait for it) and leaves it pickled beside its files; every later
+    request, in any worker, reads the pickle.
+
+    ``once`` does the same for anything else several tests read (a module's edited copy
+    of the data, decks built from it, output folders): made once per run, whatever
+    the workers, and checked unchanged at the end like the decks.
     """
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self.root.mkdir(parents=True, exist_ok=True)
-        self._held: dict[tuple[Path, str, str], tuple[BuiltDeck, dict[str, str]]] = {}
+        self._held: dict[str, tuple[object, Path, dict[str, str]]] = {}
 
-    def get(self, data: Path, quarter: str, edition: str = "en") -> BuiltDeck:
-        """The ``edition`` deck of ``quarter`` built from the unmodified ``data`` folder."""
+    def get(
+        self, data: Path, quarter: str, edition: str = "en", *, pptx: bool = False
+    ) -> BuiltDeck:
+        """The ``edition`` deck of ``quarter`` built from the unmodified ``data`` folder.
+
+        ``data``: the repository's, or a folder ``data_copy`` made on the shelf.
+        ``pptx``: built with the PowerPoint edition too (a deck of its own: the
+        PowerPoint is written after the PDF, in the same publish).
+        """
+        name, make = self._deck(data, quarter, edition, pptx)
+        deck = self.once(name, make, _output_folder)
+        assert isinstance(deck, BuiltDeck)
+        return deck
+
+    def get_many(
+        self, wanted: Iterable[tuple[Path, str, str]], *, pptx: bool = False
+    ) -> list[BuiltDeck]:
+        """Several decks, ``(data, quarter, edition)`` each, as ``get`` gives them.
+
+        A module's tests are spread over the workers, so two often ask for the same
+        decks at once: each first builds those that no other worker is building, and
+        waits for the others' only then, rather than one worker building them all while
+        the other waits.
+        """
+        jobs = [self._deck(data, quarter, edition, pptx) for data, quarter, edition in wanted]
+        for name, make in jobs:
+            if name not in self._held:
+                found = self._fetch(name, make, _output_folder, wait=False)
+                if found is not None:
+                    self._held[name] = found
+        decks = [self.once(name, make, _output_folder) for name, make in jobs]
+        assert all(isinstance(deck, BuiltDeck) for deck in decks)
+        return decks
+
+    def _deck(
+        self, data: Path, quarter: str, edition: str, pptx: bool
+    ) -> tuple[str, Callable[[Path], BuiltDeck]]:
+        """The shelf's name for a deck, and how it is built."""
         data = data.resolve()
-        if not data.is_relative_to(ROOT / "data"):
+        if data.is_relative_to(ROOT / "data"):
+            where = data.relative_to(ROOT / "data").parts
+        elif data.is_relative_to(self.root.resolve()):
+            where = data.relative_to(self.root.resolve()).parts
+        else:
             raise ValueError(f"{data}: the shelf holds decks of the repository's data only")
-        key = (data, quarter, edition)
-        if key not in self._held:
-            self._held[key] = self._fetch(data, quarter, edition)
-        return self._held[key][0]
+        name = "-".join((*where, quarter, edition, *(["pptx"] if pptx else [])))
 
-    def _fetch(self, data: Path, quarter: str, edition: str) -> tuple[BuiltDeck, dict[str, str]]:
-        name = "-".join((*data.relative_to(ROOT / "data").parts, quarter, edition))
+        def make(folder: Path) -> BuiltDeck:
+            return build_and_read(data, quarter, folder / "out", edition, pptx=pptx)
+
+        return name, make
+
+    def data_copy(self, name: str, make: Callable[[Path], object]) -> Path:
+        """A data folder ``make(target)`` writes (an edited copy), made once per run."""
+
+        def made(folder: Path) -> Path:
+            make(folder / name)
+            return folder / name
+
+        path = self.once(f"data-{name}", made)
+        assert isinstance(path, Path)
+        return path
+
+    def once(
+        self,
+        name: str,
+        make: Callable[[Path], T],
+        files: Callable[[T], Path] | None = None,
+    ) -> T:
+        """``make(folder)``'s value, made once per run in its own folder and shared.
+
+        Every file under ``files(value)`` (default: the whole folder) must stay as made.
+        """
+        if name not in self._held:
+            found = self._fetch(name, make, files)
+            assert found is not None
+            self._held[name] = found
+        value: T = self._held[name][0]  # type: ignore[assignment]
+        return value
+
+    def _fetch(
+        self,
+        name: str,
+        make: Callable[[Path], T],
+        files: Callable[[T], Path] | None,
+        *,
+        wait: bool = True,
+    ) -> tuple[T, Path, dict[str, str]] | None:
+        """What ``make`` made, made now if it was not yet; ``None`` if another worker is
+        making it and ``wait`` is false."""
         folder = self.root / name
-        shelved = folder / "deck.pickle"
+        shelved = folder / SHELVED
         with (self.root / f"{name}.lock").open("w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+            except BlockingIOError:
+                return None
             if not shelved.exists():
-                deck = build_and_read(data, quarter, folder / "out", edition)
-                sums = {
-                    str(p): _digest(p)
-                    for p in sorted(deck.result.output.folder.rglob("*"))
-                    if p.is_file()
-                }
-                for path in sums:
-                    Path(path).chmod(0o444)
-                partial = folder / "deck.pickle.part"
-                partial.write_bytes(pickle.dumps((deck, sums)))
+                folder.mkdir(parents=True, exist_ok=True)
+                value = make(folder)
+                checked = files(value) if files else folder
+                sums = {str(p): _digest(p) for p in sorted(checked.rglob("*")) if p.is_file()}
+                if files:
+                    for path in sums:
+                        Path(path).chmod(0o444)
+                # Written aside and renamed: a waiting worker never reads half a pickle.
+                partial = self.root / f"{name}.part"
+                partial.write_bytes(pickle.dumps((value, checked, sums)))
                 partial.rename(shelved)
-        found: tuple[BuiltDeck, dict[str, str]] = pickle.loads(shelved.read_bytes())
+        found: tuple[T, Path, dict[str, str]] = pickle.loads(shelved.read_bytes())
         return found
 
     def changed(self) -> list[str]:
-        """Files of the decks this worker handed out that are no longer as built."""
+        """Files of what this worker handed out that are no longer as made."""
         found = []
-        for deck, sums in self._held.values():
-            now = {str(p) for p in deck.result.output.folder.rglob("*") if p.is_file()}
+        for _, root, sums in self._held.values():
+            now = {str(p) for p in root.rglob("*") if p.is_file() and p.name != SHELVED}
             found += sorted(now - sums.keys())
             found += [p for p, digest in sums.items() if p not in now or _digest(Path(p)) != digest]
         return found
@@ -263,8 +374,8 @@ def shelf(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DeckShelf]:
     changed = shelf.changed()
     if changed:
         pytest.fail(
-            "a test changed a shared deck's files (take deck.copied_to(tmp_path) to change "
-            "them): " + ", ".join(changed),
+            "a test changed files the shelf shares (take deck.copied_to(tmp_path), or a copy "
+            "of the folder, to change them): " + ", ".join(changed),
             pytrace=False,
         )
 

@@ -1,7 +1,7 @@
 """A company's currency, scale and brand (company.yaml ``reporting:`` and ``brand:``).
 
 A scratch company (the example company's data, in EUR thousand, in other colours and
-with a logo) is built once per module in both editions; its outputs must carry its
+with a logo) is built once per test run in both editions; its outputs must carry its
 units, colours and logo, never the defaults.
 """
 
@@ -18,11 +18,10 @@ import pytest
 from openpyxl import load_workbook
 
 from reportgen import brand
-from reportgen.build import BuildResult, build
+from reportgen.build import BuildResult
 from reportgen.charts.spec import ChartSpec, Series
 from reportgen.cli import main
-from reportgen.quarters import Quarter
-from tests.conftest import EXAMPLE, pdf_pages
+from tests.conftest import EXAMPLE, DeckShelf, pdf_pages
 
 NAVY = "#0b6e4f"
 PALETTE = ("#0b6e4f", "#2ea37a", "#8fd1b5", "#5a6b7c", "#c0392b")
@@ -75,15 +74,16 @@ def scratch_company(target: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def acme(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return scratch_company(tmp_path_factory.mktemp("brand") / "acme")
+def acme(shelf: DeckShelf) -> Path:
+    """The scratch company, made once for the run (conftest's shelf)."""
+    return shelf.data_copy("acme", scratch_company)
 
 
 @pytest.fixture(scope="module")
-def built(acme: Path) -> dict[str, BuildResult]:
-    out = acme.parent / "out"
+def built(acme: Path, shelf: DeckShelf) -> dict[str, BuildResult]:
+    """Both editions built once for the run; the English one with its PowerPoint."""
     return {
-        edition: build(acme, Quarter.parse("1Q25"), out, edition=edition, pptx=edition == "en")
+        edition: shelf.get(acme, "1Q25", edition, pptx=edition == "en").result
         for edition in ("en", "ja")
     }
 

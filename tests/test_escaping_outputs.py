@@ -29,10 +29,7 @@ from reportgen.model.quarter import QuarterModel
 from reportgen.quarters import Quarter
 from reportgen.slides.cells import Table
 from reportgen.slides.deck import Deck
-from tests.conftest import EXAMPLE, BuiltDeck, build_and_read, edit
-
-# Its module fixtures build decks: all of its tests run on one xdist worker (make test).
-pytestmark = pytest.mark.xdist_group("escaping_outputs")
+from tests.conftest import EXAMPLE, BuiltDeck, DeckShelf, edit
 
 PLAIN = 'R&D <x> "q" SI\'s'
 # What the text turns into once escaped for HTML: none of it may reach a reader.
@@ -128,9 +125,9 @@ def _poison(target: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def poisoned(tmp_path_factory: pytest.TempPathFactory) -> BuiltDeck:
-    data = _poison(tmp_path_factory.mktemp("poisoned") / "fictional")
-    return build_and_read(data, "1Q25", tmp_path_factory.mktemp("out"))
+def poisoned(shelf: DeckShelf) -> BuiltDeck:
+    """The poisoned deck, built once for the run (conftest's shelf)."""
+    return shelf.get(shelf.data_copy("poisoned", _poison), "1Q25")
 
 
 @pytest.fixture(scope="module")

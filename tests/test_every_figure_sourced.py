@@ -40,11 +40,11 @@ from reportgen.slides.deck import Deck
 from reportgen.slides.periods import PeriodNames
 from reportgen.slides.registry import SLIDE_KINDS
 from reportgen.slides.shown import figures_of
-from tests.conftest import EXAMPLE, IIJ, RETAILER, BuiltDeck, build_and_read
+from tests.conftest import EXAMPLE, IIJ, RETAILER, BuiltDeck
 
 # (company folder, quarter, edition): IIJ's 1Q08 and the fictional company's 1Q25 in
 # both editions, the fictional company's latest quarter (no Japanese deck yet), and the
-# fictional retailer's 1Q25 and 4Q25 in both editions (read from the shelf).
+# fictional retailer's 1Q25 and 4Q25 in both editions; all read from the shelf.
 DECKS = {
     "iij-1Q08-en": (IIJ, "1Q08", "en"),
     "iij-1Q08-ja": (IIJ, "1Q08", "ja"),
@@ -63,19 +63,17 @@ _SVG = "{http://www.w3.org/2000/svg}"
 
 
 @pytest.fixture(scope="module")
-def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+def built(request: pytest.FixtureRequest):
     cache: dict[str, BuiltDeck] = {}
 
     def get(name: str) -> BuiltDeck:
         if name not in cache:
             if name in SHARED:
                 cache[name] = request.getfixturevalue(SHARED[name])
-            elif name.startswith("retailer-"):
-                # tests/test_retailer.py reads the same decks: build each once per run.
-                cache[name] = request.getfixturevalue("shelf").get(*DECKS[name])
             else:
-                data, quarter, edition = DECKS[name]
-                cache[name] = build_and_read(data, quarter, tmp_path_factory.mktemp(name), edition)
+                # Other modules read the same decks (tests/test_retailer.py, the fictional
+                # company's year): built once per run, whichever worker asks first.
+                cache[name] = request.getfixturevalue("shelf").get(*DECKS[name])
         return cache[name]
 
     return get

@@ -40,7 +40,7 @@ def dataset() -> Dataset:
 @pytest.fixture(scope="module")
 def decks(shelf: DeckShelf) -> dict[str, BuiltDeck]:
     """Each deck built once for the whole run (conftest's shelf)."""
-    return {q: shelf.get(EXAMPLE, q) for q in QUARTERS}
+    return dict(zip(QUARTERS, shelf.get_many((EXAMPLE, q, "en") for q in QUARTERS), strict=True))
 
 
 def _model(dataset: Dataset, quarter: str) -> QuarterModel:

@@ -31,7 +31,8 @@ def ja(value: int) -> str:
 @pytest.fixture(scope="module")
 def decks(shelf: DeckShelf) -> dict[tuple[str, str], BuiltDeck]:
     """Each deck in each edition, built once for the whole run (conftest's shelf)."""
-    return {(q, e): shelf.get(IIJ, q, e) for q in QUARTERS for e in EDITIONS}
+    wanted = [(q, e) for q in QUARTERS for e in EDITIONS]
+    return dict(zip(wanted, shelf.get_many((IIJ, q, e) for q, e in wanted), strict=True))
 
 
 @pytest.mark.parametrize("edition", EDITIONS)

@@ -18,10 +18,7 @@ from reportgen.model.quarter import QuarterModel
 from reportgen.quarters import Quarter
 from reportgen.render import TEMPLATES
 from reportgen.slides.messages import Messages
-from tests.conftest import IIJ, ROOT, BuiltDeck, build_and_read, edit
-
-# Its module fixtures build decks: all of its tests run on one xdist worker (make test).
-pytestmark = pytest.mark.xdist_group("japanese")
+from tests.conftest import IIJ, ROOT, BuiltDeck, DeckShelf, build_and_read, edit
 
 FICTIONAL = ROOT / "data" / "examples" / "fictional"
 DASH = "\N{EN DASH}"
@@ -80,17 +77,16 @@ def _beside(en: BuiltDeck, data: Path, out: Path) -> tuple[BuiltDeck, BuiltDeck]
 
 
 @pytest.fixture(scope="module")
-def iij_editions(
-    iij_1q08: BuiltDeck, tmp_path_factory: pytest.TempPathFactory
-) -> tuple[BuiltDeck, BuiltDeck]:
-    return _beside(iij_1q08, IIJ, tmp_path_factory.mktemp("iij-editions"))
+def iij_editions(iij_1q08: BuiltDeck, shelf: DeckShelf) -> tuple[BuiltDeck, BuiltDeck]:
+    """Built once for the run (conftest's shelf), whichever workers run this module's tests."""
+    return shelf.once("iij-editions", lambda out: _beside(iij_1q08, IIJ, out / "out"))
 
 
 @pytest.fixture(scope="module")
-def fictional_editions(
-    example_1q25: BuiltDeck, tmp_path_factory: pytest.TempPathFactory
-) -> tuple[BuiltDeck, BuiltDeck]:
-    return _beside(example_1q25, FICTIONAL, tmp_path_factory.mktemp("fictional-editions"))
+def fictional_editions(example_1q25: BuiltDeck, shelf: DeckShelf) -> tuple[BuiltDeck, BuiltDeck]:
+    return shelf.once(
+        "fictional-editions", lambda out: _beside(example_1q25, FICTIONAL, out / "out")
+    )
 
 
 def _reversed_in_japanese(deck: BuiltDeck) -> set[str]:

@@ -17,13 +17,12 @@ from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
-from reportgen.build import BuildResult, build
+from reportgen.build import BuildResult
 from reportgen.charts.labels import SCALE
 from reportgen.cli import main
 from reportgen.pptx.bridge import BridgeColumns, bridge_columns
 from reportgen.pptx.deck import write_pptx
-from reportgen.quarters import Quarter
-from tests.conftest import EXAMPLE, IIJ, pdf_pages
+from tests.conftest import EXAMPLE, IIJ, DeckShelf, pdf_pages
 from tests.test_japanese import EN_NAMES, JA_NAMES, NUMBER
 
 DECKS = {
@@ -35,14 +34,10 @@ DECKS = {
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, BuildResult]:
-    """Each deck built once for the module, PDF and PowerPoint side by side."""
-    out = tmp_path_factory.mktemp("pptx")
-    results = {}
-    for name, (data, quarter, edition) in DECKS.items():
-        target = out / name.split("-")[0]
-        results[name] = build(data, Quarter.parse(quarter), target, edition=edition, pptx=True)
-    return results
+def built(shelf: DeckShelf) -> dict[str, BuildResult]:
+    """Each deck built once for the run (conftest's shelf), PDF and PowerPoint side by side."""
+    decks = shelf.get_many(DECKS.values(), pptx=True)
+    return {name: deck.result for name, deck in zip(DECKS, decks, strict=True)}
 
 
 def _pptx(result: BuildResult) -> Path:

@@ -19,10 +19,7 @@ from reportgen import pdf, publish
 from reportgen.build import build
 from reportgen.errors import RenderError
 from reportgen.quarters import Quarter
-from tests.conftest import IIJ, ROOT, BuiltDeck, cli_command, edit, pdf_pages
-
-# Its module fixtures build decks: all of its tests run on one xdist worker (make test).
-pytestmark = pytest.mark.xdist_group("publish")
+from tests.conftest import IIJ, ROOT, BuiltDeck, DeckShelf, cli_command, edit, pdf_pages
 
 Q = Quarter.parse("1Q08")
 T = TypeVar("T")
@@ -53,8 +50,12 @@ class Builds:
 
 
 @pytest.fixture(scope="module")
-def builds(tmp_path_factory: pytest.TempPathFactory, iij_1q08: BuiltDeck) -> Builds:
-    root = tmp_path_factory.mktemp("publish")
+def builds(shelf: DeckShelf, iij_1q08: BuiltDeck) -> Builds:
+    """Made once for the run (conftest's shelf); tests copy the folders they change."""
+    return shelf.once("publish-builds", lambda root: _builds(root, iij_1q08))
+
+
+def _builds(root: Path, iij_1q08: BuiltDeck) -> Builds:
     old, new, data = root / "old", root / "new", root / "data"
     iij_1q08.copied_to(old)  # the English deck, as `build(IIJ, Q, old)` leaves it
     english = snapshot(old / "1Q08")

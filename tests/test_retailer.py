@@ -169,7 +169,6 @@ def test_the_catalogue_ties_out_every_identity_it_declares() -> None:
     assert data.calendar.start_month == 1
 
 
-@pytest.mark.xdist_group("retailer_report_all")
 def test_report_all_builds_the_retailer_beside_the_others(tmp_path: Path) -> None:
     """``make report-all DATA=data/examples/retailer EDITION=all``: every quarter with a
     deck file, both editions where the Japanese deck exists, into its own OUT."""
