@@ -10,11 +10,14 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
+from lxml import etree
 from pptx import Presentation
 from pptx.enum.chart import XL_TICK_LABEL_POSITION
+from pptx.oxml.ns import qn
 from pptx.util import Inches
 
 from reportgen import brand
+from reportgen.charts import limits
 from reportgen.charts.spec import ChartSpec, Series
 from reportgen.formatting import numbers_for
 from reportgen.pptx import chart_xml, tables
@@ -155,6 +158,62 @@ def test_ratio_line_moves_to_a_second_axis_in_schema_order() -> None:
     line_series = plot_area.find(chart_xml._c("lineChart")).find(chart_xml._c("ser"))
     assert [chart_xml._local(e) for e in line_series][-1] == "smooth"
     assert line_series.find(chart_xml._c("invertIfNegative")) is None
+
+
+# The retailer's 4Q25 operating-profit slide: PowerPoint's own scale for the margin put
+# the line across the bars and "9.1%" on the "13,293" above the last one.
+PROFIT = ChartSpec(
+    kind="bars",
+    categories=("4Q24", "1Q25", "2Q25", "3Q25", "4Q25"),
+    series=(
+        Series("Operating profit", (11464.0, 5810.0, 8296.0, 8521.0, 13293.0)),
+        Series("Profit attributable", (7268.0, 3185.0, 4960.0, 5117.0, 8556.0), color=1),
+        Series(
+            "Operating margin", (8.4, 5.4, 7.3, 7.3, 9.1), kind="line", axis="right", unit="pct"
+        ),
+    ),
+    stacked=False,
+)
+
+
+def _value_axes(chart: object) -> list[etree._Element]:
+    plot_area = chart._chartSpace.find(f"{chart_xml._c('chart')}/{chart_xml._c('plotArea')}")  # type: ignore[attr-defined]
+    return plot_area.findall(chart_xml._c("valAx"))
+
+
+def _scale(axis: etree._Element) -> tuple[float, float]:
+    scaling = axis.find(chart_xml._c("scaling"))
+    low, high = scaling.find(chart_xml._c("min")), scaling.find(chart_xml._c("max"))
+    assert low is not None, "the axis is left to PowerPoint's own scale"
+    assert high is not None, "the axis is left to PowerPoint's own scale"
+    return float(low.get("val")), float(high.get("val"))
+
+
+@pytest.mark.parametrize("spec", [PROFIT, BARS], ids=["profit", "stacked"])
+def test_a_ratio_line_flies_in_its_band_above_the_bars(spec: ChartSpec) -> None:
+    """Both value axes carry the PDF's limits (``charts/limits.py``): every bar's top stays
+    in the lower ``BAR_ROOM`` of the plot, every point of the line in ``LINE_BAND``."""
+    bars_axis, line_axis = _value_axes(_chart(spec))
+    assert _scale(bars_axis) == pytest.approx(limits.bar_limits(spec))
+    low, high = limits.line_limits(spec.lines, banded=True)
+    assert _scale(line_axis) == pytest.approx((low * 0.01, high * 0.01))  # fractions
+    tops, _ = limits.bar_extents(spec)
+    bottom, top = _scale(bars_axis)
+    for height in tops:
+        assert (height - bottom) / (top - bottom) <= limits.BAR_ROOM + 1e-9
+    low, high = _scale(line_axis)
+    for value in (v for s in spec.lines for v in s.values if v is not None):
+        share = (value * 0.01 - low) / (high - low)
+        assert limits.LINE_BAND[0] - 1e-9 <= share <= limits.LINE_BAND[1] + 1e-9
+
+
+def test_the_ratio_axis_prints_no_scale_of_its_own() -> None:
+    """Every point of the line is labelled, as in the PDF: the right axis stays (the line
+    plot needs it) but prints no tick labels and draws no line."""
+    _, line_axis = _value_axes(_chart(PROFIT))
+    assert line_axis.find(chart_xml._c("delete")).get("val") == "0"
+    assert line_axis.find(chart_xml._c("tickLblPos")).get("val") == "none"
+    assert line_axis.find(f"{chart_xml._c('spPr')}/{qn('a:ln')}/{qn('a:noFill')}") is not None
 
 
 def test_check_order_refuses_an_axis_before_a_plot() -> None:

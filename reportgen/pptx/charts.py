@@ -29,6 +29,7 @@ from pptx.util import Emu, Pt
 from xlsxwriter import Workbook
 
 from reportgen import brand
+from reportgen.charts import limits
 from reportgen.charts.labels import SCALE, excel_format, ink_on, step_text
 from reportgen.charts.spec import ChartSpec, Series
 from reportgen.pptx import chart_xml
@@ -147,8 +148,21 @@ def _bars(
     # Column totals ride on the bars' axes as a line with neither line nor markers.
     chart_xml.to_lines(chart, ([totals_index] if show_totals else []) + left, secondary=False)
     if right:
-        unit = next(s.unit for s in lines if s.axis == "right")
-        chart_xml.to_lines(chart, right, secondary=True, number_format=excel_format(unit, edition))
+        on_right = [s for s in lines if s.axis == "right"]
+        unit = on_right[0].unit
+        # Both scales are the PDF's (``charts/limits.py``): bars in the lower part of the
+        # plot, the line in a band above them, so neither its line nor its labels cross
+        # the bars' totals. PowerPoint's own scaling of the second axis put them there.
+        chart.value_axis.minimum_scale, chart.value_axis.maximum_scale = limits.bar_limits(spec)
+        scale = SCALE.get(unit, 1.0)  # the data sheet holds percentages as fractions
+        low, high = limits.line_limits(on_right, banded=limits.banded(spec))
+        chart_xml.to_lines(
+            chart,
+            right,
+            secondary=True,
+            number_format=excel_format(unit, edition),
+            limits=(low * scale, high * scale),
+        )
     if show_totals and chart.has_legend:
         chart_xml.hide_legend_entry(chart, totals_index)
     series = {s.index: s for plot in chart.plots for s in plot.series}
