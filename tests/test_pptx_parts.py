@@ -105,9 +105,83 @@ def test_a_step_that_crosses_zero_has_no_base() -> None:
 
 
 def test_bridge_axis_reaches_below_zero_for_a_loss() -> None:
-    """A bridge into a loss keeps PowerPoint's automatic minimum; a profit's stands on zero."""
-    assert _chart(_waterfall(*BRIDGES["into-loss"])).value_axis.minimum_scale is None
+    """A bridge into a loss reaches below its lowest level, on a round tick (the PDF's
+    limit moved to a step, as ticks count from the minimum); a profit's stands on zero."""
+    loss = _waterfall(*BRIDGES["into-loss"])
+    axis = _chart(loss).value_axis
+    low, _ = limits.bridge_limits(loss)
+    assert axis.minimum_scale <= min(b for b, _ in loss.levels)
+    assert axis.minimum_scale <= low + 0.02 * (axis.maximum_scale - low)
+    assert axis.minimum_scale % axis.major_unit == 0
     assert _chart(_waterfall(*BRIDGES["profit"])).value_axis.minimum_scale == 0
+
+
+# The retailer's 4Q25 bridge: "+65 Wholesale" is a bar a few pixels high; its white
+# label inside it could not be read.
+RETAIL = (
+    ("4Q24", 11464.0, True),
+    ("Stores", 621.0, False),
+    ("Online", 583.0, False),
+    ("Wholesale", 65.0, False),
+    ("Corporate", 560.0, False),
+    ("4Q25", 13293.0, True),
+)
+THIN_DOWN = (("A", 1000.0, True), ("up", 400.0, False), ("thin", -40.0, False), ("B", 1360.0, True))
+
+
+def _step_label(chart: object, step: int) -> etree._Element:
+    """The one data label that carries step ``step``'s text."""
+    found = [
+        label
+        for ser in chart._chartSpace.iter(chart_xml._c("ser"))  # type: ignore[attr-defined]
+        for label in ser.iter(chart_xml._c("dLbl"))
+        if label.find(chart_xml._c("idx")).get("val") == str(step)
+        and label.find(chart_xml._c("tx")) is not None
+    ]
+    assert len(found) == 1
+    return found[0]
+
+
+def _label_color(label: etree._Element) -> str:
+    return label.find(f".//{qn('a:rPr')}//{qn('a:srgbClr')}").get("val")
+
+
+@pytest.mark.parametrize(
+    ("steps", "step", "above"), [(RETAIL, 3, True), (THIN_DOWN, 2, False)], ids=["up", "down"]
+)
+def test_a_thin_steps_label_sits_outside_its_bar_in_ink(
+    steps: tuple[tuple[str, float, bool], ...], step: int, above: bool
+) -> None:
+    """As the PDF (``limits.step_outside``): a step too short for its label has it above
+    the bar (an increase) or below it (a decrease), in the brand's ink, moved from the
+    bar's centre by more than half the bar and half a line, with no leader line."""
+    spec = _waterfall(*steps)
+    assert limits.step_outside(spec)[step]
+    chart = _chart(spec)
+    label = _step_label(chart, step)
+    assert _label_color(label) == brand.hex_rgb(spec.look.ink)
+    manual = label.find(f"{chart_xml._c('layout')}/{chart_xml._c('manualLayout')}")
+    assert manual is not None, "the label stays at the bar's centre"
+    dy = float(manual.find(chart_xml._c("y")).get("val"))  # share of the chart, down positive
+    axis = chart.value_axis  # type: ignore[attr-defined]
+    bottom, top = spec.levels[step]
+    chart_pt = Inches(3).pt
+    # The plot is at most the chart's height: the bar is at most this tall, in points.
+    bar_pt = (top - bottom) / (axis.maximum_scale - axis.minimum_scale) * chart_pt
+    clear = (bar_pt + 7.5) / 2 / chart_pt
+    assert (-dy if above else dy) > clear
+    labels = label.getparent()
+    assert labels.find(chart_xml._c("showLeaderLines")).get("val") == "0"
+
+
+def test_a_tall_steps_label_stays_inside_in_white() -> None:
+    spec = _waterfall(*RETAIL)
+    assert limits.step_outside(spec) == (False, True, True, True, True, False)
+    chart = _chart(spec)
+    for step in (0, 5):
+        label = _step_label(chart, step)
+        assert label.find(chart_xml._c("layout")) is None
+        assert _label_color(label) == "FFFFFF"
 
 
 def _chart(spec: ChartSpec) -> object:

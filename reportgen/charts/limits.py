@@ -103,6 +103,13 @@ def bridge_span(spec: ChartSpec) -> tuple[float, float]:
     return low, high
 
 
+def bridge_limits(spec: ChartSpec) -> tuple[float, float]:
+    """A bridge's value axis: zero (or a little under the lowest level) to room for labels."""
+    low, high = bridge_span(spec)
+    span = high - low
+    return (low - span * 0.04 if low < 0 else 0.0), high + span * 0.14
+
+
 def step_outside(spec: ChartSpec) -> tuple[bool, ...]:
     """For each bridge step: its bar is too short for a label inside it."""
     low, high = bridge_span(spec)

@@ -26,10 +26,8 @@ _WRAP = 16
 def draw_waterfall(fig: Figure, ax: Axes, spec: ChartSpec, marks: Marks) -> None:
     """A bridge from one total to another through signed steps."""
     levels = spec.levels
-    low, high = limits.bridge_span(spec)
-    span = high - low
     outside = limits.step_outside(spec)
-    ax.set_ylim(low - span * 0.04 if low < 0 else 0.0, high + span * 0.14)
+    ax.set_ylim(*limits.bridge_limits(spec))
     look = spec.look
     running = 0.0
     for i, ((_, value, is_total), (bottom, top)) in enumerate(zip(spec.steps, levels, strict=True)):

@@ -248,3 +248,30 @@ def _check(parent: etree._Element, order: Sequence[str], what: str) -> None:
         if ranks[name] < last:
             raise ValueError(f"{what}: {name} is out of the schema's order")
         last = ranks[name]
+
+
+def move_label(label: etree._Element, *, dy: float) -> None:
+    """Move a data label from where its position puts it by ``dy`` of the chart's height
+    (down positive). CT_DLbl: idx, layout?, tx?, ...; a data label's manual layout is an
+    offset from its default place, in shares of the chart's size."""
+    layout = label.find(_c("layout"))
+    if layout is not None:
+        label.remove(layout)
+    layout = _el("layout")
+    manual = _sub(layout, "manualLayout")
+    _sub(manual, "x", val="0")
+    _sub(manual, "y", val=repr(round(dy, 6)))
+    label.find(_c("idx")).addnext(layout)
+    # A moved label gets a line back to its point where leader lines are on (python-pptx
+    # turns them on); over a thin bar it only strikes through the bar. CT_DLbls ends:
+    # ..., showBubbleSize?, separator?, showLeaderLines?, leaderLines?, extLst?
+    labels = label.getparent()
+    leader = labels.find(_c("showLeaderLines"))
+    if leader is None:
+        leader = _el("showLeaderLines")
+        after = [e for e in labels if _local(e) in ("showBubbleSize", "separator")]
+        if after:
+            after[-1].addnext(leader)
+        else:
+            labels.append(leader)
+    leader.set("val", "0")
