@@ -112,6 +112,7 @@ def test_bridge_axis_reaches_below_zero_for_a_loss() -> None:
     low, _ = limits.bridge_limits(loss)
     assert axis.minimum_scale <= min(b for b, _ in loss.levels)
     assert axis.minimum_scale <= low + 0.02 * (axis.maximum_scale - low)
+    assert axis.major_unit is not None, "ticks would count from an odd minimum"
     assert axis.minimum_scale % axis.major_unit == 0
     assert _chart(_waterfall(*BRIDGES["profit"])).value_axis.minimum_scale == 0
 
