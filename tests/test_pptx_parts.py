@@ -10,11 +10,14 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
+from lxml import etree
 from pptx import Presentation
 from pptx.enum.chart import XL_TICK_LABEL_POSITION
+from pptx.oxml.ns import qn
 from pptx.util import Inches
 
 from reportgen import brand
+from reportgen.charts import limits
 from reportgen.charts.spec import ChartSpec, Series
 from reportgen.formatting import numbers_for
 from reportgen.pptx import chart_xml, tables
@@ -102,9 +105,84 @@ def test_a_step_that_crosses_zero_has_no_base() -> None:
 
 
 def test_bridge_axis_reaches_below_zero_for_a_loss() -> None:
-    """A bridge into a loss keeps PowerPoint's automatic minimum; a profit's stands on zero."""
-    assert _chart(_waterfall(*BRIDGES["into-loss"])).value_axis.minimum_scale is None
+    """A bridge into a loss reaches below its lowest level, on a round tick (the PDF's
+    limit moved to a step, as ticks count from the minimum); a profit's stands on zero."""
+    loss = _waterfall(*BRIDGES["into-loss"])
+    axis = _chart(loss).value_axis
+    low, _ = limits.bridge_limits(loss)
+    assert axis.minimum_scale <= min(b for b, _ in loss.levels)
+    assert axis.minimum_scale <= low + 0.02 * (axis.maximum_scale - low)
+    assert axis.major_unit is not None, "ticks would count from an odd minimum"
+    assert axis.minimum_scale % axis.major_unit == 0
     assert _chart(_waterfall(*BRIDGES["profit"])).value_axis.minimum_scale == 0
+
+
+# The retailer's 4Q25 bridge: "+65 Wholesale" is a bar a few pixels high; its white
+# label inside it could not be read.
+RETAIL = (
+    ("4Q24", 11464.0, True),
+    ("Stores", 621.0, False),
+    ("Online", 583.0, False),
+    ("Wholesale", 65.0, False),
+    ("Corporate", 560.0, False),
+    ("4Q25", 13293.0, True),
+)
+THIN_DOWN = (("A", 1000.0, True), ("up", 400.0, False), ("thin", -40.0, False), ("B", 1360.0, True))
+
+
+def _step_label(chart: object, step: int) -> etree._Element:
+    """The one data label that carries step ``step``'s text."""
+    found = [
+        label
+        for ser in chart._chartSpace.iter(chart_xml._c("ser"))  # type: ignore[attr-defined]
+        for label in ser.iter(chart_xml._c("dLbl"))
+        if label.find(chart_xml._c("idx")).get("val") == str(step)
+        and label.find(chart_xml._c("tx")) is not None
+    ]
+    assert len(found) == 1
+    return found[0]
+
+
+def _label_color(label: etree._Element) -> str:
+    return label.find(f".//{qn('a:rPr')}//{qn('a:srgbClr')}").get("val")
+
+
+@pytest.mark.parametrize(
+    ("steps", "step", "above"), [(RETAIL, 3, True), (THIN_DOWN, 2, False)], ids=["up", "down"]
+)
+def test_a_thin_steps_label_sits_outside_its_bar_in_ink(
+    steps: tuple[tuple[str, float, bool], ...], step: int, above: bool
+) -> None:
+    """As the PDF (``limits.step_outside``): a step too short for its label has it above
+    the bar (an increase) or below it (a decrease), in the brand's ink, moved from the
+    bar's centre by more than half the bar and half a line, with no leader line."""
+    spec = _waterfall(*steps)
+    assert limits.step_outside(spec)[step]
+    chart = _chart(spec)
+    label = _step_label(chart, step)
+    assert _label_color(label) == brand.hex_rgb(spec.look.ink)
+    manual = label.find(f"{chart_xml._c('layout')}/{chart_xml._c('manualLayout')}")
+    assert manual is not None, "the label stays at the bar's centre"
+    dy = float(manual.find(chart_xml._c("y")).get("val"))  # share of the chart, down positive
+    axis = chart.value_axis  # type: ignore[attr-defined]
+    bottom, top = spec.levels[step]
+    chart_pt = Inches(3).pt
+    # The plot is at most the chart's height: the bar is at most this tall, in points.
+    bar_pt = (top - bottom) / (axis.maximum_scale - axis.minimum_scale) * chart_pt
+    clear = (bar_pt + 7.5) / 2 / chart_pt
+    assert (-dy if above else dy) > clear
+    labels = label.getparent()
+    assert labels.find(chart_xml._c("showLeaderLines")).get("val") == "0"
+
+
+def test_a_tall_steps_label_stays_inside_in_white() -> None:
+    spec = _waterfall(*RETAIL)
+    assert limits.step_outside(spec) == (False, True, True, True, True, False)
+    chart = _chart(spec)
+    for step in (0, 5):
+        label = _step_label(chart, step)
+        assert label.find(chart_xml._c("layout")) is None
+        assert _label_color(label) == "FFFFFF"
 
 
 def _chart(spec: ChartSpec) -> object:
@@ -155,6 +233,62 @@ def test_ratio_line_moves_to_a_second_axis_in_schema_order() -> None:
     line_series = plot_area.find(chart_xml._c("lineChart")).find(chart_xml._c("ser"))
     assert [chart_xml._local(e) for e in line_series][-1] == "smooth"
     assert line_series.find(chart_xml._c("invertIfNegative")) is None
+
+
+# The retailer's 4Q25 operating-profit slide: PowerPoint's own scale for the margin put
+# the line across the bars and "9.1%" on the "13,293" above the last one.
+PROFIT = ChartSpec(
+    kind="bars",
+    categories=("4Q24", "1Q25", "2Q25", "3Q25", "4Q25"),
+    series=(
+        Series("Operating profit", (11464.0, 5810.0, 8296.0, 8521.0, 13293.0)),
+        Series("Profit attributable", (7268.0, 3185.0, 4960.0, 5117.0, 8556.0), color=1),
+        Series(
+            "Operating margin", (8.4, 5.4, 7.3, 7.3, 9.1), kind="line", axis="right", unit="pct"
+        ),
+    ),
+    stacked=False,
+)
+
+
+def _value_axes(chart: object) -> list[etree._Element]:
+    plot_area = chart._chartSpace.find(f"{chart_xml._c('chart')}/{chart_xml._c('plotArea')}")  # type: ignore[attr-defined]
+    return plot_area.findall(chart_xml._c("valAx"))
+
+
+def _scale(axis: etree._Element) -> tuple[float, float]:
+    scaling = axis.find(chart_xml._c("scaling"))
+    low, high = scaling.find(chart_xml._c("min")), scaling.find(chart_xml._c("max"))
+    assert low is not None, "the axis is left to PowerPoint's own scale"
+    assert high is not None, "the axis is left to PowerPoint's own scale"
+    return float(low.get("val")), float(high.get("val"))
+
+
+@pytest.mark.parametrize("spec", [PROFIT, BARS], ids=["profit", "stacked"])
+def test_a_ratio_line_flies_in_its_band_above_the_bars(spec: ChartSpec) -> None:
+    """Both value axes carry the PDF's limits (``charts/limits.py``): every bar's top stays
+    in the lower ``BAR_ROOM`` of the plot, every point of the line in ``LINE_BAND``."""
+    bars_axis, line_axis = _value_axes(_chart(spec))
+    assert _scale(bars_axis) == pytest.approx(limits.bar_limits(spec))
+    low, high = limits.line_limits(spec.lines, banded=True)
+    assert _scale(line_axis) == pytest.approx((low * 0.01, high * 0.01))  # fractions
+    tops, _ = limits.bar_extents(spec)
+    bottom, top = _scale(bars_axis)
+    for height in tops:
+        assert (height - bottom) / (top - bottom) <= limits.BAR_ROOM + 1e-9
+    low, high = _scale(line_axis)
+    for value in (v for s in spec.lines for v in s.values if v is not None):
+        share = (value * 0.01 - low) / (high - low)
+        assert limits.LINE_BAND[0] - 1e-9 <= share <= limits.LINE_BAND[1] + 1e-9
+
+
+def test_the_ratio_axis_prints_no_scale_of_its_own() -> None:
+    """Every point of the line is labelled, as in the PDF: the right axis stays (the line
+    plot needs it) but prints no tick labels and draws no line."""
+    _, line_axis = _value_axes(_chart(PROFIT))
+    assert line_axis.find(chart_xml._c("delete")).get("val") == "0"
+    assert line_axis.find(chart_xml._c("tickLblPos")).get("val") == "none"
+    assert line_axis.find(f"{chart_xml._c('spPr')}/{qn('a:ln')}/{qn('a:noFill')}") is not None
 
 
 def test_check_order_refuses_an_axis_before_a_plot() -> None:

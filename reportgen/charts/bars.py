@@ -17,7 +17,7 @@ from matplotlib.patches import Patch
 from matplotlib.text import Text
 
 from reportgen import formatting
-from reportgen.charts import style
+from reportgen.charts import limits, style
 from reportgen.charts.labels import axis_style, ink_on, label
 from reportgen.charts.layout import fit_layout
 from reportgen.charts.marks import Marks
@@ -25,14 +25,8 @@ from reportgen.charts.spec import ChartSpec, Series, series_key, total_key
 
 # Segments thinner than this share of the axis get no inside label: it would not fit.
 _MIN_LABEL_SHARE = 0.07
-# With lines over bars, bars and their total labels stay below _BAR_ROOM of the
-# plot height, and lines are drawn between _LINE_BAND[0] and _LINE_BAND[1].
-_BAR_ROOM = 0.58
-_LINE_BAND = (0.70, 0.90)
 # Two line labels at one category closer than this (points) would overlap.
 _LABEL_CLEARANCE_PT = 11.0
-# Room under a negative bar for its value label, in points.
-_HANGING_LABEL_PT = 16.0
 _UNDISCLOSED_COLOR = "#eef1f6"
 _UNDISCLOSED_EDGE = "#9aa3b5"
 _MUTED = "#8a8f99"
@@ -49,12 +43,8 @@ def draw_bars(fig: Figure, ax: Axes, spec: ChartSpec, marks: Marks) -> None:
     bar_index = [k for k, s in enumerate(spec.series) if s.kind == "bar"]
     line_index = [k for k, s in enumerate(spec.series) if s.kind == "line"]
     legend: list[tuple[Artist, str]] = []
-    # Bars make room for the lines only if some line has a point to draw.
-    drawn_lines = any(v is not None for s in lines for v in s.values)
     if bars or spec.column_totals:
-        legend += _draw_bars(
-            ax, x, bars, spec, marks, bar_index, room=_BAR_ROOM if drawn_lines else 0.87
-        )
+        legend += _draw_bars(ax, x, bars, spec, marks, bar_index)
     axis_style(ax, spec.left_unit, spec.edition, spec.look.grid)
     ax.set_xticks(x, spec.categories)
     ax.set_xlim(-0.5, len(x) - 0.5)
@@ -67,7 +57,7 @@ def draw_bars(fig: Figure, ax: Axes, spec: ChartSpec, marks: Marks) -> None:
             right.spines["right"].set_visible(False)
             # Every point is labelled; a second scale would only compete with the first.
             right.set_yticks([])
-        right.set_ylim(*_line_limits(lines, banded=right is not ax))
+        right.set_ylim(*limits.line_limits(lines, banded=right is not ax))
         legend += _draw_lines(
             right, x, lines, spec.height_in, marks, line_index, spec.edition, spec.look.line_colors
         )
@@ -82,23 +72,16 @@ def _draw_bars(
     spec: ChartSpec,
     marks: Marks,
     index: list[int],
-    room: float,
 ) -> list[tuple[Artist, str]]:
     legend: list[tuple[Artist, str]] = []
     count = len(bars)
-    stacked = spec.stacked or count <= 1
+    stacked = limits.stacked(spec)
     width = 0.58 if stacked else 0.8 / count
     totals = [spec.column_total(i) for i in x]
-    tops = [
-        max(sum(v for s in bars if (v := s.values[i]) is not None and v > 0), totals[i] or 0.0)
-        if stacked
-        else max([0.0, *(v for s in bars if (v := s.values[i]) is not None)])
-        for i in x
-    ]
-    lows = [min([0.0, *(v for s in bars if (v := s.values[i]) is not None)]) for i in x]
+    tops, lows = limits.bar_extents(spec)
     span = max([*tops, *(abs(v) for v in lows), 1.0])
-    top_limit = max([*tops, 1.0]) / room
-    ax.set_ylim(_bottom_limit(min(lows), top_limit, spec.height_in), top_limit)
+    # Bars make room for the lines only if some line has a point to draw.
+    ax.set_ylim(*limits.bar_limits(spec))
     pos_base = [0.0] * len(x)
     neg_base = [0.0] * len(x)
     for k, series in enumerate(bars):
@@ -148,20 +131,6 @@ def _draw_bars(
                 )
                 marks.add(total_key(i), total)
     return legend
-
-
-def _bottom_limit(low: float, top: float, height_in: float) -> float:
-    """The axis bottom: below the lowest bar by the height of the label hanging under it.
-
-    A fixed share of the bar (say 25%) is too little when the negative bar is short
-    against a tall positive range: its label would then sit on the axis line.
-    """
-    if low >= 0:
-        return 0.0
-    # Share of the plot height a hanging label needs (offset + one line of 7.5 pt text).
-    share = min(_HANGING_LABEL_PT / (height_in * 72 * 0.7), 0.3)
-    # Solve bottom = low - share * (top - bottom) for bottom.
-    return min((low - share * top) / (1 - share), low * 1.1)
 
 
 def _label_segment(
@@ -236,26 +205,6 @@ def _undisclosed_patch() -> Patch:
     return Patch(
         facecolor=_UNDISCLOSED_COLOR, edgecolor=_UNDISCLOSED_EDGE, hatch="////", linewidth=0.6
     )
-
-
-def _line_limits(lines: list[Series], banded: bool) -> tuple[float, float]:
-    """Axis limits that put the lines' values inside the band above the bars."""
-    values = [v for s in lines for v in s.values if v is not None]
-    if not values:
-        return 0.0, 1.0
-    lo, hi = min(values), max(values)
-    # A flat or single-point line still needs a scale; give it one around its level.
-    least = max(abs(hi), abs(lo), 1.0) * 0.2
-    if hi - lo < least:
-        middle = (hi + lo) / 2
-        lo, hi = middle - least / 2, middle + least / 2
-    if not banded:
-        lo, hi = min(lo, 0.0), hi
-        pad = (hi - lo) * 0.15
-        return lo - (pad if lo < 0 else 0.0), hi + pad
-    band_lo, band_hi = _LINE_BAND
-    scale = (hi - lo) / (band_hi - band_lo)
-    return lo - band_lo * scale, hi + (1 - band_hi) * scale
 
 
 def _draw_lines(

@@ -13,6 +13,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
+from reportgen.charts import limits
 from reportgen.charts.labels import axis_style, ink_on, step_text
 from reportgen.charts.marks import Marks
 from reportgen.charts.spec import ChartSpec, step_key
@@ -20,17 +21,13 @@ from reportgen.charts.spec import ChartSpec, step_key
 _BAR_WIDTH = 0.56
 # Category labels wrap at this many characters so four or five fit side by side.
 _WRAP = 16
-# A step shorter than this share of the axis gets its label outside the bar.
-_MIN_INSIDE_SHARE = 0.09
 
 
 def draw_waterfall(fig: Figure, ax: Axes, spec: ChartSpec, marks: Marks) -> None:
     """A bridge from one total to another through signed steps."""
     levels = spec.levels
-    low = min(0.0, *(b for b, _ in levels))
-    high = max(1.0, *(t for _, t in levels))
-    span = high - low
-    ax.set_ylim(low - span * 0.04 if low < 0 else 0.0, high + span * 0.14)
+    outside = limits.step_outside(spec)
+    ax.set_ylim(*limits.bridge_limits(spec))
     look = spec.look
     running = 0.0
     for i, ((_, value, is_total), (bottom, top)) in enumerate(zip(spec.steps, levels, strict=True)):
@@ -49,7 +46,8 @@ def draw_waterfall(fig: Figure, ax: Axes, spec: ChartSpec, marks: Marks) -> None
                 zorder=2,
             )
         running = level_after
-        marks.add(step_key(i), _label_bar(ax, i, value, is_total, bottom, top, color, span, spec))
+        text = _label_bar(ax, i, value, is_total, bottom, top, color, outside[i], spec)
+        marks.add(step_key(i), text)
     axis_style(ax, spec.left_unit, spec.edition, look.grid)
     ax.set_xticks(
         range(len(spec.steps)),
@@ -69,13 +67,13 @@ def _label_bar(
     bottom: float,
     top: float,
     color: str,
-    span: float,
+    outside: bool,
     spec: ChartSpec,
 ) -> Text:
     """Totals are labelled above the bar; a step inside it, or beside it if too short."""
     edition = spec.edition
     text = step_text(value, is_total, edition)
-    if is_total or (top - bottom) / span < _MIN_INSIDE_SHARE:
+    if is_total or outside:
         above = value >= 0 or is_total
         return ax.annotate(
             text,

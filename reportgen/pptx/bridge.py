@@ -61,3 +61,43 @@ def bridge_columns(spec: ChartSpec) -> BridgeColumns:
         for name in SERIES:
             columns[name].append(row[name])
     return BridgeColumns({name: tuple(v) for name, v in columns.items()})
+
+
+# Bridge labels' size; a label's box is about 1.3 lines high, and clears its bar by a gap.
+LABEL_PT = 7.5
+_LABEL_BOX = 1.3
+_LABEL_GAP_PT = 2.0
+# Share of the chart's height the plot takes (under it, the wrapped category names):
+# PowerPoint lays the plot out itself, and the offset needs only an estimate of it,
+# since a label is moved only off a bar under a tenth of the axis tall.
+_PLOT_SHARE = 0.72
+
+
+def _part(key: str, level: tuple[float, float]) -> tuple[float, float]:
+    """The values the labelled part of a step spans (a step crossing zero has two)."""
+    bottom, top = level
+    if key in ("up_below", "down_below"):
+        return bottom, min(top, 0.0)
+    if key in ("up", "down") and bottom < 0 < top:
+        return 0.0, top
+    return bottom, top
+
+
+def label_shift(
+    spec: ChartSpec, i: int, key: str, axis: tuple[float, float], height_emu: int
+) -> float:
+    """Step ``i``'s label's move from the centre of its part (series ``key``) to just past
+    the bar's end, as a share of the chart's height (down positive, as
+    ``c:manualLayout`` counts), on a value axis from ``axis[0]`` to ``axis[1]``."""
+    part = _part(key, spec.levels[i])
+    _, value, is_total = spec.steps[i]
+    bottom, top = spec.levels[i]
+    chart_pt = height_emu / 12700
+    per_unit = chart_pt * _PLOT_SHARE / (axis[1] - axis[0])
+    centre = (part[0] + part[1]) / 2
+    half_label = LABEL_PT * _LABEL_BOX / 2
+    if value >= 0 or is_total:
+        rise = (top - centre) * per_unit + _LABEL_GAP_PT + half_label
+    else:
+        rise = (bottom - centre) * per_unit - _LABEL_GAP_PT - half_label
+    return -rise / chart_pt

@@ -96,12 +96,19 @@ def _local(element: etree._Element) -> str:
 
 
 def to_lines(
-    chart: Chart, series_indexes: Sequence[int], *, secondary: bool, number_format: str = "General"
+    chart: Chart,
+    series_indexes: Sequence[int],
+    *,
+    secondary: bool,
+    number_format: str = "General",
+    limits: tuple[float, float] | None = None,
 ) -> None:
     """Move the bar series at ``series_indexes`` (``c:idx``) into a line plot.
 
     ``secondary``: the lines get their own value axis on the right (with
-    ``number_format``), over a hidden category axis that shares the bars' categories.
+    ``number_format`` and, if given, ``limits`` as its minimum and maximum), over a
+    hidden category axis that shares the bars' categories. The axis prints no tick
+    labels: every point is labelled, as in the PDF, and a second scale would compete.
     """
     if not series_indexes:
         return
@@ -123,7 +130,7 @@ def to_lines(
     plots[-1].addnext(line_chart)
     if secondary:
         category_axis = plot_area.find(_c("catAx"))
-        _add_secondary_axes(plot_area, category_axis, number_format)
+        _add_secondary_axes(plot_area, category_axis, number_format, limits)
     check_order(chart)
 
 
@@ -149,7 +156,10 @@ def _reorder(parent: etree._Element, order: Sequence[str]) -> None:
 
 
 def _add_secondary_axes(
-    plot_area: etree._Element, category_axis: etree._Element, number_format: str
+    plot_area: etree._Element,
+    category_axis: etree._Element,
+    number_format: str,
+    limits: tuple[float, float] | None,
 ) -> None:
     cat = _el("catAx")
     _sub(cat, "axId", val=SECONDARY_CATEGORY_AXIS)
@@ -168,14 +178,21 @@ def _add_secondary_axes(
     _sub(cat, "noMultiLvlLbl", val="0")
     val = _el("valAx")
     _sub(val, "axId", val=SECONDARY_VALUE_AXIS)
+    # CT_Scaling: logBase?, orientation?, max?, min?
     scaling = _sub(val, "scaling")
     _sub(scaling, "orientation", val="minMax")
+    if limits is not None:
+        _sub(scaling, "max", val=repr(float(limits[1])))
+        _sub(scaling, "min", val=repr(float(limits[0])))
     _sub(val, "delete", val="0")
     _sub(val, "axPos", val="r")
     _sub(val, "numFmt", formatCode=number_format, sourceLinked="0")
     _sub(val, "majorTickMark", val="none")
     _sub(val, "minorTickMark", val="none")
-    _sub(val, "tickLblPos", val="nextTo")
+    # Kept (the line plot needs its axis) but unlabelled and unlined, as the PDF's.
+    _sub(val, "tickLblPos", val="none")
+    line = etree.SubElement(_sub(val, "spPr"), qn("a:ln"))
+    etree.SubElement(line, qn("a:noFill"))
     _sub(val, "crossAx", val=SECONDARY_CATEGORY_AXIS)
     # The right-hand axis crosses its (hidden) category axis at its far end.
     _sub(val, "crosses", val="max")
@@ -231,3 +248,30 @@ def _check(parent: etree._Element, order: Sequence[str], what: str) -> None:
         if ranks[name] < last:
             raise ValueError(f"{what}: {name} is out of the schema's order")
         last = ranks[name]
+
+
+def move_label(label: etree._Element, *, dy: float) -> None:
+    """Move a data label from where its position puts it by ``dy`` of the chart's height
+    (down positive). CT_DLbl: idx, layout?, tx?, ...; a data label's manual layout is an
+    offset from its default place, in shares of the chart's size."""
+    layout = label.find(_c("layout"))
+    if layout is not None:
+        label.remove(layout)
+    layout = _el("layout")
+    manual = _sub(layout, "manualLayout")
+    _sub(manual, "x", val="0")
+    _sub(manual, "y", val=repr(round(dy, 6)))
+    label.find(_c("idx")).addnext(layout)
+    # A moved label gets a line back to its point where leader lines are on (python-pptx
+    # turns them on); over a thin bar it only strikes through the bar. CT_DLbls ends:
+    # ..., showBubbleSize?, separator?, showLeaderLines?, leaderLines?, extLst?
+    labels = label.getparent()
+    leader = labels.find(_c("showLeaderLines"))
+    if leader is None:
+        leader = _el("showLeaderLines")
+        after = [e for e in labels if _local(e) in ("showBubbleSize", "separator")]
+        if after:
+            after[-1].addnext(leader)
+        else:
+            labels.append(leader)
+    leader.set("val", "0")

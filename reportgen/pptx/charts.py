@@ -10,6 +10,7 @@ in PowerPoint is labelled as the PDF labels it.
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -29,10 +30,11 @@ from pptx.util import Emu, Pt
 from xlsxwriter import Workbook
 
 from reportgen import brand
+from reportgen.charts import limits
 from reportgen.charts.labels import SCALE, excel_format, ink_on, step_text
 from reportgen.charts.spec import ChartSpec, Series
 from reportgen.pptx import chart_xml
-from reportgen.pptx.bridge import SERIES, bridge_columns
+from reportgen.pptx.bridge import LABEL_PT, SERIES, bridge_columns, label_shift
 from reportgen.pptx.text import rgb
 from reportgen.slides.messages import Messages
 
@@ -147,8 +149,21 @@ def _bars(
     # Column totals ride on the bars' axes as a line with neither line nor markers.
     chart_xml.to_lines(chart, ([totals_index] if show_totals else []) + left, secondary=False)
     if right:
-        unit = next(s.unit for s in lines if s.axis == "right")
-        chart_xml.to_lines(chart, right, secondary=True, number_format=excel_format(unit, edition))
+        on_right = [s for s in lines if s.axis == "right"]
+        unit = on_right[0].unit
+        # Both scales are the PDF's (``charts/limits.py``): bars in the lower part of the
+        # plot, the line in a band above them, so neither its line nor its labels cross
+        # the bars' totals. PowerPoint's own scaling of the second axis put them there.
+        _set_scale(chart.value_axis, limits.bar_limits(spec))
+        scale = SCALE.get(unit, 1.0)  # the data sheet holds percentages as fractions
+        low, high = limits.line_limits(on_right, banded=limits.banded(spec))
+        chart_xml.to_lines(
+            chart,
+            right,
+            secondary=True,
+            number_format=excel_format(unit, edition),
+            limits=(low * scale, high * scale),
+        )
     if show_totals and chart.has_legend:
         chart_xml.hide_legend_entry(chart, totals_index)
     series = {s.index: s for plot in chart.plots for s in plot.series}
@@ -267,6 +282,9 @@ def _bridge(
             continue
         series.format.fill.solid()
         series.format.fill.fore_color.rgb = rgb(colors[key])
+    # The PDF's scale, so a label moved off a thin bar lands where it is computed to.
+    axis = _set_scale(chart.value_axis, limits.bridge_limits(spec))
+    outside = limits.step_outside(spec)
     # Each bar is labelled once, with its signed amount as the PDF prints it; a step
     # drawn in two parts (crossing zero) carries the label on its larger part.
     for i, (_, value, is_total) in enumerate(spec.steps):
@@ -280,9 +298,48 @@ def _bridge(
         point_label.text_frame.text = text
         point_label.position = XL_LABEL_POSITION.CENTER
         run = point_label.text_frame.paragraphs[0].runs[0]
-        run.font.size = Pt(7.5)
+        run.font.size = Pt(LABEL_PT)
         run.font.bold = True
         run.font.color.rgb = rgb(brand.COLORS["white"])
+        if outside[i]:
+            # Too thin for its label (the PDF's rule): above an increase, below a
+            # decrease, in ink. A stacked chart has no outside position, so the label
+            # is moved from the bar's centre by a manual offset.
+            run.font.color.rgb = rgb(spec.look.ink)
+            shift = label_shift(spec, i, key, axis, box[3])
+            chart_xml.move_label(point_label._get_or_add_dLbl(), dy=shift)
+
+
+# Share of an axis' range its minimum may rise by to land on a round step.
+_ROUNDING = 0.02
+
+
+def _set_scale(axis: Any, scale: tuple[float, float]) -> tuple[float, float]:
+    """Set a value axis' limits; the limits set.
+
+    PowerPoint and LibreOffice count ticks from the minimum, so a minimum below zero
+    moves to a round step, or the scale would read (832), (732), ... It may move up by
+    a sliver (``_ROUNDING``) of the room under the lowest bar rather than down a step.
+    """
+    low, high = scale
+    if low < 0:
+
+        def bottom(step: float) -> float:
+            return min(math.floor((low + (high - low) * _ROUNDING) / step) * step, -step)
+
+        # Of the round steps that make four to ten ticks, the one wasting least room below.
+        steps = {_round_step((high - low) / ticks) for ticks in range(4, 11)}
+        step = max(steps, key=lambda s: (bottom(s), s))
+        low = bottom(step)
+        axis.major_unit = step
+    axis.minimum_scale, axis.maximum_scale = low, high
+    return low, high
+
+
+def _round_step(rough: float) -> float:
+    """The smallest of 1, 2, 2.5 and 5 times a power of ten that is at least ``rough``."""
+    power = 10.0 ** math.floor(math.log10(rough))
+    return next(power * m for m in (1.0, 2.0, 2.5, 5.0, 10.0) if power * m >= rough)
 
 
 def _parts_of(
