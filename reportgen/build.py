@@ -36,21 +36,36 @@ class ValidatedData:
     reading and checking the data again. It is reused while every file the loader
     read has the same bytes and every folder it listed the same files
     (``Dataset.inputs``), so an edit that restores a file reuses nothing stale.
+    Loading and checking are separate steps (``load``, ``checks``), so that the
+    preview checks the data while its charts are drawn.
     """
 
     def __init__(self) -> None:
-        self._value: tuple[Dataset, tuple[Check, ...]] | None = None
+        self._dataset: Dataset | None = None
+        self._checks: tuple[Check, ...] | None = None
+
+    def load(self, data_root: Path) -> Dataset:
+        """The data set, read again only if a file it read changed."""
+        if (
+            self._dataset is None
+            or self._dataset.root != data_root
+            or not self._dataset.inputs.unchanged()
+        ):
+            self._dataset, self._checks = load_dataset(data_root), None
+        return self._dataset
+
+    def checks(self) -> tuple[Check, ...]:
+        """The checks of the data set last loaded; raises the data's error if one fails."""
+        if self._dataset is None:
+            raise RuntimeError("ValidatedData.checks before load")
+        if self._checks is None:
+            # Kept only once validation passed: a failing one raises every time.
+            self._checks = validate(self._dataset)
+        return self._checks
 
     def get(self, data_root: Path) -> tuple[Dataset, tuple[Check, ...]]:
-        if (
-            self._value is None
-            or self._value[0].root != data_root
-            or not self._value[0].inputs.unchanged()
-        ):
-            dataset = load_dataset(data_root)
-            # Cached only once validation passed: a failing one raises every time.
-            self._value = (dataset, validate(dataset))
-        return self._value
+        dataset = self.load(data_root)
+        return dataset, self.checks()
 
 
 def prepare(
@@ -73,6 +88,13 @@ def prepare(
     else:
         dataset = load_dataset(data_root)
         checks = validate(dataset) if checks_dir is None else validate_cached(dataset, checks_dir)
+    warnings = _warnings(dataset, quarter, checks)
+    deck = build_deck(dataset, quarter, Messages.load(templates, language), lenient=lenient)
+    return dataset, replace(deck, warnings=warnings), warnings
+
+
+def _warnings(dataset: Dataset, quarter: Quarter, checks: tuple[Check, ...]) -> tuple[Check, ...]:
+    """The checks' warnings about the periods the deck shows, logged with the checks' count."""
     # Warnings about periods this deck does not show would be noise in its build log.
     shown = quarter.deck_periods
     warnings = tuple(c for c in checks if c.severity == "warning" and c.period in shown)
@@ -80,12 +102,34 @@ def prepare(
         log.warning("%s", check.message)
     log.info(
         "loaded %s: %d figures, %d checks passed",
-        data_root,
+        dataset.root,
         len(dataset.figures.stored),
         len(checks) - len(warnings),
     )
-    deck = build_deck(dataset, quarter, Messages.load(templates, language), lenient=lenient)
-    return dataset, replace(deck, warnings=warnings), warnings
+    return warnings
+
+
+def _checked_while_drawing(
+    data_root: Path, quarter: Quarter, templates: Path, language: str, cache: ValidatedData
+) -> tuple[Deck, Callable[[Deck], Deck]]:
+    """The preview's order: slides from the data as loaded, its checks while charts are drawn.
+
+    A figure edit's rebuild draws charts in other processes; checking the data
+    meanwhile takes its checks off the rebuild's path. The slides are published
+    only once the checks passed, as in ``prepare``; slides that bad data cannot
+    even be built from fail with the data's own error.
+    """
+    dataset = cache.load(data_root)
+    try:
+        deck = build_deck(dataset, quarter, Messages.load(templates, language), lenient=True)
+    except Exception:
+        cache.checks()  # raises what is wrong with the data, if anything is
+        raise
+
+    def checked(deck: Deck) -> Deck:
+        return replace(deck, warnings=_warnings(dataset, quarter, cache.checks()))
+
+    return deck, checked
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +222,11 @@ def build(
         raise ValueError("a lenient build is HTML only: the PDF fails on a missing figure")
     # An HTML-only build (a preview rebuild) allocates too little for collections
     # to matter: the collection at the end would cost more than freezing saves.
+    warnings: tuple[Check, ...] = ()
+
+    def while_drawing(drawn: Deck) -> Deck:
+        return drawn
+
     with frozen_heap(collect=release_memory) if pdf else nullcontext():
         progress("data")
         checks_dir = out_root / ".cache" / "checks"
@@ -190,6 +239,16 @@ def build(
                 raise error
             # Nothing is open, so nothing was printed marked: the lenient deck is the strict one.
             deck, warnings = replace(verdict.deck, released=verdict.content_hash), ()
+        elif lenient and data_cache is not None:
+            deck, checked = _checked_while_drawing(
+                data_root, quarter, templates, edition, data_cache
+            )
+
+            def while_drawing(drawn: Deck) -> Deck:
+                nonlocal deck, warnings
+                deck = checked(drawn)
+                warnings = deck.warnings
+                return deck
         else:
             _, deck, warnings = prepare(
                 data_root,
@@ -209,6 +268,7 @@ def build(
             cache_dir=cache_dir,
             progress=progress,
             drawing=drawing,
+            while_drawing=while_drawing,
         )
     return BuildResult(output, deck, warnings)
 

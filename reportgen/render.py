@@ -448,16 +448,21 @@ def render_deck(
     cache_dir: Path | None = None,
     progress: Callable[[str], None] = lambda stage: None,
     drawing: DrawingPool | None = None,
+    while_drawing: Callable[[Deck], Deck] = lambda deck: deck,
 ) -> Output:
     """Draw charts, write the preview and the PDF for ``deck`` under ``out_root/<quarter>``.
 
     ``pptx`` adds the PowerPoint edition, published with the rest or not at all.
     ``progress`` is told the name of each stage as it starts. ``drawing``: processes
     that draw the charts (else, a pool for this build only; see ``ChartJob``).
+    ``while_drawing`` runs while they draw (the preview checks the data then) and
+    gives the deck rendered; an error from it ends the build before anything is written.
     """
     final = out_root / deck.quarter.name
     try:
-        return _render_deck(deck, out_root, pdf, templates, cache_dir, progress, pptx, drawing)
+        return _render_deck(
+            deck, out_root, pdf, templates, cache_dir, progress, pptx, drawing, while_drawing
+        )
     except OSError as exc:
         # Any write that fails (full disk, a file where a folder should be) ends
         # the build cleanly; the staging folder is gone and the old deck is intact.
@@ -479,11 +484,17 @@ def _render_deck(
     progress: Callable[[str], None],
     pptx: bool = False,
     drawing: DrawingPool | None = None,
+    while_drawing: Callable[[Deck], Deck] = lambda deck: deck,
 ) -> Output:
     started = time.perf_counter()
     progress("charts")
     specs = [c.spec for s in deck.slides for c in s.charts if not c.spec.empty]
     charts = ChartJob(specs, cache_dir or out_root / ".cache" / "charts", drawing=drawing)
+    try:
+        deck = while_drawing(deck)
+    except BaseException:
+        charts.cancel()
+        raise
     if pdf and layout.current() is None:
         # WeasyPrint is the slowest import of a build: it runs here while worker
         # processes draw the charts, instead of after them (a layout worker has it).

@@ -788,6 +788,19 @@ def test_every_tie_out_error_reaches_the_page(preview: PreviewServer, data_copy:
     assert preview.preview.epoch.status.details == details
 
 
+def test_slides_of_data_that_fails_its_checks_are_never_shown(
+    preview: PreviewServer, data_copy: Path
+) -> None:
+    """The checks run while the edit's charts are drawn; failing, they publish nothing."""
+    shown, broken = (formatting.jpy_million(v) for v in (2270, 2370))
+    assert shown in text_of(page(preview))
+    break_two_tie_outs(data_copy)
+    html = wait_for_page(preview, lambda html: "preview-error" in html)
+    slides = html[html.index('<section class="slide') :]
+    assert shown in text_of(slides)
+    assert broken not in text_of(slides)
+
+
 def test_browser_error_panel_stays_in_view_and_lists_every_error(
     preview: PreviewServer, data_copy: Path, tab: tuple[Page, list[str]]
 ) -> None:

@@ -210,6 +210,11 @@ class ChartJob:
         )
         return self.paths
 
+    def cancel(self) -> None:
+        """Stop a pool of this job's own (a kept pool finishes the drawings: they are cached)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
     def marks(self) -> dict[ChartSpec, dict[str, Box]]:
         """Where the values of each drawn chart sit on it; call after :meth:`wait`."""
         return {spec: read_marks(path) for spec, path in self.paths.items()}
