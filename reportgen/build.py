@@ -43,6 +43,7 @@ class ValidatedData:
     def __init__(self) -> None:
         self._dataset: Dataset | None = None
         self._checks: tuple[Check, ...] | None = None
+        self._both: tuple[Dataset, tuple[Check, ...]] | None = None
 
     def load(self, data_root: Path) -> Dataset:
         """The data set, read again only if a file it read changed."""
@@ -64,8 +65,12 @@ class ValidatedData:
         return self._checks
 
     def get(self, data_root: Path) -> tuple[Dataset, tuple[Check, ...]]:
+        """The data set and its checks: the very same objects while nothing changed."""
         dataset = self.load(data_root)
-        return dataset, self.checks()
+        checks = self.checks()
+        if self._both is None or self._both[0] is not dataset or self._both[1] is not checks:
+            self._both = (dataset, checks)
+        return self._both
 
 
 def prepare(
