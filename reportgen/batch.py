@@ -105,7 +105,6 @@ def build_one(
     data_root: Path,
     quarter: str,
     out_root: Path,
-    events: Any,
     edition: str = "en",
     pdf: bool = True,
     pptx: bool = False,
@@ -113,6 +112,7 @@ def build_one(
     """Build one deck; never raise, so that one failing quarter does not stop the others.
 
     ``quarter`` names the deck in the batch: ``1Q08`` or, for another edition, ``1Q08 ja``.
+    Its stages go to the queue the worker was started with (``_start_worker``), if any.
     """
     from reportgen.build import build
 
@@ -120,11 +120,9 @@ def build_one(
     name = quarter
     quarter = quarter.split()[0]
 
-    reports = events if events is not None else _stages
-
     def progress(stage: str) -> None:
-        if reports is not None:
-            reports.put((name, stage))
+        if _stages is not None:
+            _stages.put((name, stage))
 
     # The garbage of this worker's previous deck is freed before the next deck
     # rather than after each: a worker's last deck, on the batch's critical path,
@@ -243,7 +241,7 @@ def _run(
             # last would leave one worker idle while the other finishes it.
             order = sorted(quarters, key=lambda q: -_deck_size(data_root, q, decks[q]))
             futures: dict[Future[DeckOutcome], str] = {
-                pool.submit(build_one, data_root, q, out_root, None, decks[q], pdf, pptx): q
+                pool.submit(build_one, data_root, q, out_root, decks[q], pdf, pptx): q
                 for q in order
             }
             try:

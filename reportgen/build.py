@@ -114,10 +114,11 @@ def _warnings(dataset: Dataset, quarter: Quarter, checks: tuple[Check, ...]) -> 
     return warnings
 
 
-def _checked_while_drawing(
+def _slides_before_checks(
     data_root: Path, quarter: Quarter, templates: Path, language: str, cache: ValidatedData
-) -> tuple[Deck, Callable[[Deck], Deck]]:
-    """The preview's order: slides from the data as loaded, its checks while charts are drawn.
+) -> tuple[Dataset, Deck]:
+    """The preview's order: slides from the data as loaded; ``cache.checks`` runs later,
+    while the charts are drawn (``render_deck``'s ``while_drawing``).
 
     A figure edit's rebuild draws charts in other processes; checking the data
     meanwhile takes its checks off the rebuild's path. The slides are published
@@ -130,11 +131,7 @@ def _checked_while_drawing(
     except Exception:
         cache.checks()  # raises what is wrong with the data, if anything is
         raise
-
-    def checked(deck: Deck) -> Deck:
-        return replace(deck, warnings=_warnings(dataset, quarter, cache.checks()))
-
-    return deck, checked
+    return dataset, deck
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,13 +222,10 @@ def build(
     """
     if lenient and pdf:
         raise ValueError("a lenient build is HTML only: the PDF fails on a missing figure")
+    # The preview's rebuilds check the data while their charts are drawn.
+    checks_later = lenient and data_cache is not None
     # An HTML-only build (a preview rebuild) allocates too little for collections
     # to matter: the collection at the end would cost more than freezing saves.
-    warnings: tuple[Check, ...] = ()
-
-    def while_drawing(drawn: Deck) -> Deck:
-        return drawn
-
     with frozen_heap(collect=release_memory) if pdf else nullcontext():
         progress("data")
         checks_dir = out_root / ".cache" / "checks"
@@ -244,16 +238,10 @@ def build(
                 raise error
             # Nothing is open, so nothing was printed marked: the lenient deck is the strict one.
             deck, warnings = replace(verdict.deck, released=verdict.content_hash), ()
-        elif lenient and data_cache is not None:
-            deck, checked = _checked_while_drawing(
+        elif checks_later:
+            dataset, deck = _slides_before_checks(
                 data_root, quarter, templates, edition, data_cache
             )
-
-            def while_drawing(drawn: Deck) -> Deck:
-                nonlocal deck, warnings
-                deck = checked(drawn)
-                warnings = deck.warnings
-                return deck
         else:
             _, deck, warnings = prepare(
                 data_root,
@@ -273,8 +261,12 @@ def build(
             cache_dir=cache_dir,
             progress=progress,
             drawing=drawing,
-            while_drawing=while_drawing,
+            while_drawing=data_cache.checks if checks_later else lambda: None,
         )
+        if checks_later:
+            # Passed while the charts were drawn (kept by the cache): their warnings now.
+            warnings = _warnings(dataset, quarter, data_cache.checks())
+            deck = replace(deck, warnings=warnings)
     return BuildResult(output, deck, warnings)
 
 

@@ -448,15 +448,15 @@ def render_deck(
     cache_dir: Path | None = None,
     progress: Callable[[str], None] = lambda stage: None,
     drawing: DrawingPool | None = None,
-    while_drawing: Callable[[Deck], Deck] = lambda deck: deck,
+    while_drawing: Callable[[], object] = lambda: None,
 ) -> Output:
     """Draw charts, write the preview and the PDF for ``deck`` under ``out_root/<quarter>``.
 
     ``pptx`` adds the PowerPoint edition, published with the rest or not at all.
     ``progress`` is told the name of each stage as it starts. ``drawing``: processes
     that draw the charts (else, a pool for this build only; see ``ChartJob``).
-    ``while_drawing`` runs while they draw (the preview checks the data then) and
-    gives the deck rendered; an error from it ends the build before anything is written.
+    ``while_drawing`` runs while they draw (the preview checks the data then); an
+    error from it ends the build before anything is written.
     """
     final = out_root / deck.quarter.name
     try:
@@ -484,14 +484,14 @@ def _render_deck(
     progress: Callable[[str], None],
     pptx: bool = False,
     drawing: DrawingPool | None = None,
-    while_drawing: Callable[[Deck], Deck] = lambda deck: deck,
+    while_drawing: Callable[[], object] = lambda: None,
 ) -> Output:
     started = time.perf_counter()
     progress("charts")
     specs = [c.spec for s in deck.slides for c in s.charts if not c.spec.empty]
     charts = ChartJob(specs, cache_dir or out_root / ".cache" / "charts", drawing=drawing)
     try:
-        deck = while_drawing(deck)
+        while_drawing()
     except BaseException:
         charts.cancel()
         raise

@@ -6,11 +6,13 @@ IIJ's own decks of other quarters are checked in ``test_iij_decks.py``.
 from __future__ import annotations
 
 import io
+import queue
 import shutil
 from pathlib import Path
 
 import pytest
 
+from reportgen import batch
 from reportgen.batch import build_all
 from reportgen.cli import main
 from reportgen.data.load import load_dataset
@@ -97,3 +99,17 @@ def test_period_summary_refuses_a_first_quarter_deck(tmp_path: Path, data_copy: 
         "a period summary fits a 2Q deck (first half), a 3Q deck (nine months) "
         "or a 4Q deck (full year) only" in err.getvalue()
     )
+
+
+def test_a_batch_deck_reports_each_stage_on_its_workers_queue(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker's stages reach the progress bar through the queue it was started with."""
+    stages: queue.SimpleQueue[tuple[str, str]] = queue.SimpleQueue()
+    monkeypatch.setattr(batch, "_stages", stages)
+    outcome = batch.build_one(ROOT / "data" / "iij", "4Q07 ja", tmp_path, "ja", pdf=False)
+    assert outcome.ok, outcome.error
+    reported = []
+    while not stages.empty():
+        reported.append(stages.get())
+    assert reported == [("4Q07 ja", stage) for stage in ("data", "charts", "html", "done")]

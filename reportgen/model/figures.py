@@ -235,7 +235,7 @@ class Figures:
         # Items with a restated version: only these need a basis chosen when derived.
         self._restated = {fig.key for fig in self._stored.values() if fig.as_of}
         self._cache: dict[tuple[str, str, frozenset[str], str | None], Derived] = {}
-        # The shallowest open call that a cycle was cut at, while resolving (see _resolve).
+        # The shallowest open call that a cycle was cut at, while resolving (see _resolve_using).
         self._cut = 0
         self._identities: dict[str, list[Identity]] = {}
         for identity in catalogue.identities:
@@ -314,17 +314,7 @@ class Figures:
         never checked against a value derived from itself.
         """
         name = period if isinstance(period, str) else period.name
-        return self._resolve(key, Period.parse(name), exclude, ())
-
-    def _resolve(
-        self,
-        key: str,
-        period: Period,
-        exclude: frozenset[str],
-        stack: tuple[str, ...],
-        basis: str | None = None,
-    ) -> Figure:
-        return self._resolve_using(key, period, exclude, stack, basis)[0]
+        return self._resolve_using(key, Period.parse(name), exclude, ())[0]
 
     def _resolve_using(
         self,
