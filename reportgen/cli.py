@@ -249,10 +249,10 @@ def _build(args: argparse.Namespace) -> int:
         # WeasyPrint is imported by a worker while this process loads the data.
         layout.prestart()
     if layout.allowed():
-        from reportgen.charts.cache import DrawingPool
+        from reportgen.charts.cache import DrawingPool, chart_cache_dir
 
         # So is matplotlib, if every chart is to be drawn.
-        drawing = DrawingPool.for_first_build(args.out / ".cache" / "charts")
+        drawing = DrawingPool.for_first_build(chart_cache_dir(args.out))
     try:
         return _build_editions(args, drawing)
     finally:
@@ -342,6 +342,7 @@ def _stop_on_sigterm(signum: int, frame: object) -> None:
 def _preview(args: argparse.Namespace) -> int:
     import webbrowser
 
+    from reportgen.charts.cache import chart_cache_dir
     from reportgen.preview import DEFAULT_PORT, PreviewServer
 
     quarter = Quarter.parse(args.quarter)
@@ -350,7 +351,7 @@ def _preview(args: argparse.Namespace) -> int:
         args.data,
         quarter,
         port=port,
-        cache_dir=args.out / ".cache" / "charts",
+        cache_dir=chart_cache_dir(args.out),
         edition=args.edition,
     )
     with server:

@@ -31,7 +31,7 @@ from jinja2 import (
 from jinja2.bccache import Bucket
 
 from reportgen import __version__, brand, layout, weasyprint_import
-from reportgen.charts.cache import ChartJob, DrawingPool
+from reportgen.charts.cache import ChartJob, DrawingPool, chart_cache_dir
 from reportgen.charts.spec import Box, ChartSpec
 from reportgen.errors import LayoutError, RenderError, SlideError
 from reportgen.linebreaks import keep_katakana_words
@@ -489,7 +489,7 @@ def _render_deck(
     started = time.perf_counter()
     progress("charts")
     specs = [c.spec for s in deck.slides for c in s.charts if not c.spec.empty]
-    charts = ChartJob(specs, cache_dir or out_root / ".cache" / "charts", drawing=drawing)
+    charts = ChartJob(specs, cache_dir or chart_cache_dir(out_root), drawing=drawing)
     try:
         while_drawing()
     except BaseException:

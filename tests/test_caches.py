@@ -26,6 +26,9 @@ from reportgen.slides.base import Slide
 from reportgen.slides.deck import Deck
 from tests.conftest import IIJ, BuiltDeck
 
+# These tests are about where a build keeps its charts and how it draws them.
+pytestmark = pytest.mark.usefixtures("own_chart_cache")
+
 
 def run(*argv: str) -> tuple[int, str]:
     err = io.StringIO()
@@ -91,6 +94,27 @@ def test_a_chart_cache_that_cannot_be_used_draws_for_this_build(out: Path) -> No
     assert all(
         chart.stat().st_size > 1000 for chart in (out / "1Q08" / "html" / "charts").iterdir()
     )
+
+
+def test_a_shared_chart_cache_serves_every_output_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``$REPORTGEN_CHART_CACHE``: the second output folder's build draws nothing."""
+    shared = tmp_path / "shared"
+    monkeypatch.setenv(cache.SHARED_CACHE_VARIABLE, str(shared))
+    builds = [
+        run("build", "--quarter", "1Q08", "--data", str(IIJ), "--out", str(out), "--no-pdf")
+        for out in (tmp_path / "a", tmp_path / "b")
+    ]
+
+    assert [code for code, _ in builds] == [0, 0], builds
+    entries = sorted(p.name for p in shared.glob("*.svg"))
+    assert entries
+    assert f"charts: {len(entries)} drawn, 0 from cache" in builds[0][1]
+    assert f"charts: 0 drawn, {len(entries)} from cache" in builds[1][1]
+    for out in (tmp_path / "a", tmp_path / "b"):
+        assert not (out / ".cache" / "charts").exists()
+        assert sorted(p.name for p in (out / "1Q08" / "html" / "charts").glob("*.svg")) == entries
 
 
 Damage = Callable[[Deck, Path], str]

@@ -102,6 +102,7 @@ def _debug_build(out: Path) -> subprocess.CompletedProcess[str]:
 EARLY = "charts: drawn by processes forked from the matplotlib server"
 
 
+@pytest.mark.usefixtures("own_chart_cache")
 def test_a_first_build_draws_its_charts_from_the_early_server_as_a_build_in_process(
     tmp_path: Path, iij_1q08: BuiltDeck
 ) -> None:
@@ -144,6 +145,7 @@ def _gone(pgid: int, seconds: float = 10.0) -> bool:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+@pytest.mark.usefixtures("own_chart_cache")
 def test_no_process_outlives_a_build_even_one_killed_while_drawing(tmp_path: Path) -> None:
     """The layout worker, the matplotlib server and its drawing processes end with the build."""
     done = subprocess.Popen(cli_command(tmp_path / "done"), cwd=ROOT, start_new_session=True)

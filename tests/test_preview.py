@@ -37,7 +37,15 @@ from reportgen.render import TEMPLATES
 from reportgen.slides.commentary import Commentary
 from reportgen.slides.deck import load_deck_spec
 from reportgen.slides.messages import Messages
-from tests.conftest import EXAMPLE, IIJ, catalogue_of, edit, require_tool, written_at
+from tests.conftest import (
+    EXAMPLE,
+    IIJ,
+    BuiltDeck,
+    catalogue_of,
+    edit,
+    require_tool,
+    written_at,
+)
 from tests.test_chart_hotspots import label_points
 from tests.test_cli import run
 from tests.test_signs import drop_rows
@@ -57,14 +65,23 @@ def templates_copy(tmp_path: Path) -> Path:
     return target
 
 
+def warm_cache(deck: BuiltDeck, target: Path) -> Path:
+    """A private chart cache holding ``deck``'s charts, as ``make report`` leaves it for
+    the preview: the first build draws nothing, an edit draws into this cache only."""
+    shutil.copytree(deck.out_root / ".cache" / "charts", target)
+    return target
+
+
 @pytest.fixture
-def preview(data_copy: Path, templates_copy: Path, tmp_path: Path) -> Iterator[PreviewServer]:
+def preview(
+    data_copy: Path, templates_copy: Path, tmp_path: Path, iij_1q08: BuiltDeck
+) -> Iterator[PreviewServer]:
     server = PreviewServer(
         data_copy,
         Quarter.parse("1Q08"),
         port=0,
         templates=templates_copy,
-        cache_dir=tmp_path / "cache",
+        cache_dir=warm_cache(iij_1q08, tmp_path / "cache"),
     )
     with server:
         assert server.ready.wait(DEADLINE), "the preview did not build and watch in time"
@@ -72,7 +89,9 @@ def preview(data_copy: Path, templates_copy: Path, tmp_path: Path) -> Iterator[P
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PreviewServer]:
+def served(
+    tmp_path_factory: pytest.TempPathFactory, iij_1q08: BuiltDeck
+) -> Iterator[PreviewServer]:
     """One preview of the project's own data for the tests that only read.
 
     The site gets a symlink to a file and one to a folder outside it, which must
@@ -81,7 +100,10 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PreviewServer]:
     outside = tmp_path_factory.mktemp("outside")
     (outside / "secret.txt").write_text(SECRET)
     server = PreviewServer(
-        IIJ, Quarter.parse("1Q08"), port=0, cache_dir=tmp_path_factory.mktemp("cache")
+        IIJ,
+        Quarter.parse("1Q08"),
+        port=0,
+        cache_dir=warm_cache(iij_1q08, tmp_path_factory.mktemp("served") / "cache"),
     )
     with server:
         assert server.ready.wait(DEADLINE), "the preview did not build and watch in time"

@@ -38,6 +38,22 @@ _SEAL = b"\n<!-- reportgen chart sha256:"
 _SEAL_END = b" -->\n"
 
 
+#: A folder of drawn charts shared by every output folder (instead of each one's
+#: ``.cache/charts``): several checkouts, companies or CI jobs then draw a chart once.
+SHARED_CACHE_VARIABLE = "REPORTGEN_CHART_CACHE"
+
+
+def chart_cache_dir(out_root: Path) -> Path:
+    """Where a build into ``out_root`` keeps its drawn charts.
+
+    ``$REPORTGEN_CHART_CACHE`` if set, else ``out_root/.cache/charts``. Entries are
+    named by content hash and written whole (a temporary file renamed), so any number
+    of builds may share one folder at once.
+    """
+    shared = os.environ.get(SHARED_CACHE_VARIABLE, "").strip()
+    return Path(shared) if shared else out_root / ".cache" / "charts"
+
+
 def _salt() -> str:
     """Anything that changes a drawing changes the salt: matplotlib or chart code.
 

@@ -14,6 +14,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from reportgen.charts.cache import chart_cache_dir
 from reportgen.quarters import Quarter
 from reportgen.review.blackline import write_blackline
 from reportgen.review.changes import Changes, compare, compare_periods
@@ -52,7 +53,7 @@ def diff(
             approved=approved,
         )
         result = build(
-            data, quarter, scratch_dir / "now", edition=edition, cache_dir=out / ".cache" / "charts"
+            data, quarter, scratch_dir / "now", edition=edition, cache_dir=chart_cache_dir(out)
         )
         pdf = result.output.pdf
         assert pdf is not None
