@@ -82,15 +82,16 @@ placeholders: $(COMPILED)
 	@$(PY) -m reportgen -q placeholders --out docs/placeholders.md
 
 ## test: lint, then the test suite on every core (WORKERS=N sets how many; WORKERS=0: one process)
-# loadgroup: tests go to whichever worker is free (an xdist_group mark would keep a
-# group on one worker, but pytest 9.2 ignores how xdist 3.8.0 tags it; no test has
-# one). Decks of the repository's data, and the edited copies a module's tests share,
-# are built once per run whatever the workers (the shelf, tests/conftest.py).
+# worksteal: a worker that runs out of tests takes some of the other's, so one slow
+# deck build near the end does not leave a core idle (225 s against 239 s for
+# loadgroup here). Decks of the repository's data, and the edited copies a module's
+# tests share, are built once per run whatever the workers (the shelf,
+# tests/conftest.py), and every build shares one chart cache.
 WORKERS ?= auto
 test: $(COMPILED)
 	@$(VENV)/bin/ruff check .
 	@$(VENV)/bin/ruff format --check .
-	@$(VENV)/bin/pytest -n $(WORKERS) --dist loadgroup
+	@$(VENV)/bin/pytest -n $(WORKERS) --dist worksteal
 
 ## bench: measure cold, warm, preview and batch builds against WeasyPrint alone, and the preview in Chromium; writes BENCHMARKS.md
 bench: $(COMPILED)
