@@ -15,11 +15,18 @@ from pathlib import Path
 import pytest
 
 from reportgen.cli import main
-from tests.conftest import EXAMPLE, edit, written_at
+from tests.conftest import EXAMPLE, BuiltDeck, edit, written_at
 
 QUARTER = "1Q25"
-SUMMARY = 'slide 1 (statement, 1Q25) "Consolidated Financial Results for {{ quarter_label }}"'
 REVENUES = 'slide 2 (breakdown, 1Q25) "Revenues"'
+
+
+@pytest.fixture(scope="module")
+def summary(example_1q25: BuiltDeck) -> str:
+    """Slide 1 as error lines name it: number, kind, quarter, and its title as printed
+    (the deck file writes it with ``{{ quarter_label }}``)."""
+    (slide,) = [s for s in example_1q25.slides if s.number == "1"]
+    return f'slide 1 (statement, {QUARTER}) "{slide.title}"'
 
 
 @pytest.fixture
@@ -93,13 +100,13 @@ def test_unknown_content_key(company: Path, tmp_path: Path) -> None:
     )
 
 
-def test_unknown_key_of_a_slide(company: Path, tmp_path: Path) -> None:
+def test_unknown_key_of_a_slide(summary: str, company: Path, tmp_path: Path) -> None:
     deck = deck_of(company)
     title = '    title: "Consolidated Financial Results for {{ quarter_label }}"\n'
     edit(deck, f"{title}    bullets:", f"{title}    bulets:")
     line = build_error(company, tmp_path)
     row = written_at(deck, "bulets:").split(":")[0]
-    assert line.startswith(f"{deck}:{row}:5, {SUMMARY}: ")
+    assert line.startswith(f"{deck}:{row}:5, {summary}: ")
     assert "bulets: unknown key (did you mean 'bullets'?)" in line
 
 
@@ -129,11 +136,11 @@ def test_press_release_date_names_its_slide(company: Path, tmp_path: Path) -> No
     assert "expected YYYY-MM-DD" in line
 
 
-def test_unknown_item_in_a_bullet(company: Path, tmp_path: Path) -> None:
+def test_unknown_item_in_a_bullet(summary: str, company: Path, tmp_path: Path) -> None:
     deck = deck_of(company)
     edit(deck, "{{ 'revenue'|yoy_dir }} YoY", "{{ 'revenues'|yoy_dir }} YoY")
     line = build_error(company, tmp_path)
-    assert line.startswith(f"{deck}:{written_at(deck, 'revenues')}, {SUMMARY}: ")
+    assert line.startswith(f"{deck}:{written_at(deck, 'revenues')}, {summary}: ")
     # The failing placeholder whole, then the closest item.
     assert "placeholder error in {{ 'revenues'|yoy_dir }}: " in line
     assert "unknown item 'revenues' (did you mean 'revenue'?)" in line
@@ -159,11 +166,11 @@ def test_unknown_name_in_a_title(company: Path, tmp_path: Path) -> None:
     assert "unknown name 'quater' (did you mean 'quarter'?)" in line
 
 
-def test_an_item_without_quotes(company: Path, tmp_path: Path) -> None:
+def test_an_item_without_quotes(summary: str, company: Path, tmp_path: Path) -> None:
     deck = deck_of(company)
     edit(deck, "{{ 'revenue'|yoy_dir }} YoY", "{{ revenue|yoy_dir }} YoY")
     line = build_error(company, tmp_path)
-    assert line.startswith(f"{deck}:{written_at(deck, 'revenue|')}, {SUMMARY}: ")
+    assert line.startswith(f"{deck}:{written_at(deck, 'revenue|')}, {summary}: ")
     assert "unknown name 'revenue' (an item is quoted: 'revenue')" in line
 
 
@@ -202,30 +209,32 @@ def test_unknown_item_in_a_forecast_comment(company: Path, tmp_path: Path) -> No
     assert "unknown item 'deffered_tax' (did you mean 'deferred_tax'?)" in line
 
 
-def test_missing_figure_in_a_text(company: Path, tmp_path: Path) -> None:
+def test_missing_figure_in_a_text(summary: str, company: Path, tmp_path: Path) -> None:
     deck = deck_of(company)
     edit(deck, "{{ 'revenue'|yoy_dir }} YoY", "{{ 'revenue'|m('1Q30') }} YoY")
     line = build_error(company, tmp_path)
-    assert line.startswith(f"{deck}:{written_at(deck, '1Q30')}, {SUMMARY}: ")
+    assert line.startswith(f"{deck}:{written_at(deck, '1Q30')}, {summary}: ")
     assert "revenue 1Q30 is not available in this data set" in line
 
 
-def test_syntax_error_quotes_the_whole_placeholder(company: Path, tmp_path: Path) -> None:
+def test_syntax_error_quotes_the_whole_placeholder(
+    summary: str, company: Path, tmp_path: Path
+) -> None:
     deck = deck_of(company)
     edit(deck, "{{ 'revenue'|yoy_dir }} YoY", "{{ 'revenue'|yoy_dir(year_ago_quarter }} YoY")
     line = build_error(company, tmp_path)
-    assert line.startswith(f"{deck}:{written_at(deck, 'year_ago_quarter }}')}, {SUMMARY}: ")
+    assert line.startswith(f"{deck}:{written_at(deck, 'year_ago_quarter }}')}, {summary}: ")
     assert "placeholder error in {{ 'revenue'|yoy_dir(year_ago_quarter }}: " in line
     assert "Total revenues were" not in line  # the tag, not the start of the text
 
 
-def test_typed_word_contradicting_its_figure(company: Path, tmp_path: Path) -> None:
+def test_typed_word_contradicting_its_figure(summary: str, company: Path, tmp_path: Path) -> None:
     deck = deck_of(company)
     edit(
         deck, "Total revenues were {{ 'revenue'|yoy_dir }}", "Revenues fell by {{ 'revenue'|yoy }}"
     )
     line = build_error(company, tmp_path)
-    assert line.startswith(f"{deck}:{written_at(deck, 'Revenues fell by')}, {SUMMARY}: ")
+    assert line.startswith(f"{deck}:{written_at(deck, 'Revenues fell by')}, {summary}: ")
     assert "the words 'fell by' next to" in line
 
 
@@ -237,10 +246,12 @@ def test_japanese_deck_names_its_own_file(company: Path, tmp_path: Path) -> None
     assert "(did you mean 'yoy_dir'?)" in line
 
 
-def test_typed_numbers_warn_with_location_in_build_and_check(company: Path, tmp_path: Path) -> None:
+def test_typed_numbers_warn_with_location_in_build_and_check(
+    summary: str, company: Path, tmp_path: Path
+) -> None:
     deck = deck_of(company)
     edit(deck, "Total revenues were {{ 'revenue'|yoy_dir }}", "Total revenues were up 7.5%")
-    where = f"{deck}:{written_at(deck, 'up 7.5%')}, {SUMMARY}: typed number '7.5%' equals "
+    where = f"{deck}:{written_at(deck, 'up 7.5%')}, {summary}: typed number '7.5%' equals "
     err = io.StringIO()
     argv = ["build", "--no-pdf", "--quarter", QUARTER, "--data", str(company)]
     code = main([*argv, "--out", str(tmp_path / "o")], stdout=io.StringIO(), stderr=err)
@@ -251,12 +262,12 @@ def test_typed_numbers_warn_with_location_in_build_and_check(company: Path, tmp_
     assert f"warning: {where}revenue:yoy" in out.getvalue()
 
 
-def test_a_condition_quotes_its_own_tag(company: Path, tmp_path: Path) -> None:
+def test_a_condition_quotes_its_own_tag(summary: str, company: Path, tmp_path: Path) -> None:
     deck = deck_of(company)
     branches = "{% if not has('revenue') %}none{% elif has('revenuez') %}some{% endif %}"
     edit(deck, "{{ 'revenue'|yoy_dir }} YoY", branches)
     line = build_error(company, tmp_path)
-    assert line.startswith(f"{deck}:{written_at(deck, 'revenuez')}, {SUMMARY}: ")
+    assert line.startswith(f"{deck}:{written_at(deck, 'revenuez')}, {summary}: ")
     # The {% elif %} that failed, not the {% if %} before it.
     assert "placeholder error in {% elif 'revenuez'|has %}: unknown item 'revenuez'" in line
     assert "(did you mean 'revenue'?)" in line

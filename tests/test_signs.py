@@ -185,7 +185,9 @@ def test_check_flags_a_published_percentage_across_a_sign_change(example: Path) 
     assert "operating_income:yoy" in out.getvalue()
 
 
-def test_a_missing_year_ago_figure_fails_the_sentence(example: Path, tmp_path: Path) -> None:
+def test_a_missing_year_ago_figure_fails_the_sentence(
+    example: Path, tmp_path: Path, example_1q25: BuiltDeck
+) -> None:
     # Without SG&A, R&D (one of its parts) and operating income, SG&A for 1Q24 cannot be
     # derived (from its parts nor from gross margin − operating income).
     drop_rows(example, THEN, "sga", "sga_rnd", "operating_income")
@@ -198,7 +200,8 @@ def test_a_missing_year_ago_figure_fails_the_sentence(example: Path, tmp_path: P
     deck = example / "decks" / "1Q25.yaml"
     where = written_at(deck, "{{ 'sga'|")
     assert f"{deck}:{where}, slide 1 (statement, 1Q25) " in line
-    assert '"Consolidated Financial Results for {{ quarter_label }}": ' in line
+    (summary,) = [s for s in example_1q25.slides if s.number == "1"]
+    assert f'"{summary.title}": ' in line
     assert "placeholder 'sga'|" in line
     assert "sga 1Q24 is not available in this data set" in line
     assert not (tmp_path / "o" / NOW).exists()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,9 +47,25 @@ class DeckFile:
         return Site(self.marks, ("slides", index), self.names[index])
 
 
-def slide_name(number: str, kind: str, quarter: Quarter, title: str = "") -> str:
-    """``slide 1 (statement, 1Q25) "Title"``: the slide as printed, number then title."""
-    title = " ".join(title.split())
+# ``{{ quarter_label }}`` or ``{{- quarter -}}``: a name placeholder in a title.
+_NAME = re.compile(r"\{\{-?\s*(\w+)\s*-?\}\}")
+
+
+def slide_name(number: str, kind: str, quarter: Quarter, title: str = "", label: str = "") -> str:
+    """``slide 1 (statement, 1Q25) "Title"``: the slide as printed, number then title.
+
+    The title's quarter names (``{{ quarter }}``, ``{{ prior_quarter }}``,
+    ``{{ year_ago_quarter }}``, and ``{{ quarter_label }}`` given its ``label``) are
+    filled in as the slide prints them; any other placeholder stays as written, since
+    the figures may be what the error is about.
+    """
+    names = {
+        "quarter": quarter.name,
+        "prior_quarter": quarter.previous.name,
+        "year_ago_quarter": quarter.year_ago.name,
+        **({"quarter_label": label} if label else {}),
+    }
+    title = _NAME.sub(lambda m: names.get(m.group(1), m.group(0)), " ".join(title.split()))
     numbered = f"slide {number} " if number else "slide "
     return f"{numbered}({kind}, {quarter.name})" + (f' "{title}"' if title else "")
 
@@ -113,13 +130,15 @@ def _read(path: Path, quarter: Quarter, dataset: Dataset, messages: Messages | N
         spec = DeckSpec.model_validate(data)
     except ValidationError as exc:
         titled = functools.partial(default_title, messages=messages, label=label)
-        lines = [_schema_error(marks, data, quarter, error, titled) for error in exc.errors()]
+        lines = [
+            _schema_error(marks, data, quarter, error, titled, label) for error in exc.errors()
+        ]
         more = f" (and {len(lines) - 1} more)" if len(lines) > 1 else ""
         raise DataError(lines[0] + more, details=lines) from None
     for index, slide in enumerate(spec.slides):
         if slide.kind not in SLIDE_KINDS:
             where = marks.at("slides", index, "kind")
-            name = slide_name(slide.number, slide.kind, quarter, slide.title)
+            name = slide_name(slide.number, slide.kind, quarter, slide.title, label)
             raise DataError(
                 f"{where}, {name}: unknown kind {slide.kind!r}"
                 + (
@@ -134,6 +153,7 @@ def _read(path: Path, quarter: Quarter, dataset: Dataset, messages: Messages | N
             slide.kind,
             quarter,
             default_title(slide.title, slide.kind, spec.title, messages, label),
+            label,
         )
         for slide in spec.slides
     )
@@ -144,7 +164,12 @@ def _read(path: Path, quarter: Quarter, dataset: Dataset, messages: Messages | N
 
 
 def _schema_error(
-    marks: Marks, data: object, quarter: Quarter, error: Any, titled: Callable[..., str]
+    marks: Marks,
+    data: object,
+    quarter: Quarter,
+    error: Any,
+    titled: Callable[..., str],
+    label: str,
 ) -> str:
     """One schema error as ``file:line:column[, slide ...]: key: what``."""
     loc: tuple[str | int, ...] = tuple(error["loc"])
@@ -163,7 +188,7 @@ def _schema_error(
             number, kind, title = (str(raw.get(k) or "") for k in ("number", "kind", "title"))
             deck_title = str(data.get("title") or "") if isinstance(data, dict) else ""
             title = titled(title, kind, deck_title)
-            where += f", {slide_name(number, kind or '?', quarter, title)}"
+            where += f", {slide_name(number, kind or '?', quarter, title, label)}"
             inside = loc[2:]
     key = ".".join(str(part)[:QUOTE_LIMIT] for part in inside) or "(top level)"
     if inside == ("kind",) and isinstance(error.get("input"), str):
