@@ -68,6 +68,10 @@ class MissingFigureError(CommentaryError):
         self.mark = mark
 
 
+class OutputConflictError(InputError):
+    """The output folder's quarter folder holds another company's deck."""
+
+
 class LayoutError(InputError):
     """A slide's content (bullets, rows) does not fit on its one page."""
 

@@ -8,8 +8,10 @@ a failed build never leaves half a deck and never destroys the last good one.
 from __future__ import annotations
 
 import functools
+import html as html_module
 import logging
 import os
+import re
 import time
 import traceback
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -33,7 +35,7 @@ from jinja2.bccache import Bucket
 from reportgen import __version__, brand, layout, weasyprint_import
 from reportgen.charts.cache import ChartJob, DrawingPool, chart_cache_dir
 from reportgen.charts.spec import Box, ChartSpec
-from reportgen.errors import LayoutError, RenderError, SlideError
+from reportgen.errors import LayoutError, OutputConflictError, RenderError, SlideError
 from reportgen.linebreaks import keep_katakana_words
 from reportgen.publish import link_or_copy, publish, staged_as_final, staging
 from reportgen.slides.base import Chart, Slide
@@ -438,6 +440,43 @@ def _resource_name(url: str, folder: Path) -> str:
     return url
 
 
+# ``IIJ-1Q08-results-en.pdf``, ``IIJ-1Q08-results-ja.pptx``, ``IIJ-1Q08-data.xlsx``.
+_DECK_FILE = r"^(?P<short>.+)-{quarter}-(?:results-[a-z]+\.(?:pdf|pptx)|data\.xlsx)$"
+# The preview's own company tag: ``<meta name="keywords" content="IIJ, 1Q08, ...">``.
+_PREVIEW_COMPANY = re.compile(r'<meta name="keywords" content="([^,"]+),')
+
+
+def _company_in(folder: Path, quarter: str) -> str | None:
+    """The short name of the company whose deck ``folder`` holds, if any."""
+    if not folder.is_dir():
+        return None
+    pattern = re.compile(_DECK_FILE.format(quarter=re.escape(quarter)))
+    for path in sorted(folder.iterdir()):
+        found = pattern.match(path.name)
+        if found:
+            return found["short"]
+    for index in sorted(folder.glob("html*/index.html")):
+        with index.open("rb") as handle:
+            tagged = _PREVIEW_COMPANY.search(handle.read(4096).decode("utf-8", "replace"))
+        if tagged:
+            return html_module.unescape(tagged[1])
+    return None
+
+
+def _refuse_another_company(deck: Deck, out_root: Path) -> None:
+    """Two companies' decks of one quarter would share a preview folder (``html``):
+    building the second would replace the first's, so it is refused instead."""
+    ours = deck.dataset.company.short_name
+    folder = out_root / deck.quarter.name
+    theirs = _company_in(folder, deck.quarter.name)
+    if theirs is not None and theirs != ours:
+        raise OutputConflictError(
+            f"{folder} holds {theirs}'s {deck.quarter.name} deck: building {ours}'s there "
+            f"would replace its preview; build {ours} into another folder "
+            f"(--out {out_root / ours.lower()}) or remove {folder}"
+        )
+
+
 def render_deck(
     deck: Deck,
     out_root: Path,
@@ -487,6 +526,7 @@ def _render_deck(
     while_drawing: Callable[[], object] = lambda: None,
 ) -> Output:
     started = time.perf_counter()
+    _refuse_another_company(deck, out_root)
     progress("charts")
     specs = [c.spec for s in deck.slides for c in s.charts if not c.spec.empty]
     charts = ChartJob(specs, cache_dir or chart_cache_dir(out_root), drawing=drawing)

@@ -17,9 +17,21 @@ import pytest
 
 from reportgen import pdf, publish
 from reportgen.build import build
+from reportgen.data.load import load_dataset
 from reportgen.errors import RenderError
 from reportgen.quarters import Quarter
-from tests.conftest import IIJ, ROOT, BuiltDeck, DeckShelf, cli_command, edit, pdf_pages
+from tests.conftest import (
+    EXAMPLE,
+    IIJ,
+    RETAILER,
+    ROOT,
+    BuiltDeck,
+    DeckShelf,
+    cli_command,
+    edit,
+    pdf_pages,
+)
+from tests.test_cli import run
 
 Q = Quarter.parse("1Q08")
 T = TypeVar("T")
@@ -322,3 +334,35 @@ def test_sigterm_stops_a_build_like_ctrl_c(builds: Builds, tmp_path: Path) -> No
     assert snapshot(out / "1Q08") == before
     assert leftovers(out) == []
     wait_for(lambda: not living(workers), 5, "workers to end")
+
+
+@pytest.mark.parametrize("first_pdf", [True, False], ids=["deck", "preview-only"])
+def test_another_companys_deck_of_the_quarter_is_never_replaced(
+    tmp_path: Path, example_1q25: BuiltDeck, first_pdf: bool
+) -> None:
+    """Two companies' decks of one quarter would share its preview folder: the second
+    build is refused (exit 2, one line naming both), and the first stays as it was."""
+    quarter = example_1q25.result.deck.quarter.name
+    if first_pdf:
+        out = example_1q25.copied_to(tmp_path / "out").out_root
+    else:
+        out = tmp_path / "out"
+        argv = ["build", "--quarter", quarter, "--data", str(EXAMPLE), "--out", str(out)]
+        assert run(*argv, "--no-pdf")[0] == 0
+    before = snapshot(out / quarter)
+    theirs = load_dataset(EXAMPLE).company.short_name
+    ours = load_dataset(RETAILER).company.short_name
+
+    code, _, err = run(
+        "build", "--quarter", quarter, "--data", str(RETAILER), "--out", str(out), "--no-pdf"
+    )
+
+    assert code == 2, err
+    assert "Traceback" not in err
+    (line,) = [x for x in err.splitlines() if x.startswith("error:")]
+    assert f"{out / quarter} holds {theirs}'s {quarter} deck" in line
+    assert f"build {ours} into another folder" in line
+    assert snapshot(out / quarter) == before
+    # Into its own folder, as the README says, it builds.
+    argv = ["build", "--quarter", quarter, "--data", str(RETAILER), "--no-pdf"]
+    assert run(*argv, "--out", str(tmp_path / ours.lower()))[0] == 0
