@@ -95,12 +95,23 @@ def _change_text(
 # commentary.py): docs/placeholders.md renders them, and its test fails on a filter
 # without an entry here.
 FORECAST_FILTER_HELP: dict[str, tuple[str, str]] = {
+    "target_large": (
+        "the year's target in the large unit (JPY billion; company.yaml `reporting:`), "
+        "without sign (or a period's: `target_large('1H25')`)",
+        "{{ 'revenue'|target_large }}",
+    ),
+    "target_per_share": (
+        "a per-share target in the reporting currency (JPY)",
+        "{{ 'dps'|target_per_share }}",
+    ),
     "target_bn": (
-        "the year's target in the large unit (JPY billion), without sign "
-        "(or a period's: `target_bn('1H25')`)",
+        "the former name of `target_large`, kept for deck files written with it",
         "{{ 'revenue'|target_bn }}",
     ),
-    "target_jpy": ("a per-share target in the currency (JPY)", "{{ 'dps'|target_jpy }}"),
+    "target_jpy": (
+        "the former name of `target_per_share`, kept for deck files written with it",
+        "{{ 'dps'|target_jpy }}",
+    ),
     "change_dir": (
         "the target's change from last year's actual, in the large unit (the currency per share) "
         "and words",
@@ -161,7 +172,15 @@ class _Comments:
             return t(f"forecast.change_{way}", amount=printed(difference, amount))
 
         # The commentary's language: the comment's own text is escaped, not only its values.
-        filters = {"target_bn": target_bn, "target_jpy": target_jpy, "change_dir": change_dir}
+        # Named for the unit, not JPY: a company reports in its own currency. The first
+        # names (JPY's billion and yen) stay, so deck files written with them still build.
+        filters = {
+            "target_large": target_bn,
+            "target_per_share": target_jpy,
+            "target_bn": target_bn,
+            "target_jpy": target_jpy,
+            "change_dir": change_dir,
+        }
         self._language = Language(filters, {}, items=catalogue)
 
     @property
