@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import gc
 import logging
+import os
 import signal
 import sys
 import threading
@@ -29,6 +31,26 @@ EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_INTERRUPTED, EXIT_TERMINATED = 0, 1, 2,
 EDITIONS = ("en", "ja")
 
 
+# Linux's limits (NAME_MAX, PATH_MAX): a longer name fails every system call.
+_NAME_MAX = 255
+_PATH_MAX = 4095
+
+
+def _path(text: str) -> Path:
+    """A path argument, refused at once (exit 2) if no file system could hold it."""
+    size = len(os.fsencode(text))
+    if size > _PATH_MAX:
+        raise argparse.ArgumentTypeError(f"path too long ({size} bytes; at most {_PATH_MAX})")
+    for part in Path(text).parts:
+        size = len(os.fsencode(part))
+        if size > _NAME_MAX:
+            raise argparse.ArgumentTypeError(
+                f"a name in the path is too long ({size} bytes; at most {_NAME_MAX}): "
+                f"{part[:40]}..."
+            )
+    return Path(text)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="reportgen", description="Build investor-relations results decks from data."
@@ -42,7 +64,7 @@ def _parser() -> argparse.ArgumentParser:
         cmd.add_argument("--quarter", required=True, help="quarter to build, such as 1Q08")
         cmd.add_argument(
             "--data",
-            type=Path,
+            type=_path,
             default=Path("data/iij"),
             help="company data folder (default: data/iij)",
         )
@@ -55,7 +77,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     build.add_argument(
         "--data",
-        type=Path,
+        type=_path,
         default=Path("data/iij"),
         help="company data folder (default: data/iij)",
     )
@@ -63,7 +85,7 @@ def _parser() -> argparse.ArgumentParser:
         "--jobs", type=int, default=None, help="processes for --all (default: one per CPU)"
     )
     build.add_argument(
-        "--out", type=Path, default=Path("output"), help="output folder (default: output)"
+        "--out", type=_path, default=Path("output"), help="output folder (default: output)"
     )
     build.add_argument("--no-pdf", action="store_true", help="write the HTML preview only")
     build.add_argument(
@@ -100,7 +122,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     preview.add_argument(
         "--out",
-        type=Path,
+        type=_path,
         default=Path("output"),
         help="output folder whose chart cache the preview shares (default: output); "
         "the preview itself is built in a temporary folder",
@@ -145,7 +167,7 @@ def _parser() -> argparse.ArgumentParser:
         help="check an edited PowerPoint deck against the model: list every table cell, "
         "chart value or figure in a text that differs (exit 2), and changed wording",
     )
-    verify.add_argument("file", type=Path, help="the .pptx to check")
+    verify.add_argument("file", type=_path, help="the .pptx to check")
     common(verify)
     diff = commands.add_parser(
         "diff",
@@ -164,7 +186,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     diff.add_argument(
         "--out",
-        type=Path,
+        type=_path,
         default=Path("output"),
         help="output folder; the diff goes to OUT/diff/QUARTER-EDITION (default: output)",
     )
@@ -179,7 +201,7 @@ def _parser() -> argparse.ArgumentParser:
         "--data",
         "--company",
         dest="data",
-        type=Path,
+        type=_path,
         default=Path("data/iij"),
         help="company data folder whose items.yaml to list, with the periods its data stores "
         "each item for (default: data/iij)",
@@ -191,7 +213,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     placeholders.add_argument(
         "--out",
-        type=Path,
+        type=_path,
         default=None,
         help="write it to this file (make placeholders: docs/placeholders.md) instead",
     )
@@ -553,6 +575,14 @@ def _run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO, clock: Clock)
     except BrokenPipeError:
         # The reader of our output went away (e.g. `| head`); that is not an error.
         return EXIT_OK
+    except OSError as exc:
+        # Any file error no command turned into its own message: one line, never a
+        # traceback. A name no file system can hold is the user's input.
+        if args.debug:
+            log.exception("file error")
+        where = f"{exc.filename}: " if exc.filename else ""
+        stderr.write(f"error: {where}{exc.strerror or exc}\n")
+        return EXIT_INPUT if exc.errno == errno.ENAMETOOLONG else EXIT_INTERNAL
 
 
 def run() -> None:

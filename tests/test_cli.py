@@ -33,6 +33,41 @@ def test_bad_quarter_exits_2_and_writes_nothing(tmp_path: Path, quarter: str) ->
     assert not out.exists()
 
 
+LONG = "A" * 256  # one more byte than any Linux file system allows in a name
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["build", "--quarter", "1Q08", "--data", LONG],
+        ["build", "--quarter", "1Q08", "--out", f"out/{LONG}"],
+        ["build", "--all", "--data", f"x/{LONG}"],
+        ["check", "--quarter", "1Q08", "--data", LONG],
+        ["items", "--data", LONG],
+        ["verify", LONG],
+        ["placeholders", "--out", f"docs/{LONG}"],
+        ["diff", "--quarter", "1Q08", "--data", str(IIJ), "--against", LONG],
+    ],
+    ids=["build-data", "build-out", "all-data", "check", "items", "verify", "placeholders", "diff"],
+)
+def test_a_name_too_long_for_any_file_system_is_one_line_exit_2(
+    argv: list[str],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    if "diff" in argv:
+        argv = [*argv, "--out", str(tmp_path / "out")]
+    code, _, err = run(*argv)
+    err += capsys.readouterr().err  # argparse writes its own errors to sys.stderr
+    assert code == 2, err
+    assert "Traceback" not in err
+    (line,) = [x for x in err.splitlines() if "error:" in x]
+    assert "too long" in line
+    assert not list(tmp_path.rglob("*.pdf"))
+
+
 def test_quarter_without_a_deck(tmp_path: Path) -> None:
     code, _, err = run("build", "--quarter", "3Q09", "--data", str(IIJ), "--out", str(tmp_path))
     assert code == 2
