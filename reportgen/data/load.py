@@ -244,6 +244,21 @@ def describe_each(exc: ValidationError) -> tuple[str, ...]:
         message = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
             message = "unknown key"
+        elif err["type"] in ("int_type", "bool_type", "float_type"):
+            value = err["input"]
+            # YAML reads yes, no, on and off as booleans: say so, or `yes` looks like a word.
+            got = (
+                ("true" if value else "false")
+                if isinstance(value, bool)
+                else quote(value)
+                if isinstance(value, str)
+                else str(value)[:QUOTE_LIMIT]
+            )
+            message += f", not {got}" + (
+                " (YAML reads yes, no, on and off as true or false)"
+                if isinstance(value, bool)
+                else ""
+            )
         described.append(f"{where}: {message}")
     return tuple(described)
 

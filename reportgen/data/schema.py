@@ -184,9 +184,9 @@ class Company(Strict):
     name: str
     short_name: str = Field(pattern=r"^[A-Za-z0-9_-]{1,20}$")
     display_name: str
-    fiscal_year_start_month: int = Field(ge=1, le=12)
+    fiscal_year_start_month: int = Field(ge=1, le=12, strict=True)
     ir_url: str | None = None
-    fictional: bool = False
+    fictional: bool = Field(False, strict=True)
     contact: Contact | None = None
     forward_looking_statement: str = ""
     # Per-language text for other editions: ``editions: {ja: {name: ..., ...}}``.
@@ -358,7 +358,7 @@ class Bullet(Strict):
 
     text: str
     sub: tuple[str, ...] = ()
-    emphasis: bool = False
+    emphasis: bool = Field(False, strict=True)
 
 
 class SlideSpec(Strict):

@@ -35,7 +35,7 @@ class PartSpec(Strict):
 
     item: str
     label: str = ""
-    color: int | None = Field(default=None, ge=0)
+    color: int | None = Field(default=None, ge=0, strict=True)
 
 
 class LineSpec(Strict):
@@ -84,9 +84,9 @@ class CalloutContent(Strict):
 class ChartSize(Strict):
     """The chart's size in inches; ``height_with_row`` where a line moved to a row under it."""
 
-    width: float = Field(default=5.2, gt=0)
-    height: float = Field(default=3.6, gt=0)
-    height_with_row: float | None = Field(default=None, gt=0)
+    width: float = Field(default=5.2, gt=0, strict=True)
+    height: float = Field(default=3.6, gt=0, strict=True)
+    height_with_row: float | None = Field(default=None, gt=0, strict=True)
 
 
 class BreakdownContent(Strict):
@@ -95,7 +95,7 @@ class BreakdownContent(Strict):
     total: str = ""
     parts: tuple[PartSpec | str, ...] = ()
     lines: tuple[LineSpec | str, ...] = ()
-    quarters: int = Field(default=QUARTERS_SHOWN, ge=1, le=12)
+    quarters: int = Field(default=QUARTERS_SHOWN, ge=1, le=12, strict=True)
     chart: ChartSize = ChartSize()
     # ``wide``: a narrower chart column, for a slide with much text beside it.
     text_column: Literal["normal", "wide"] = "normal"

@@ -43,7 +43,7 @@ class StatementContent(Strict):
     items: tuple[ItemKey, ...] = Field(min_length=1, description="a list of item keys")
     compare: Compare
     # Each amount gets a column of its ratio to its ratio base ("% of Revenues").
-    ratios: bool = False
+    ratios: bool = Field(False, strict=True)
     totals: tuple[ItemKey, ...] = ()  # rows set in bold
     scale: Scale = "million"
     bullet_columns: Literal[1, 2] = 1
@@ -286,7 +286,7 @@ class Bar(Strict):
     """An item drawn as bars, with its palette colour (default: its place in the list)."""
 
     item: ItemKey
-    color: int | None = Field(default=None, ge=0)
+    color: int | None = Field(default=None, ge=0, strict=True)
 
 
 class RatioLine(Strict):
@@ -305,7 +305,7 @@ class MarginContent(Strict):
     lines: tuple[ItemKey | RatioLine, ...] = ()
     # Items shown by quarter in a table under the chart (JPY million).
     table: tuple[ItemKey, ...] = ()
-    quarters: int = Field(default=5, ge=2, le=8)
+    quarters: int = Field(default=5, ge=2, le=8, strict=True)
 
 
 def margin(ctx: BuildContext, spec: SlideSpec) -> tuple[TableBody, tuple[Chart, ...]]:

@@ -41,7 +41,7 @@ class ForecastItem(Strict):
     (the dividend), whose interim column is the half-year's."""
 
     item: ItemKey
-    annual: bool = False
+    annual: bool = Field(False, strict=True)
 
 
 class ForecastContent(Strict):

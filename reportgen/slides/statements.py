@@ -43,7 +43,7 @@ class BridgeStep(Strict):
 
     item: ItemKey
     # A cost: its rise lowers the bridged item, so the step shows its change negated.
-    subtract: bool = False
+    subtract: bool = Field(False, strict=True)
     # The step's label when the item rose / fell (default "Increase in <item>").
     up: str = ""
     down: str = ""
@@ -90,7 +90,7 @@ class QuarterChartsContent(Strict):
     items: tuple[ItemKey, ...] = Field(
         min_length=1, max_length=4, description="a list of up to 4 item keys"
     )
-    quarters: int = Field(default=5, ge=2, le=8)
+    quarters: int = Field(default=5, ge=2, le=8, strict=True)
 
 
 Step = tuple[str, float, bool]

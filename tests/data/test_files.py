@@ -363,3 +363,44 @@ def test_any_key_written_twice_is_refused(keys: list[str], data: st.DataObject) 
         f"company.yaml, lines {first + 1} and {second + 1}: key '{keys[first]}' is written "
         "twice; expected each key once"
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "new", "expected"),
+    [
+        (
+            "company.yaml",
+            "fiscal_year_start_month: 4",
+            "fiscal_year_start_month: yes",
+            "company.yaml: fiscal_year_start_month: Input should be a valid integer, not true "
+            "(YAML reads yes, no, on and off as true or false)",
+        ),
+        (
+            "company.yaml",
+            "fiscal_year_start_month: 4",
+            'fiscal_year_start_month: "4"',
+            "company.yaml: fiscal_year_start_month: Input should be a valid integer, not '4'",
+        ),
+        (
+            "decks/1Q08.yaml",
+            "      ratios: true",
+            '      ratios: "yes"',
+            "content.ratios: Input should be a valid boolean, not 'yes'",
+        ),
+        (
+            "decks/1Q08.yaml",
+            "      ratios: true",
+            "      ratios: 1",
+            "content.ratios: Input should be a valid boolean, not 1",
+        ),
+    ],
+    ids=["month-yes", "month-string", "flag-string", "flag-number"],
+)
+def test_a_number_or_flag_is_taken_only_as_written(
+    tmp_path: Path, data_copy: Path, name: str, old: str, new: str, expected: str
+) -> None:
+    """``yes`` is not a month, ``"4"`` is not a number, ``1`` is not true: nothing is
+    coerced into a setting that changes the deck (a month read as 1 moved every period)."""
+    edit(data_copy / name, old, new)
+    line = build_error(data_copy, tmp_path / "out")
+    assert expected in line
