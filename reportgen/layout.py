@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reportgen.errors import RenderError
+from reportgen.overflow import Spill, spills
 
 if TYPE_CHECKING:
     from reportgen.fetch import LoadFailure
@@ -64,6 +65,8 @@ class LayoutResult:
     anchors: list[list[str]] = field(default_factory=list)
     written: bool = False
     error: BaseException | None = None
+    # Text outside its part of a slide (``overflow.spills``): nothing was written.
+    spills: list[Spill] = field(default_factory=list)
 
 
 def lay_out(job: LayoutJob, details: Callable[[], PdfDetails]) -> LayoutResult:
@@ -89,6 +92,9 @@ def lay_out(job: LayoutJob, details: Callable[[], PdfDetails]) -> LayoutResult:
         if fetcher.refused or found or pages != job.slides:
             anchors = [list(getattr(page, "anchors", {})) for page in document.pages]
             return LayoutResult(list(fetcher.refused), found, pages, anchors)
+        spilled = spills(document)
+        if spilled:
+            return LayoutResult(pages=pages, spills=spilled)
         try:
             pdf.write(
                 document,

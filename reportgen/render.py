@@ -35,6 +35,7 @@ from jinja2.bccache import Bucket
 from reportgen import __version__, brand, layout, weasyprint_import
 from reportgen.charts.cache import ChartJob, DrawingPool, chart_cache_dir
 from reportgen.charts.spec import Box, ChartSpec
+from reportgen.data.schema import quote
 from reportgen.errors import LayoutError, OutputConflictError, RenderError, SlideError
 from reportgen.linebreaks import keep_katakana_words
 from reportgen.publish import link_or_copy, publish, staged_as_final, staging
@@ -377,7 +378,26 @@ def write_pdf(
             f"{which}: does not fit on one page ({result.pages} pages for "
             f"{len(deck.slides)} slides); shorten its content"
         )
+    if result.spills:
+        spill = result.spills[0]
+        slide = deck.slides[spill.page]
+        which = (
+            deck.where[spill.page]
+            if spill.page < len(deck.where)
+            else f"{deck.quarter.name}: slide {slide.number or slide.kind} ({slide.title})"
+        )
+        more = f" (and {len(result.spills) - 1} more)" if len(result.spills) > 1 else ""
+        raise LayoutError(f"{which}: {_SPILLED[spill.part]} ({quote(spill.text)}){more}")
     return result.pages
+
+
+# What a spill means to the person who wrote the slide (``overflow.spills``).
+_SPILLED = {
+    "header": "the title does not fit in the slide's header; shorten it",
+    "body": "text runs outside the slide's body, over its footer or edge; shorten it",
+    "footer": "the footer's text does not fit in the footer; shorten it",
+    "line": "a word is wider than its column; shorten it or add a space",
+}
 
 
 def pdf_details(deck: Deck) -> layout.PdfDetails:
