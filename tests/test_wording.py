@@ -84,6 +84,22 @@ def found(model: QuarterModel, language: str, source: str) -> list[str]:
         ("Net income hit its lowest ever: JPY {{ 'net_income'|m('2Q24') }} million.", None),
         ("A net loss of JPY {{ 'net_income'|m }} million.", "loss of JPY"),
         ("A net loss of JPY {{ 'net_income'|m('2Q24') }} million.", None),
+        # Punctuation alone between the words and the figure joins them.
+        (f"Systems construction increased, {{{{ {FALLEN} }}}} QoQ.", "increased"),
+        (f"Systems construction (increase: {{{{ {FALLEN} }}}}).", "increase"),
+        (f"Systems construction grew strongly, {{{{ {FALLEN} }}}} QoQ.", "grew"),
+        (f"Systems construction decreased, {{{{ {FALLEN} }}}} QoQ.", None),
+        (f"Costs rose, and systems construction was {{{{ {FALLEN} }}}}.", None),
+        # A currency between "to" and the level: the level moved.
+        (
+            "Recurring revenues fell to JPY {{ 'revenue_recurring'|m }} million.",
+            "fell to",
+        ),
+        ("Recurring revenues rose to JPY {{ 'revenue_recurring'|m }} million.", None),
+        # Read as printed: an invisible character or a look-alike letter changes nothing.
+        (f"Systems construction in\u200bcreased {{{{ {FALLEN} }}}} QoQ.", "increased"),
+        (f"Systems construction in\u00adcreased {{{{ {FALLEN} }}}} QoQ.", "increased"),
+        (f"Systems construction \u0456ncreased {{{{ {FALLEN} }}}} QoQ.", "increased"),
     ],
     ids=lambda v: "-" if v is None else v[:40],
 )
@@ -114,6 +130,14 @@ def test_english_words_against_the_figure(
         ("ストック型売上高の売上高比は{{ 'revenue_recurring'|ratio }}に低下。", "に低下"),
         ("システム構築は過去最高の{{ 'revenue_systems_construction'|m }}百万円", "過去最高"),
         ("ストック型売上高は過去最高の{{ 'revenue_recurring'|m }}百万円", None),
+        # The direction before the figure, and 「伸び」 after it.
+        (f"システム構築は増収\uff08前四半期比{{{{ {FALLEN} }}}}\uff09。", "増収\uff08前四半期比"),
+        (
+            f"ストック型売上高は減収\uff08前年同期比{{{{ {RISEN} }}}}\uff09。",
+            "減収\uff08前年同期比",
+        ),
+        (f"ストック型売上高は増収\uff08前年同期比{{{{ {RISEN} }}}}\uff09。", None),
+        (f"システム構築は前四半期比{{{{ {FALLEN} }}}}伸びた。", "伸びた"),
     ],
     ids=lambda v: "-" if v is None else v[:24],
 )

@@ -17,13 +17,18 @@ just before and after a figure, in the same clause, are claims about it:
   for that item and period, "below the target" (「目標を下回」) that it falls short.
 
 Only words adjacent to the figure count ("broken down by" three clauses away says
-nothing about it), and a negated claim ("not increased") is not checked.
+nothing about it), and a negated claim ("not increased") is not checked. Punctuation
+alone between the words and the figure does not separate them ("increased, (2.3%)",
+「増益」 before a Japanese figure), nor do a currency or an adverb ("rose to JPY 585 million",
+"grew strongly, 2.3%"). Words are read as printed: invisible characters are dropped
+and Cyrillic or Greek look-alike letters read as the Latin ones they resemble.
 """
 
 from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -113,6 +118,11 @@ _EN_UNIT_WORDS = frozenset(
 
 # Longest first, so 「増加」 is read before 「増」.
 _JA_WORDS: tuple[tuple[str, str], ...] = (
+    ("増益", "up"),
+    ("増収", "up"),
+    ("減益", "down"),
+    ("減収", "down"),
+    ("伸び", "up"),
     ("増加", "up"),
     ("上昇", "up"),
     ("拡大", "up"),
@@ -134,6 +144,20 @@ _JA_MONEY = "(?:{})?(?:{}|[A-Z]{{3}})".format(
 )
 _JA_UNIT = re.compile(rf"^({_JA_MONEY}|ポイント|pt|件|名|人|社)")
 _JA_NEGATION = ("せず", "しな", "ではな", "なし")
+
+# Cyrillic and Greek letters drawn like Latin ones: a Cyrillic i in "increased" prints
+# as the word, so it is read as the word.
+_LOOK_ALIKES = str.maketrans(
+    "\u0430\u0435\u043e\u0440\u0441\u0443\u0445\u0456\u0458\u0455\u0501\u04bb\u04cf"
+    "\u0410\u0412\u0415\u041a\u041c\u041d\u041e\u0420\u0421\u0422\u0425\u0406\u0408"
+    "\u0405\u03b1\u03b5\u03b9\u03ba\u03bd\u03bf\u03c1\u03c4\u03c5\u03c7\u0391\u0392"
+    "\u0395\u0397\u0399\u039a\u039c\u039d\u039f\u03a1\u03a4\u03a5\u03a7",
+    "aeopcyxijsdhlABEKMHOPCTXIJSaeikvoptuxABEHIKMNOPTYX",
+)
+# Japanese words before a figure that claim its direction: 「増益 (前年同期比 ...」.
+_JA_BEFORE = re.compile(
+    r"(増益|増収|増加|上昇|減益|減収|減少|低下)[\uff08(]?(?:前年同期比|前期比|前四半期比)?\s*$"
+)
 
 _RECORD_HIGH_EN = re.compile(r"(?i)\b(record|highest[- ]ever|all[- ]time high|highest)\b")
 _RECORD_LOW_EN = re.compile(r"(?i)\b(lowest[- ]ever|all[- ]time low|lowest)\b")
@@ -201,8 +225,11 @@ def segments(rendered: str, placed: Sequence[Placed]) -> list[Segment]:
 
 def _plain(markup: str) -> str:
     # Figures are already cut out; what remains is escaped text (and a tag only where
-    # a placeholder printed one), read as words.
-    return html.unescape(re.sub(r"<[^>]*>", "", markup))
+    # a placeholder printed one), read as words: as a reader reads them, so a word
+    # split by an invisible character or spelt with a look-alike letter is still read.
+    text = html.unescape(re.sub(r"<[^>]*>", "", markup))
+    text = "".join(c for c in text if unicodedata.category(c) != "Cf")
+    return text.translate(_LOOK_ALIKES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,7 +260,7 @@ class WordingCheck:
                 continue
             if part.figure.status == "not_meaningful":
                 continue
-            before = _clause_before(parts[index - 1] if index else "")
+            before = _clause_before(parts[index - 1] if index else "", reach=True)
             after = _clause_after(parts[index + 1] if index + 1 < len(parts) else "")
             for claim in self._claims(before, after):
                 expected = self._contradicts(claim, part.figure)
@@ -374,10 +401,16 @@ def _against(way: str, value: float) -> str:
     return ""
 
 
-def _clause_before(text: Segment) -> str:
+def _clause_before(text: Segment, *, reach: bool = False) -> str:
+    """The words of ``text``'s last clause. With ``reach``, when nothing but punctuation
+    stands between the figure and the clause before ("increased, (16.9%)", "up: 3.2%"),
+    that clause is the figure's: the punctuation joins, not separates."""
     if isinstance(text, Placed):
         return ""
-    return _CLAUSE_END.split(text)[-1]
+    clauses = _CLAUSE_END.split(text)
+    if reach and len(clauses) > 1 and not re.search(r"\w", clauses[-1]):
+        return clauses[-2]
+    return clauses[-1]
 
 
 def _clause_after(text: Segment) -> str:
@@ -387,17 +420,25 @@ def _clause_after(text: Segment) -> str:
 
 
 def _claims_en(before: str, after: str) -> list[_Claim]:
-    words_before = re.findall(r"[A-Za-z]+", before)[-_BEFORE_WORDS:]
+    # A currency or unit between the words and the figure ("rose to JPY 585 million")
+    # and an adverb after a direction ("grew strongly, 16.9%") say nothing themselves.
+    words = re.findall(r"[A-Za-z]+", before)
+    words_before = words[-_BEFORE_WORDS:]
     lower = [w.lower() for w in words_before]
+    core = list(words)
+    while core and (core[-1].lower() in _EN_UNIT_WORDS or core[-1].lower().endswith("ly")):
+        core.pop()
+    core = core[-_BEFORE_WORDS:]
+    lower_core = [w.lower() for w in core]
     words_after = [w for w in re.findall(r"[A-Za-z]+", after) if w.lower() not in _EN_UNIT_WORDS]
     claims: list[_Claim] = []
-    if not set(lower) & (_EN_NEGATION | _EN_NOT_A_CLAIM):
+    if not set(lower + lower_core) & (_EN_NEGATION | _EN_NOT_A_CLAIM):
         # The direction word nearest the figure is the claim: "increased by", "was up".
-        for at in reversed(range(len(lower))):
-            kind = _direction_en(lower[at])
+        for at in reversed(range(len(lower_core))):
+            kind = _direction_en(lower_core[at])
             if kind:
-                level_to = lower[-1] == "to"
-                claims.append(_Claim(kind, " ".join(words_before[at:]), level_to))
+                level_to = lower_core[-1] == "to"
+                claims.append(_Claim(kind, " ".join(core[at:]), level_to))
                 break
         if not claims and words_after and (kind := _direction_en(words_after[0].lower())):
             claims.append(_Claim(kind, words_after[0]))
@@ -440,6 +481,9 @@ def _claims_ja(before: str, after: str) -> list[_Claim]:
                 claims.append(_Claim(kind, near, level_to))
                 break
     tail = before[-_JA_WINDOW:]
+    if not claims and (match := _JA_BEFORE.search(before)) is not None:
+        kind = dict(_JA_WORDS)[match.group(1)]
+        claims.append(_Claim(kind, match.group()))
     claims.extend(_records(f"{tail}#{near}", _RECORD_HIGH_JA, _RECORD_LOW_JA))
     claims.extend(_targets(tail, near, _TARGET_ABOVE_JA, _TARGET_BELOW_JA))
     if near.startswith(("の赤字", "の損失")) or tail.endswith(("赤字", "損失")):
