@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 
 from reportgen.cli import main
+from reportgen.data.load import load_dataset
+from reportgen.quarters import Quarter
 from tests.conftest import EXAMPLE, BuiltDeck, edit, written_at
 
 QUARTER = "1Q25"
@@ -123,6 +125,23 @@ def test_release_date_in_another_format(
     line = build_error(company, tmp_path)
     assert line.startswith(f"{deck}:{written_at(deck, 'release_date:')}: {date} is not a date")
     assert "expected YYYY-MM-DD" in line
+
+
+@pytest.mark.parametrize("years_back", [1, 0], ids=["copied-from-a-year-ago", "the-day-it-ends"])
+def test_a_deck_released_before_its_quarter_ends_is_refused(
+    company: Path, tmp_path: Path, years_back: int
+) -> None:
+    """A deck file copied from an earlier quarter keeps its date: figures would be shown
+    as of a day before the quarter ended."""
+    deck = deck_of(company)
+    ends = Quarter.parse(QUARTER).end_date(load_dataset(company).calendar)
+    released = ends.replace(year=ends.year - years_back)
+    edit(deck, "release_date: 2025-08-12", f"release_date: {released.isoformat()}")
+    line = build_error(company, tmp_path)
+    assert line.startswith(
+        f"{deck}:{written_at(deck, 'release_date:')}: release_date {released.isoformat()} "
+        f"is not after {QUARTER} ends ({ends.isoformat()})"
+    )
 
 
 def test_press_release_date_names_its_slide(company: Path, tmp_path: Path) -> None:

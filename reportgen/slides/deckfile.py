@@ -160,6 +160,15 @@ def _read(path: Path, quarter: Quarter, dataset: Dataset, messages: Messages | N
     deck = DeckFile(spec, marks, names)
     for index, slide in enumerate(spec.slides):
         check_content_keys(deck.slide(index), slide, SLIDE_KINDS[slide.kind].content)
+    # A deck file copied from an earlier quarter keeps that quarter's date: its figures
+    # would be shown as of a day before the quarter even ended.
+    ends = quarter.end_date(dataset.calendar)
+    if spec.release_date <= ends:
+        raise DataError(
+            f"{marks.at('release_date')}: release_date {spec.release_date.isoformat()} is not "
+            f"after {quarter.name} ends ({ends.isoformat()}); a deck is released after its "
+            "quarter (was the file copied from an earlier one?)"
+        )
     return deck
 
 
