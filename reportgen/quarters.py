@@ -14,8 +14,11 @@ from datetime import date
 
 from reportgen.errors import QuarterError
 
-_QUARTER_RE = re.compile(r"([1-4])Q(\d{2})")
-_PERIOD_RE = re.compile(r"(?:(?P<q>[1-4])Q|(?P<h>[12])H|(?P<m>9M)|(?P<fy>FY))(?P<yy>\d{2})")
+# ASCII digits only: \d would also take Bengali or Arabic-Indic digits as a year.
+_QUARTER_RE = re.compile(r"([1-4])Q(\d{2})", re.ASCII)
+_PERIOD_RE = re.compile(
+    r"(?:(?P<q>[1-4])Q|(?P<h>[12])H|(?P<m>9M)|(?P<fy>FY))(?P<yy>\d{2})", re.ASCII
+)
 
 
 @dataclass(frozen=True, slots=True)

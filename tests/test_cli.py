@@ -20,8 +20,8 @@ def run(*argv: str) -> tuple[int, str, str]:
 
 @pytest.mark.parametrize(
     "quarter",
-    ["5Q08", "1Q8", "Q108", "../x", "../../etc", "", "1Q08/../../x"],
-    ids=["5Q08", "1Q8", "Q108", "traversal", "deep-traversal", "empty", "suffix"],
+    ["5Q08", "1Q8", "Q108", "../x", "../../etc", "", "1Q08/../../x", "1Q\u09e6\u09ee"],
+    ids=["5Q08", "1Q8", "Q108", "traversal", "deep-traversal", "empty", "suffix", "bengali"],
 )
 def test_bad_quarter_exits_2_and_writes_nothing(tmp_path: Path, quarter: str) -> None:
     out = tmp_path / "out"

@@ -290,3 +290,23 @@ def test_a_condition_quotes_its_own_tag(summary: str, company: Path, tmp_path: P
     # The {% elif %} that failed, not the {% if %} before it.
     assert "placeholder error in {% elif 'revenuez'|has %}: unknown item 'revenuez'" in line
     assert "(did you mean 'revenue'?)" in line
+
+
+@pytest.mark.parametrize("target", ["--quarter", "--all"])
+def test_a_deck_file_named_in_lower_case_says_how_to_name_it(
+    company: Path, tmp_path: Path, target: str
+) -> None:
+    deck = deck_of(company)
+    misnamed = deck.with_name(deck.name.lower())
+    deck.rename(misnamed)
+    deck_of(company, "ja").unlink()
+    err = io.StringIO()
+    argv = ["build", "--no-pdf", "--data", str(company), "--out", str(tmp_path / "out")]
+    argv += ["--quarter", QUARTER.lower()] if target == "--quarter" else ["--all"]
+    assert main(argv, stdout=io.StringIO(), stderr=err) == 2
+    assert "Traceback" not in err.getvalue()
+    (line,) = [x for x in err.getvalue().splitlines() if x.startswith("error: ")]
+    assert line == (
+        f"error: {misnamed}: name it {deck.name} "
+        "(a deck file is named by its quarter as written, like 1Q08.yaml)"
+    )

@@ -99,6 +99,12 @@ def read_deck(
     path = deck_path(dataset, quarter, language)
     if not path.exists():
         suffix = "" if language == "en" else f".{language}"
+        for other in path.parent.glob("*.yaml"):
+            if other.name.casefold() == path.name.casefold():
+                raise QuarterError(
+                    f"{shown(other)}: name it {path.name} (a deck file is named by its "
+                    "quarter as written, like 1Q08.yaml)"
+                )
         known = sorted(p.name.removesuffix(f"{suffix}.yaml") for p in path.parent.glob("*.yaml"))
         known = [k for k in known if "." not in k]
         raise QuarterError(
