@@ -26,7 +26,9 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from reportgen import glyphs
 from reportgen.errors import RenderError
+from reportgen.glyphs import Unprintable, unprintable
 from reportgen.overflow import Spill, spills
 
 if TYPE_CHECKING:
@@ -65,8 +67,10 @@ class LayoutResult:
     anchors: list[list[str]] = field(default_factory=list)
     written: bool = False
     error: BaseException | None = None
-    # Text outside its part of a slide (``overflow.spills``): nothing was written.
+    # Text outside its part of a slide (``overflow.spills``), or characters no shipped
+    # font has (``glyphs.unprintable``): nothing was written.
     spills: list[Spill] = field(default_factory=list)
+    unprintable: list[Unprintable] = field(default_factory=list)
 
 
 def lay_out(job: LayoutJob, details: Callable[[], PdfDetails]) -> LayoutResult:
@@ -93,8 +97,9 @@ def lay_out(job: LayoutJob, details: Callable[[], PdfDetails]) -> LayoutResult:
             anchors = [list(getattr(page, "anchors", {})) for page in document.pages]
             return LayoutResult(list(fetcher.refused), found, pages, anchors)
         spilled = spills(document)
-        if spilled:
-            return LayoutResult(pages=pages, spills=spilled)
+        missing = unprintable(document)
+        if spilled or missing:
+            return LayoutResult(pages=pages, spills=spilled, unprintable=missing)
         try:
             pdf.write(
                 document,
@@ -200,6 +205,7 @@ def _serve(conn: Connection, theirs: Connection, parent: int) -> None:
     from reportgen import weasyprint_import
 
     weasyprint_import.load()  # the point of this process: imported meanwhile
+    glyphs.coverage()  # and the fonts' character maps, read while the build loads its data
 
     from reportgen import fetch, pdf  # noqa: F401
 

@@ -378,17 +378,28 @@ def write_pdf(
             f"{which}: does not fit on one page ({result.pages} pages for "
             f"{len(deck.slides)} slides); shorten its content"
         )
+    if result.unprintable:
+        first = result.unprintable[0]
+        where = _slide_where(deck, first.page)
+        more = f" (and {len(result.unprintable) - 1} more)" if len(result.unprintable) > 1 else ""
+        raise LayoutError(
+            f"{where}: {first.described} is in none of the deck's fonts (fonts/: Lato, "
+            f"IPAexGothic) and would not print as written; remove or replace it{more}"
+        )
     if result.spills:
         spill = result.spills[0]
-        slide = deck.slides[spill.page]
-        which = (
-            deck.where[spill.page]
-            if spill.page < len(deck.where)
-            else f"{deck.quarter.name}: slide {slide.number or slide.kind} ({slide.title})"
-        )
+        which = _slide_where(deck, spill.page)
         more = f" (and {len(result.spills) - 1} more)" if len(result.spills) > 1 else ""
         raise LayoutError(f"{which}: {_SPILLED[spill.part]} ({quote(spill.text)}){more}")
     return result.pages
+
+
+def _slide_where(deck: Deck, page: int) -> str:
+    """Where the slide printed on ``page`` is written, then the slide as printed."""
+    if page < len(deck.where):
+        return deck.where[page]
+    slide = deck.slides[page]
+    return f"{deck.quarter.name}: slide {slide.number or slide.kind} ({slide.title})"
 
 
 # What a spill means to the person who wrote the slide (``overflow.spills``).
