@@ -381,17 +381,23 @@ def write_pdf(
     if result.unprintable:
         first = result.unprintable[0]
         where = _slide_where(deck, first.page)
-        more = f" (and {len(result.unprintable) - 1} more)" if len(result.unprintable) > 1 else ""
         raise LayoutError(
             f"{where}: {first.described} is in none of the deck's fonts (fonts/: Lato, "
-            f"IPAexGothic) and would not print as written; remove or replace it{more}"
+            "IPAexGothic) and would not print as written; remove or replace it"
+            + _and_more(result.unprintable)
         )
     if result.spills:
         spill = result.spills[0]
         which = _slide_where(deck, spill.page)
-        more = f" (and {len(result.spills) - 1} more)" if len(result.spills) > 1 else ""
-        raise LayoutError(f"{which}: {_SPILLED[spill.part]} ({quote(spill.text)}){more}")
+        raise LayoutError(
+            f"{which}: {_SPILLED[spill.part]} ({quote(spill.text)})" + _and_more(result.spills)
+        )
     return result.pages
+
+
+def _and_more(found: Sequence[object]) -> str:
+    """`` (and 2 more)`` after the first of ``found``, if there are others."""
+    return f" (and {len(found) - 1} more)" if len(found) > 1 else ""
 
 
 def _slide_where(deck: Deck, page: int) -> str:

@@ -199,9 +199,15 @@ def test_a_deck_copied_to_a_quarter_where_the_figure_rose_fails(
     out = str(tmp_path / "out")
     assert run(*common, "--quarter", "1Q25", "--out", out)[0] == 0
 
-    # Next quarter's deck starts as a copy of this one; the typed words stay.
+    # Next quarter's deck starts as a copy of this one, dated as 2Q25's own deck is
+    # (a copy that keeps 1Q25's date is refused for that first); the typed words stay.
+    released = re.search(r"(?m)^release_date: .*$", (EXAMPLE / "decks" / "2Q25.yaml").read_text())
+    assert released is not None
     for name in ("", ".ja"):
-        shutil.copy(data / "decks" / f"1Q25{name}.yaml", data / "decks" / f"2Q25{name}.yaml")
+        copy = data / "decks" / f"2Q25{name}.yaml"
+        shutil.copy(data / "decks" / f"1Q25{name}.yaml", copy)
+        text = copy.read_text(encoding="utf-8")
+        copy.write_text(re.sub(r"(?m)^release_date: .*$", released.group(), text), encoding="utf-8")
     code, err = run(*common, "--quarter", "2Q25", "--out", out)
     assert code == 2
     assert "Traceback" not in err
