@@ -109,6 +109,59 @@ def test_english_words_against_the_figure(
     assert found(example, "en", source) == ([words] if words else [])
 
 
+SYSTEMS = "'revenue_systems_construction'|m"  # fell from 4Q24 (prior_quarter) to 1Q25
+RECURRING = "'revenue_recurring'|m"  # rose from 1Q24 (year_ago_quarter) to 1Q25
+
+
+@pytest.mark.parametrize(
+    ("source", "claim"),
+    [
+        (
+            f"Systems construction increased from {{{{ {SYSTEMS}(prior_quarter) }}}} to "
+            f"{{{{ {SYSTEMS} }}}}.",
+            "increased",
+        ),
+        (
+            f"Systems construction rose from JPY {{{{ {SYSTEMS}(prior_quarter) }}}} million to "
+            f"JPY {{{{ {SYSTEMS} }}}} million.",
+            "rose",
+        ),
+        (
+            f"Recurring revenues fell from JPY {{{{ {RECURRING}(year_ago_quarter) }}}} million to "
+            f"JPY {{{{ {RECURRING} }}}} million.",
+            "fell",
+        ),
+        (
+            f"Systems construction decreased from {{{{ {SYSTEMS}(prior_quarter) }}}} to "
+            f"{{{{ {SYSTEMS} }}}}.",
+            None,
+        ),
+        (
+            f"Recurring revenues grew from JPY {{{{ {RECURRING}(year_ago_quarter) }}}} million to "
+            f"JPY {{{{ {RECURRING} }}}} million.",
+            None,
+        ),
+        (
+            f"Systems construction did not increase from {{{{ {SYSTEMS}(prior_quarter) }}}} to "
+            f"{{{{ {SYSTEMS} }}}}.",
+            None,
+        ),
+    ],
+    ids=["increased", "rose-jpy-million", "fell", "decreased", "grew", "negated"],
+)
+def test_a_move_from_one_figure_to_another_is_checked_between_them(
+    example: QuarterModel, source: str, claim: str | None
+) -> None:
+    """ "increased from A to B" claims B against A, whatever the periods are."""
+    words = found(example, "en", source)
+    if claim is None:
+        assert words == []
+    else:
+        (said,) = words
+        assert said.startswith(f"{claim} from ")
+        assert said.endswith(" to")
+
+
 @pytest.mark.parametrize(
     ("source", "words"),
     [

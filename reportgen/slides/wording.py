@@ -14,7 +14,8 @@ just before and after a figure, in the same clause, are claims about it:
 - "record", "highest ever" (「過去最高」) claim no period the data holds is higher,
   "lowest ever" (「過去最低」) none lower;
 - "exceeded the target" (「目標を上回」) claims the level beats the target in force
-  for that item and period, "below the target" (「目標を下回」) that it falls short.
+  for that item and period, "below the target" (「目標を下回」) that it falls short;
+- "increased from A to B" (English) claims B against A, whatever their periods.
 
 Only words adjacent to the figure count ("broken down by" three clauses away says
 nothing about it), and a negated claim ("not increased") is not checked. Punctuation
@@ -268,6 +269,8 @@ class WordingCheck:
                     found.append(
                         Contradiction(claim.words, _plain(part.shown), part.figure, expected)
                     )
+            if not self._japanese and index >= 3:
+                found.extend(_from_to(parts[index - 3 : index + 1]))
         return found
 
     # -- reading the words ---------------------------------------------------------
@@ -417,6 +420,56 @@ def _clause_after(text: Segment) -> str:
     if isinstance(text, Placed):
         return ""
     return _CLAUSE_END.split(text)[0]
+
+
+# Words that only name a figure's unit or scale between "from A" and "to B".
+_EN_SCALE_WORDS = frozenset({"million", "billion", "thousand", "yen"})
+
+
+def _from_to(parts: Sequence[Segment]) -> list[Contradiction]:
+    """ "increased from JPY 704 million to JPY 585 million": the direction of B against A.
+
+    ``parts`` ends with B; before it, only units and "to" since A, and before A a
+    direction word, then "from", in the same clause.
+    """
+    if len(parts) != 4:
+        return []
+    lead, first, between, last = parts
+    if not (
+        isinstance(lead, str)
+        and isinstance(first, Placed)
+        and isinstance(between, str)
+        and isinstance(last, Placed)
+    ):
+        return []
+    if first.figure.value is None or last.figure.value is None:
+        return []
+    skip = _EN_UNIT_WORDS | _EN_SCALE_WORDS
+    if [w for w in re.findall(r"[A-Za-z]+", between.lower()) if w not in skip] != ["to"]:
+        return []
+    if _CLAUSE_END.search(between):
+        return []
+    words = [
+        w for w in re.findall(r"[A-Za-z]+", _CLAUSE_END.split(lead)[-1]) if w.lower() not in skip
+    ]
+    if len(words) < 2 or words[-1].lower() != "from":
+        return []
+    if {w.lower() for w in words[-_BEFORE_WORDS - 1 :]} & _EN_NEGATION:
+        return []
+    kind = _direction_en(words[-2].lower())
+    if kind not in ("up", "down"):
+        return []
+    expected = _against(
+        _way(kind, last.figure.key.partition(":")[0]), last.figure.value - first.figure.value
+    )
+    if not expected:
+        return []
+    words_said = f"{words[-2]} from {_plain(first.shown)} to"
+    return [
+        Contradiction(
+            words_said, _plain(last.shown), last.figure, expected + f" from {_plain(first.shown)}"
+        )
+    ]
 
 
 def _claims_en(before: str, after: str) -> list[_Claim]:
