@@ -66,10 +66,9 @@ def deck_quarters(data_root: Path, edition: str = "en") -> list[Quarter]:
                 f"{path}: file name is not a quarter; expected e.g. 1Q08.yaml or 1Q08.ja.yaml"
             ) from None
         if name != quarter.name:
-            raise DataError(
-                f"{path}: name it {quarter.name}{path.name[len(name) :]} (a deck file is "
-                "named by its quarter as written, like 1Q08.yaml)"
-            )
+            from reportgen.slides.deckfile import misnamed
+
+            raise misnamed(path, quarter.name + path.name[len(name) :])
         if (language or "en") == edition:
             quarters.append(quarter)
     return sorted(quarters)

@@ -14,7 +14,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+# The fonts the deck ships and embeds (``render.write_preview`` copies them beside it).
 FONTS = Path(__file__).resolve().parents[1] / "fonts"
+FONT_FILES = (
+    "Lato-Regular.ttf",
+    "Lato-Bold.ttf",
+    "Lato-Italic.ttf",
+    "Lato-Semibold.ttf",
+    "IPAexGothic.ttf",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,13 +39,13 @@ class Unprintable:
 
 
 @functools.cache
-def coverage(folder: Path = FONTS) -> frozenset[int]:
-    """The code points some font file in ``folder`` maps to a glyph (loaded once)."""
+def coverage() -> frozenset[int]:
+    """The code points some shipped font maps to a glyph (read once per process)."""
     from fontTools.ttLib import TTFont
 
     points: set[int] = set()
-    for path in sorted([*folder.glob("*.ttf"), *folder.glob("*.otf")]):
-        with TTFont(path, lazy=True) as font:
+    for name in FONT_FILES:
+        with TTFont(FONTS / name, lazy=True) as font:
             points.update(font.getBestCmap() or {})
     return frozenset(points)
 

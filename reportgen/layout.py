@@ -26,9 +26,8 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reportgen import glyphs
 from reportgen.errors import RenderError
-from reportgen.glyphs import Unprintable, unprintable
+from reportgen.glyphs import Unprintable, coverage, unprintable
 from reportgen.overflow import Spill, spills
 
 if TYPE_CHECKING:
@@ -205,7 +204,7 @@ def _serve(conn: Connection, theirs: Connection, parent: int) -> None:
     from reportgen import weasyprint_import
 
     weasyprint_import.load()  # the point of this process: imported meanwhile
-    glyphs.coverage()  # and the fonts' character maps, read while the build loads its data
+    coverage()  # and the fonts' character maps, read while the build loads its data
 
     from reportgen import fetch, pdf  # noqa: F401
 

@@ -37,6 +37,7 @@ from reportgen.charts.cache import ChartJob, DrawingPool, chart_cache_dir
 from reportgen.charts.spec import Box, ChartSpec
 from reportgen.data.schema import quote
 from reportgen.errors import LayoutError, OutputConflictError, RenderError, SlideError
+from reportgen.glyphs import FONT_FILES, FONTS
 from reportgen.linebreaks import keep_katakana_words
 from reportgen.publish import link_or_copy, publish, staged_as_final, staging
 from reportgen.slides.base import Chart, Slide
@@ -51,14 +52,6 @@ log = logging.getLogger(__name__)
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = PROJECT_ROOT / "templates"
-FONTS = PROJECT_ROOT / "fonts"
-FONT_FILES = (
-    "Lato-Regular.ttf",
-    "Lato-Bold.ttf",
-    "Lato-Italic.ttf",
-    "Lato-Semibold.ttf",
-    "IPAexGothic.ttf",
-)
 # Scripts and styles only from the deck's own folder: a figure or a bullet can never run
 # code. The preview sends the policy as a header; the page opened from disk carries it
 # in a <meta>, less frame-ancestors, which browsers ignore there (with a console warning).
@@ -365,12 +358,8 @@ def write_pdf(
     if result.pages != len(deck.slides):
         pages = [SimpleNamespace(anchors=anchors) for anchors in result.anchors]
         slide = _overflowing(deck, pages)
-        at = deck.slides.index(slide) if slide else -1
-        # Where the slide is written in the deck file, then the slide as printed.
         which = (
-            deck.where[at]
-            if 0 <= at < len(deck.where)
-            else f"{deck.quarter.name}: slide {slide.number or slide.kind} ({slide.title})"
+            _slide_where(deck, deck.slides.index(slide))
             if slide
             else f"{deck.quarter.name}: a slide"
         )

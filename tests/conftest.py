@@ -465,6 +465,14 @@ def data_copy(tmp_path: Path) -> Path:
     return target
 
 
+@pytest.fixture
+def example_copy(tmp_path: Path) -> Path:
+    """A private copy of the fictional company's data folder, to edit."""
+    target = tmp_path / "fictional"
+    shutil.copytree(EXAMPLE, target)
+    return target
+
+
 def edit(path: Path, old: str, new: str) -> None:
     """Replace the first ``old`` in a data file, which must contain it."""
     text = path.read_text(encoding="utf-8")

@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from reportgen import weasyprint_import
 from reportgen.glyphs import Unprintable, coverage, unprintable
-from tests.conftest import EXAMPLE
 from tests.test_overflow import QUARTER, add_bullets, build, error_line
 
 
-def test_an_emoji_in_a_bullet_is_refused_naming_the_slide(tmp_path: Path) -> None:
-    data = tmp_path / "fictional"
-    shutil.copytree(EXAMPLE, data)
-    add_bullets(data, "A record quarter \U0001f680 for the team.")
-    code, err = build(data, tmp_path / "out")
+def test_an_emoji_in_a_bullet_is_refused_naming_the_slide(
+    example_copy: Path, tmp_path: Path
+) -> None:
+    add_bullets(example_copy, "A record quarter \U0001f680 for the team.")
+    code, err = build(example_copy, tmp_path / "out")
     assert code == 2, err
     line = error_line(err)
     assert f"slide 1 (statement, {QUARTER})" in line

@@ -9,7 +9,6 @@ something else on a deck of the right length. Each is an exit-2 line naming the 
 from __future__ import annotations
 
 import io
-import shutil
 from pathlib import Path
 
 import pytest
@@ -17,19 +16,11 @@ import pytest
 from reportgen import weasyprint_import
 from reportgen.cli import main
 from reportgen.overflow import Spill, spills
-from tests.conftest import EXAMPLE, edit, pdf_pages
+from tests.conftest import edit, pdf_pages
 
 QUARTER = "1Q25"
 TITLE = '    title: "Consolidated Financial Results for {{ quarter_label }}"\n'
 DOCUMENT_ID = "3f5a9c2e1b7d4e6f8a0c2d4e6f8a1b3c5d7e9f0a2c4e6b8d0f1a3c5e7b9d2f4a6c8e0b1d3f5a7c9e2b4d"
-
-
-@pytest.fixture
-def company(tmp_path: Path) -> Path:
-    """A private copy of the fictional company, whose slide 1 the tests edit."""
-    target = tmp_path / "fictional"
-    shutil.copytree(EXAMPLE, target)
-    return target
 
 
 def build(data: Path, out: Path) -> tuple[int, str]:
@@ -53,10 +44,10 @@ def error_line(err: str) -> str:
     return line
 
 
-def test_a_title_longer_than_its_header_is_refused(company: Path, tmp_path: Path) -> None:
+def test_a_title_longer_than_its_header_is_refused(example_copy: Path, tmp_path: Path) -> None:
     longer = TITLE.replace('}}"', '}}: Revenues, Costs, Gross Margin, Operating and Net Income"')
-    edit(company / "decks" / f"{QUARTER}.yaml", TITLE, longer)
-    code, err = build(company, tmp_path / "out")
+    edit(example_copy / "decks" / f"{QUARTER}.yaml", TITLE, longer)
+    code, err = build(example_copy, tmp_path / "out")
     assert code == 2, err
     line = error_line(err)
     assert f"slide 1 (statement, {QUARTER})" in line
@@ -64,11 +55,11 @@ def test_a_title_longer_than_its_header_is_refused(company: Path, tmp_path: Path
     assert not list((tmp_path / "out").rglob("*.pdf"))
 
 
-def test_bullets_that_run_over_the_footer_are_refused(company: Path, tmp_path: Path) -> None:
+def test_bullets_that_run_over_the_footer_are_refused(example_copy: Path, tmp_path: Path) -> None:
     """Nine more bullets: the column runs over the footer, yet the deck has one page a slide."""
     sentence = "Further commentary line {} on the quarter, written to fill the column of bullets."
-    add_bullets(company, *(sentence.format(n) for n in range(9)))
-    code, err = build(company, tmp_path / "out")
+    add_bullets(example_copy, *(sentence.format(n) for n in range(9)))
+    code, err = build(example_copy, tmp_path / "out")
     assert code == 2, err
     line = error_line(err)
     assert f"slide 1 (statement, {QUARTER})" in line
@@ -76,9 +67,9 @@ def test_bullets_that_run_over_the_footer_are_refused(company: Path, tmp_path: P
     assert "does not fit on one page" not in line
 
 
-def test_a_word_longer_than_its_column_breaks_inside_it(company: Path, tmp_path: Path) -> None:
-    add_bullets(company, f"Document ID {DOCUMENT_ID}")
-    code, err = build(company, tmp_path / "out")
+def test_a_word_longer_than_its_column_breaks_inside_it(example_copy: Path, tmp_path: Path) -> None:
+    add_bullets(example_copy, f"Document ID {DOCUMENT_ID}")
+    code, err = build(example_copy, tmp_path / "out")
     assert code == 0, err
     (pdf,) = (tmp_path / "out" / QUARTER).glob("*.pdf")
     # Broken over lines, all of it printed on the slide.

@@ -245,22 +245,17 @@ def describe_each(exc: ValidationError) -> tuple[str, ...]:
         if err["type"] == "extra_forbidden":
             message = "unknown key"
         elif err["type"] in ("int_type", "bool_type", "float_type"):
-            value = err["input"]
-            # YAML reads yes, no, on and off as booleans: say so, or `yes` looks like a word.
-            got = (
-                ("true" if value else "false")
-                if isinstance(value, bool)
-                else quote(value)
-                if isinstance(value, str)
-                else str(value)[:QUOTE_LIMIT]
-            )
-            message += f", not {got}" + (
-                " (YAML reads yes, no, on and off as true or false)"
-                if isinstance(value, bool)
-                else ""
-            )
+            message += f", not {_as_read(err['input'])}"
         described.append(f"{where}: {message}")
     return tuple(described)
+
+
+def _as_read(value: object) -> str:
+    """A scalar as YAML read it: a string quoted, a boolean as YAML writes it."""
+    if isinstance(value, bool):
+        # YAML reads yes, no, on and off as booleans: say so, or `yes` looks like a word.
+        return f"{str(value).lower()} (YAML reads yes, no, on and off as true or false)"
+    return quote(value) if isinstance(value, str) else str(value)[:QUOTE_LIMIT]
 
 
 def parse_record(

@@ -101,10 +101,7 @@ def read_deck(
         suffix = "" if language == "en" else f".{language}"
         for other in path.parent.glob("*.yaml"):
             if other.name.casefold() == path.name.casefold():
-                raise QuarterError(
-                    f"{shown(other)}: name it {path.name} (a deck file is named by its "
-                    "quarter as written, like 1Q08.yaml)"
-                )
+                raise misnamed(other, path.name)
         known = sorted(p.name.removesuffix(f"{suffix}.yaml") for p in path.parent.glob("*.yaml"))
         known = [k for k in known if "." not in k]
         raise QuarterError(
@@ -120,6 +117,14 @@ def read_deck(
                 "%s: translation from %s awaits review", shown(path), deck.spec.translated_from
             )
     return deck
+
+
+def misnamed(found: Path, name: str) -> DataError:
+    """The error for a deck file that should be called ``name`` (``1q25.yaml``: ``1Q25.yaml``)."""
+    return DataError(
+        f"{shown(found)}: name it {name} (a deck file is named by its quarter as written, "
+        "like 1Q08.yaml)"
+    )
 
 
 def load_deck_spec(dataset: Dataset, quarter: Quarter, language: str = "en") -> DeckSpec:
